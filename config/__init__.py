@@ -1,0 +1,35 @@
+"""Configuration: one typed object loaded from TOML and the environment, passed down."""
+
+from __future__ import annotations
+
+from config.settings import (
+    AlertRule,
+    AlertsConfig,
+    Config,
+    CrawlConfig,
+    Group,
+    Source,
+    SmtpConfig,
+    StoreConfig,
+    Territory,
+    UiConfig,
+    load_config,
+    parse_config,
+    parse_duration,
+)
+
+__all__ = [
+    "AlertRule",
+    "AlertsConfig",
+    "Config",
+    "CrawlConfig",
+    "Group",
+    "SmtpConfig",
+    "Source",
+    "StoreConfig",
+    "Territory",
+    "UiConfig",
+    "load_config",
+    "parse_config",
+    "parse_duration",
+]

@@ -1,0 +1,230 @@
+"""The Store protocol every backend implements, and the typed values its queries return."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from placewatch.models import Analysis, EnrichedDocument, RawDocument, SentimentLabel
+
+Bucket = Literal["hour", "day", "week"]
+
+# Snippets mark matched terms with these control characters; the dashboard and the
+# emails escape the text first and only then turn the markers into <mark> tags.
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"
+
+
+@dataclass(frozen=True)
+class MentionFilter:
+    """Which mentions a query looks at. Empty tuples mean 'all'.
+
+    Mentions are placed in time by their document's publication date; documents
+    without one are left out of any period (and counted by `StoreStats.undated`).
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    territories: tuple[str, ...] = ()  # place keys: territory ids or 'geonames:<id>'
+    source_types: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    sentiment: SentimentLabel | None = None  # label of the sentence around the mention
+    watched_only: bool = False  # only watchlist territories, not gazetteer places
+    syndicated_once: bool = False  # count a group of syndicated copies once
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """A place's mention count in a period, with what a ranking shows beside it."""
+
+    key: str
+    name: str
+    territory: str | None
+    kind: str
+    mentions: int
+    reach: int = 0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    lat: float | None = None
+    lon: float | None = None
+
+    @property
+    def net_sentiment(self) -> float:
+        """(positive - negative) / mentions, in [-1, 1]."""
+        return (self.positive - self.negative) / self.mentions if self.mentions else 0.0
+
+
+@dataclass(frozen=True)
+class VolumePoint:
+    """Mentions of one place in one time bucket."""
+
+    bucket: datetime
+    key: str
+    mentions: int
+    reach: int = 0
+
+
+@dataclass(frozen=True)
+class ShareOfVoice:
+    """Shares always travel with their counts and the total they are shares of."""
+
+    total: int
+    counts: dict[str, int]
+    weighted_by_reach: bool = False
+
+    def share(self, key: str) -> float:
+        return self.counts.get(key, 0) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class RankedValue:
+    """A labelled count: a source, an author, a co-occurring place or term."""
+
+    value: str
+    mentions: int
+    reach: int = 0
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One document found by full-text search, with a highlighted snippet."""
+
+    doc: RawDocument
+    snippet: str  # matched terms between HIGHLIGHT_START and HIGHLIGHT_END
+    sentiment: str | None = None
+    places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    hits: list[SearchHit]
+    page: int
+    size: int
+
+
+@dataclass(frozen=True)
+class MentionExample:
+    """A mention in its document, for 'example positive/negative mentions'."""
+
+    doc: RawDocument
+    key: str
+    start: int
+    end: int
+    sentiment: float
+
+
+@dataclass
+class SourceState:
+    """Per-source crawl state, persisted so crawls are incremental and health is visible."""
+
+    source_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: str | None = None  # newest id, since_id, or API cursor
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    documents: int = 0
+    errors: int = 0  # errors counted in total
+    consecutive_errors: int = 0
+    last_error: str | None = None
+    next_attempt: datetime | None = None  # back-off after failures
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    documents: int
+    analysed: int
+    pending: int
+    mentions: int
+    undated: int
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """An alert or digest waiting to be delivered; `key` makes delivery idempotent."""
+
+    key: str
+    channel: str  # "email" | "webhook"
+    payload: dict[str, Any]
+    created: datetime
+    attempts: int = 0
+    next_attempt: datetime | None = None
+    sent: datetime | None = None
+    last_error: str | None = None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Everything placewatch keeps: raw documents, analyses, mentions, crawl state, outbox."""
+
+    # lifecycle
+    def setup(self) -> None: ...
+    def close(self) -> None: ...
+
+    # raw documents (as collected)
+    def upsert_raw(self, docs: Iterable[RawDocument]) -> int:
+        """Insert or update raw documents by id; returns how many were new."""
+        ...
+
+    def get_document(self, doc_id: str) -> RawDocument | None: ...
+
+    def find_by_content_hash(self, content_hash: str) -> str | None:
+        """Id of a stored document with exactly this content, if any."""
+        ...
+
+    def pending_analysis(self, limit: int = 500) -> list[RawDocument]:
+        """Raw documents not analysed yet (or whose analysis was reset)."""
+        ...
+
+    def raw_documents(self, since: datetime | None = None) -> Iterator[RawDocument]:
+        """All raw documents collected since a date, for re-analysis."""
+        ...
+
+    def count_raw(self, since: datetime | None = None) -> int: ...
+
+    # analyses and mentions
+    def save_analyses(self, items: Iterable[tuple[RawDocument, Analysis]]) -> int:
+        """Store analyses (replacing earlier ones of the same documents); returns the count."""
+        ...
+
+    def import_documents(self, docs: Iterable[EnrichedDocument]) -> int: ...
+    def iter_documents(self) -> Iterator[EnrichedDocument]: ...
+
+    # queries
+    def stats(self) -> StoreStats: ...
+    def ranking(self, f: MentionFilter, limit: int = 20) -> list[PlaceCount]: ...
+    def volume(self, f: MentionFilter, bucket: Bucket = "day") -> list[VolumePoint]: ...
+    def share_of_voice(self, f: MentionFilter, weighted: bool = False) -> ShareOfVoice: ...
+    def top_sources(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]: ...
+    def top_authors(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]: ...
+    def cooccurring_places(self, key: str, f: MentionFilter, limit: int = 10) -> list[RankedValue]: ...
+    def top_terms(self, f: MentionFilter, limit: int = 20) -> list[RankedValue]: ...
+    def mention_examples(
+        self, key: str, f: MentionFilter, label: SentimentLabel, limit: int = 5
+    ) -> list[MentionExample]: ...
+    def search(
+        self, query: str, f: MentionFilter, page: int = 1, size: int = 20
+    ) -> SearchPage: ...
+
+    # crawl state
+    def get_source_state(self, source_id: str) -> SourceState | None: ...
+    def save_source_state(self, state: SourceState) -> None: ...
+    def source_states(self) -> list[SourceState]: ...
+
+    # alert outbox
+    def enqueue(self, messages: Sequence[OutboxMessage]) -> int:
+        """Queue messages; a key already queued or sent is ignored. Returns how many were new."""
+        ...
+
+    def due_messages(self, now: datetime) -> list[OutboxMessage]: ...
+    def mark_sent(self, key: str, when: datetime) -> None: ...
+    def mark_failed(self, key: str, error: str, next_attempt: datetime) -> None: ...
+    def sent_messages(self, since: datetime | None = None) -> list[OutboxMessage]: ...

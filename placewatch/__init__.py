@@ -1,0 +1,6 @@
+"""placewatch: social listening and influence monitoring for territories."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]
