@@ -10,6 +10,18 @@ from typing import Any, Literal
 SentimentLabel = Literal["positive", "neutral", "negative"]
 
 
+NEUTRAL_BAND = 0.05  # |score| below this is neutral (VADER's convention)
+
+
+def sentiment_label(score: float) -> SentimentLabel:
+    """The label of a sentiment score in [-1, 1]."""
+    if score >= NEUTRAL_BAND:
+        return "positive"
+    if score <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
