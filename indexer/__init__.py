@@ -1,0 +1,55 @@
+"""Indexing and queries: the Store protocol and its backends (SQLite default, Elasticsearch)."""
+
+from __future__ import annotations
+
+from config.settings import StoreConfig
+from indexer.base import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    MentionExample,
+    MentionFilter,
+    OutboxMessage,
+    PlaceCount,
+    RankedValue,
+    SearchHit,
+    SearchPage,
+    ShareOfVoice,
+    SourceState,
+    Store,
+    StoreStats,
+    VolumePoint,
+)
+from indexer.sqlite import SqliteStore
+
+
+def open_store(config: StoreConfig) -> Store:
+    """Open (and set up) the configured backend."""
+    if config.backend == "elasticsearch":
+        from indexer.elasticsearch import ElasticsearchStore
+
+        es: Store = ElasticsearchStore.from_config(config)
+        es.setup()
+        return es
+    store = SqliteStore(config.path)
+    store.setup()
+    return store
+
+
+__all__ = [
+    "HIGHLIGHT_END",
+    "HIGHLIGHT_START",
+    "MentionExample",
+    "MentionFilter",
+    "OutboxMessage",
+    "PlaceCount",
+    "RankedValue",
+    "SearchHit",
+    "SearchPage",
+    "ShareOfVoice",
+    "SourceState",
+    "SqliteStore",
+    "Store",
+    "StoreStats",
+    "VolumePoint",
+    "open_store",
+]
