@@ -1,0 +1,338 @@
+"""The `placewatch` command line: parses arguments, loads the config once, reports errors in one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from config.settings import DEFAULT_CONFIG_FILE, Config, load_config
+from placewatch import __version__
+from placewatch.errors import ConfigError, PlacewatchError
+from placewatch.models import utcnow
+
+logger = logging.getLogger("placewatch")
+
+Handler = Callable[[argparse.Namespace, Config], int]
+
+
+def _open_store(config: Config) -> Any:
+    from indexer import open_store
+
+    return open_store(config.store)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from placewatch.demo import run_demo
+
+    return run_demo(
+        Path(args.data_dir), dashboard=not args.no_dashboard, port=args.port, out=sys.stdout
+    )
+
+
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    from scheduler import run_service
+
+    run_service(config)
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
+    from crawlers import crawl_in_subprocess
+
+    unknown = [s for s in args.sources if config.source(s) is None]
+    if unknown:
+        known = ", ".join(s.id for s in config.sources) or "none configured"
+        raise ConfigError(f"{_config_name(config)}: unknown source {unknown[0]!r} (known: {known})")
+    if not config.sources:
+        print("no sources configured: add [[sources]] to the config file", file=sys.stderr)
+        return 1
+    report = crawl_in_subprocess(config, args.sources or None)
+    print(report.summary() if hasattr(report, "summary") else report)
+    return 0 if getattr(report, "ok", True) else 1
+
+
+def cmd_sources(args: argparse.Namespace, config: Config) -> int:
+    from placewatch.sources import format_sources, source_rows
+
+    store = _open_store(config)
+    try:
+        rows = source_rows(config, store.source_states())
+    finally:
+        store.close()
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        print(format_sources(rows))
+    return 0
+
+
+def cmd_enrich(args: argparse.Namespace, config: Config) -> int:
+    from nlp import build_analyzer
+    from placewatch.enrich import enrich_pending
+
+    store = _open_store(config)
+    try:
+        report = enrich_pending(store, build_analyzer(config))
+    finally:
+        store.close()
+    print(f"analysed {report.documents} documents, {report.mentions} place mentions")
+    return 0
+
+
+def cmd_reanalyze(args: argparse.Namespace, config: Config) -> int:
+    from tqdm import tqdm
+
+    from nlp import build_analyzer
+    from placewatch.enrich import reanalyze
+    from placewatch.top import parse_since
+
+    since = parse_since(args.since, utcnow()) if args.since else None
+    store = _open_store(config)
+    try:
+        total = store.count_raw(since)
+        analyzer = build_analyzer(config)
+        with tqdm(total=total, unit="doc", desc="reanalyze", file=sys.stderr) as bar:
+            report = reanalyze(store, analyzer, since, progress=bar.update)
+    finally:
+        store.close()
+    print(f"re-analysed {report.documents} documents, {report.mentions} place mentions")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace, config: Config) -> int:
+    from nlp import build_analyzer, run_analyze
+
+    failed = run_analyze(sys.stdin, sys.stdout, sys.stderr, build_analyzer(config), lang=args.lang)
+    return 1 if failed else 0
+
+
+def cmd_extract(args: argparse.Namespace, config: Config) -> int:
+    from crawlers import extract_command
+
+    result = extract_command(args.target, config)
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def cmd_top(args: argparse.Namespace, config: Config) -> int:
+    from placewatch.top import build_top, format_top, parse_since, top_to_json
+
+    now = utcnow()
+    since = parse_since(args.since, now)
+    store = _open_store(config)
+    try:
+        report = build_top(store, config, since, now, args.group, args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(top_to_json(report), ensure_ascii=False, indent=2))
+    else:
+        print(format_top(report))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    from indexer.transfer import export_jsonl
+
+    store = _open_store(config)
+    try:
+        n = export_jsonl(store, Path(args.file))
+    finally:
+        store.close()
+    print(f"exported {n} documents to {args.file}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
+    from indexer.transfer import import_jsonl
+
+    store = _open_store(config)
+    try:
+        result = import_jsonl(store, Path(args.file))
+    finally:
+        store.close()
+    imported, errors = (result, 0) if isinstance(result, int) else result
+    print(f"imported {imported} documents from {args.file}" + (f", {errors} bad lines" if errors else ""))
+    return 1 if errors else 0
+
+
+def cmd_alerts_check(args: argparse.Namespace, config: Config) -> int:
+    from alerts import check_alerts
+
+    store = _open_store(config)
+    try:
+        report = check_alerts(config, store, utcnow())
+    finally:
+        store.close()
+    print(report.summary() if hasattr(report, "summary") else report)
+    return 0
+
+
+def cmd_alerts_backtest(args: argparse.Namespace, config: Config) -> int:
+    from alerts import backtest_main
+
+    return backtest_main(Path(args.series), args.window, sys.stdout)
+
+
+def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
+    return serve_dashboard(config, host=args.host, port=args.port)
+
+
+def serve_dashboard(config: Config, host: str | None = None, port: int | None = None) -> int:
+    """Serve the Streamlit app until interrupted (127.0.0.1 unless configured otherwise)."""
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    host = host or config.ui.host
+    port = port or config.ui.port
+    env = dict(os.environ)
+    if config.path is not None:
+        env["PLACEWATCH_CONFIG"] = str(Path(config.path).resolve())
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+    ]
+    print(f"dashboard on http://{host}:{port} (Ctrl-C to stop)", flush=True)
+    proc = subprocess.Popen(cmd, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+        return 0
+
+
+# ------------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="placewatch",
+        description=(
+            "Social listening for territories: collect articles and posts about places, find "
+            "which places they mention and how they feel about them, rank the most talked-about "
+            "destinations, compare share of voice, and alert on spikes."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"placewatch {__version__}")
+    parser.add_argument(
+        "--config", metavar="FILE", default=None,
+        help=f"configuration file (default: ./{DEFAULT_CONFIG_FILE} if present, else built-in defaults)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Handler, help_: str, description: str | None = None) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=description or help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("demo", cmd_demo, "run the whole pipeline on the bundled demo site, then serve the dashboard",
+            "Serve the bundled demo site on 127.0.0.1, collect it with the real spiders, analyse it, "
+            "print the ranking of the most talked-about places, then serve the dashboard.")
+    p.add_argument("--no-dashboard", action="store_true", help="stop after printing the ranking")
+    p.add_argument("--data-dir", default="data/demo", metavar="DIR",
+                   help="where to write placewatch.toml and placewatch.db (default: data/demo)")
+    p.add_argument("--port", type=int, default=None, help="dashboard port (default 8501)")
+
+    add("run", cmd_run, "run the service: scheduled crawl, enrich and alert jobs until SIGTERM/SIGINT")
+
+    p = add("crawl", cmd_crawl, "collect now from all sources or the named ones")
+    p.add_argument("sources", nargs="*", metavar="SOURCE_ID", help="source ids from the config")
+
+    p = add("sources", cmd_sources, "show each source's state: last success, documents, errors")
+    p.add_argument("--json", action="store_true", help="one JSON object per source")
+
+    add("enrich", cmd_enrich, "analyse the collected documents not analysed yet")
+
+    p = add("reanalyze", cmd_reanalyze, "re-run analysis over stored documents (after a watchlist change)")
+    p.add_argument("--since", metavar="DATE", help="only documents collected since (7d, 2026-11-01)")
+
+    p = add("analyze", cmd_analyze, "analyse JSON Lines from stdin, write JSON Lines to stdout",
+            'Read {"id", "text", "title"?, "lang"?} objects, one per line, and write one result per '
+            "line in the same order: language, sentiment and the places mentioned with character "
+            "offsets. Bad lines are reported on stderr; the others are still processed.")
+    p.add_argument("--lang", choices=("auto", "fr", "en"), default="auto",
+                   help="language of every line (default: detect per line)")
+
+    p = add("extract", cmd_extract, "show what would be extracted from one page, as JSON")
+    p.add_argument("target", metavar="FILE_OR_URL")
+
+    p = add("top", cmd_top, "ranking of the most talked-about places and share of voice")
+    p.add_argument("--since", default="7d", help="period: 7d, 24h, 4w or a date (default 7d)")
+    p.add_argument("--group", metavar="ID", help="only this competitor group")
+    p.add_argument("--limit", type=int, default=15, help="how many places (default 15)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("import", cmd_import, "import enriched documents from a JSON Lines file (see export)")
+    p.add_argument("file", metavar="FILE.jsonl")
+    p = add("export", cmd_export, "export enriched documents to a JSON Lines file")
+    p.add_argument("file", metavar="FILE.jsonl")
+
+    p = add("alerts", _alerts_help, "spike alerts: check now, or backtest the detector on a CSV series")
+    alerts = p.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    a = alerts.add_parser("check", help="evaluate alert rules now and send what is due",
+                          description="Evaluate alert rules now and send what is due.")
+    a.set_defaults(handler=cmd_alerts_check)
+    a = alerts.add_parser("backtest", help="run the spike detector over a timestamp,value CSV",
+                          description="Run the spike detector over a timestamp,value CSV and print "
+                          "one JSON line per alert: timestamp, value, expected, score.")
+    a.add_argument("--series", required=True, metavar="FILE.csv")
+    a.add_argument("--window", default=None, help="bucket size, e.g. 5m or 1h (default: the series' step)")
+    a.set_defaults(handler=cmd_alerts_backtest)
+
+    p = add("dashboard", cmd_dashboard, "serve the Streamlit dashboard (127.0.0.1 by default)")
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--host", default=None, help="address to listen on (default from [ui], 127.0.0.1)")
+    return parser
+
+
+def _alerts_help(args: argparse.Namespace, config: Config) -> int:  # pragma: no cover - argparse requires
+    return 2
+
+
+def _config_name(config: Config) -> str:
+    return str(config.path) if config.path else "built-in defaults"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        config = load_config(args.config) if args.command != "demo" else Config()
+        return int(args.handler(args, config))
+    except PlacewatchError as exc:
+        print(f"placewatch: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("placewatch: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
+
+
+__all__ = ["build_parser", "main", "serve_dashboard"]

@@ -1,0 +1,69 @@
+"""`placewatch demo`: serve the bundled site on loopback, collect, analyse, rank, then the dashboard."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from config.settings import load_config
+from placewatch.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+CONFIG_NAME = "placewatch.toml"
+DB_NAME = "placewatch.db"
+
+
+def write_demo_config(data_dir: Path, base_url: str) -> Path:
+    """Write DIR/placewatch.toml pointing at the served demo site and DIR/placewatch.db."""
+    from placewatch.demo_site import render_config
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / CONFIG_NAME
+    # The database path is relative to the config file, so the folder can be moved.
+    path.write_text(render_config(base_url, DB_NAME), encoding="utf-8")
+    return path
+
+
+def run_demo(data_dir: Path, dashboard: bool = True, port: int | None = None, out: TextIO | None = None) -> int:
+    """The whole pipeline on the demo corpus; returns the exit code."""
+    from crawlers import crawl_in_subprocess
+    from indexer import open_store
+    from nlp import build_analyzer
+    from placewatch.demo_site import DemoSite
+    from placewatch.enrich import enrich_pending
+    from placewatch.top import build_top, format_top
+
+    def say(text: str) -> None:
+        print(text, file=out, flush=True)
+
+    now = utcnow()
+    with DemoSite(reference=now) as site:
+        config_path = write_demo_config(data_dir, site.base_url)
+        config = load_config(config_path)
+        say(f"demo site on {site.base_url}; config {config_path}; store {config.store.path}")
+        say(f"collecting {len(config.sources)} sources with the Scrapy spiders…")
+        report = crawl_in_subprocess(config)
+        say(str(report.summary() if hasattr(report, "summary") else report))
+    say("analysing documents (language, places, sentiment)…")
+    store = open_store(config.store)
+    try:
+        enriched = enrich_pending(store, build_analyzer(config))
+        say(f"analysed {enriched.documents} new documents, {enriched.mentions} place mentions")
+        stats = store.stats()
+        say(f"store: {stats.documents} documents, {stats.mentions} mentions, "
+            f"{stats.undated} without a publication date, {stats.duplicates} syndicated copies")
+        for days in (7, 60):
+            say("")
+            say(format_top(build_top(store, config, now - timedelta(days=days), now, None, 10)))
+    finally:
+        store.close()
+    say("")
+    say(f"try: placewatch --config {config_path} top --since 30d")
+    if not dashboard:
+        return 0
+    from placewatch.cli import serve_dashboard
+
+    return serve_dashboard(config, port=port)
