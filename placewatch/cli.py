@@ -48,8 +48,6 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
-    from crawlers import crawl_in_subprocess
-
     unknown = [s for s in args.sources if config.source(s) is None]
     if unknown:
         known = ", ".join(s.id for s in config.sources) or "none configured"
@@ -57,6 +55,8 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
     if not config.sources:
         print("no sources configured: add [[sources]] to the config file", file=sys.stderr)
         return 1
+    from crawlers import crawl_in_subprocess
+
     report = crawl_in_subprocess(config, args.sources or None)
     print(report.summary() if hasattr(report, "summary") else report)
     return 0 if getattr(report, "ok", True) else 1

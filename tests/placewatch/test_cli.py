@@ -1,0 +1,77 @@
+"""The command line as a user meets it: help texts, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_placewatch
+
+SUBCOMMANDS = [
+    ["demo"], ["run"], ["crawl"], ["sources"], ["enrich"], ["reanalyze"], ["analyze"], ["extract"],
+    ["top"], ["import"], ["export"], ["alerts"], ["alerts", "check"], ["alerts", "backtest"],
+    ["dashboard"],
+]
+
+
+def test_main_help_lists_every_subcommand() -> None:
+    result = run_placewatch("--help")
+    assert result.returncode == 0
+    for (name, *_) in SUBCOMMANDS:
+        assert name in result.stdout
+    assert "territor" in result.stdout  # it says what placewatch is for
+
+
+@pytest.mark.parametrize("args", SUBCOMMANDS, ids=lambda a: " ".join(a))
+def test_each_subcommand_explains_itself(args: list[str]) -> None:
+    result = run_placewatch(*args, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: placewatch" in result.stdout
+    assert len(result.stdout.splitlines()) >= 3
+
+
+BROKEN = {
+    "syntax": ("[store\npath = 'x'\n", "TOML syntax error"),
+    "source_type": ('[[sources]]\nid = "s"\ntype = "myspace"\nurl = "https://example.org"\n', "unknown type 'myspace'"),
+    "nameless_territory": ('[[territories]]\nid = "nice"\nkind = "city"\n', "missing required field 'name'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_config_gives_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
+    text, expected = BROKEN[case]
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text, encoding="utf-8")
+    result = run_placewatch("--config", str(broken), "top")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(broken) in lines[0] and expected in lines[0]
+    assert result.stdout == ""
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    result = run_placewatch("--config", str(tmp_path / "absent.toml"), "top")
+    assert result.returncode == 2
+    assert "config file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_top_on_an_empty_store_says_so(tmp_path: Path) -> None:
+    cfg = tmp_path / "placewatch.toml"
+    cfg.write_text('[store]\npath = "pw.db"\n[[territories]]\nid = "a"\nname = "Annecy"\ngroups = ["g"]\n')
+    result = run_placewatch("--config", str(cfg), "top")
+    assert result.returncode == 0, result.stderr
+    assert "no mentions in this period" in result.stdout
+    unknown = run_placewatch("--config", str(cfg), "top", "--group", "nope")
+    assert unknown.returncode == 1
+    assert "no such group" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_unknown_source_id_for_crawl(tmp_path: Path) -> None:
+    cfg = tmp_path / "placewatch.toml"
+    cfg.write_text('[[sources]]\nid = "feed"\ntype = "rss"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    result = run_placewatch("--config", str(cfg), "crawl", "other")
+    assert result.returncode == 2
+    assert "unknown source 'other'" in result.stderr
