@@ -1,0 +1,1 @@
+"""JSON files of the demo corpus (a package only so that installers ship them)."""
