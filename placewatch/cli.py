@@ -202,6 +202,7 @@ def serve_dashboard(config: Config, host: str | None = None, port: int | None = 
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", host, "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",
     ]
     print(f"dashboard on http://{host}:{port} (Ctrl-C to stop)", flush=True)
     proc = subprocess.Popen(cmd, env=env)
