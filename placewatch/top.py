@@ -134,7 +134,7 @@ def format_top(report: TopReport) -> str:
     lines.append("     * watched territory")
     for g in report.groups:
         lines += ["", f"Share of voice — {g.name} ({g.group_id}): {g.total} mentions in all"]
-        for tid, name, n, s in g.rows:
+        for _tid, name, n, s in g.rows:
             bar = "█" * round(s * 30)
             lines.append(f"     {name[:27]:<27} {n:>8} {s:>6.1%}  {bar}")
     if report.undated:
