@@ -1,33 +1,15 @@
-"""Shared fixtures: paths to the repository, the shared datasets, the venv's placewatch command."""
+"""Shared fixtures: the shared datasets, an output folder, the demo data built once per session."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO, run_placewatch
+
 DATASETS = REPO.parent / "shared" / "datasets"
-
-
-def placewatch_cmd() -> list[str]:
-    """The installed console command, falling back to `python -m placewatch.cli`."""
-    exe = Path(sys.executable).parent / "placewatch"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "placewatch.cli"]
-
-
-def run_placewatch(*args: str, cwd: Path | None = None, input: str | None = None,
-                   timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `placewatch ARGS` as a user would, capturing its output."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [*placewatch_cmd(), *args], cwd=cwd or REPO, input=input, capture_output=True, text=True,
-        timeout=timeout, env=full_env,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +36,3 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         raise AssertionError(f"placewatch demo failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     (data_dir / "demo-output.txt").write_text(result.stdout, encoding="utf-8")
     return data_dir
-
-
-def chromium_available() -> bool:
-    return bool(shutil.which("chromium") and shutil.which("chromedriver"))

@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import placewatch_cmd
+from tests.helpers import placewatch_cmd
 
 
 def free_port() -> int:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import chromium_available
 from tests.dashboard import synthetic
 from tests.dashboard.browser import chromium, served_dashboard, wait_for_text
+from tests.helpers import chromium_available
 
 pytestmark = [
     pytest.mark.browser,

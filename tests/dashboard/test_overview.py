@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
 from tests.dashboard import synthetic
+from tests.helpers import REPO
 
 APP = str(REPO / "dashboard" / "app.py")
 

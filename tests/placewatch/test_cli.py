@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_placewatch
+from tests.helpers import run_placewatch
 
 SUBCOMMANDS = [
     ["demo"], ["run"], ["crawl"], ["sources"], ["enrich"], ["reanalyze"], ["analyze"], ["extract"],
