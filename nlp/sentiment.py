@@ -1,0 +1,124 @@
+"""Sentiment of documents and of the sentence around each place mention, in French and English."""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.extensions import register_extensions
+from placewatch.models import Sentiment
+
+logger = logging.getLogger(__name__)
+
+LONG_TEXT = 5000  # beyond this, a document's score is the mean of its sentences' scores
+MAX_SENTENCES = 300
+
+Scorer = Callable[[str], tuple[float, float, float]]  # text → (score, positive, negative)
+
+
+@lru_cache(maxsize=1)
+def _vader_en() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def _vader_fr() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fuzzywuzzy warns about its pure-Python fallback
+        from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def vader_scores(analyzer: Any, text: str) -> tuple[float, float, float]:
+    """VADER compound, positive and negative proportions of a text."""
+    s = analyzer.polarity_scores(text)
+    return float(s["compound"]), float(s["pos"]), float(s["neg"])
+
+
+def scorer_for(lang: str) -> Scorer | None:
+    """The sentiment scorer chosen by measurement for a language, None when we have none."""
+    if lang == "en":
+        return lambda text: vader_scores(_vader_en(), text)
+    if lang == "fr":
+        return lambda text: vader_scores(_vader_fr(), text)
+    return None
+
+
+def label_for(score: float, threshold: float) -> str:
+    """positive / neutral / negative from a score in [-1, 1]."""
+    if score >= threshold:
+        return "positive"
+    if score <= -threshold:
+        return "negative"
+    return "neutral"
+
+
+def to_sentiment(scores: tuple[float, float, float], threshold: float) -> Sentiment:
+    score, pos, neg = scores
+    score = max(-1.0, min(1.0, score)) if math.isfinite(score) else 0.0
+    return Sentiment(score=score, label=label_for(score, threshold), positive=pos, negative=neg)  # type: ignore[arg-type]
+
+
+class SentimentComponent:
+    """spaCy component: document sentiment in `doc._.pw_sentiment`, mention sentiment in places."""
+
+    def __init__(self, name: str, lang: str, neutral_threshold: float) -> None:
+        register_extensions()
+        self.name = name
+        self.lang = lang
+        self.neutral_threshold = neutral_threshold
+
+    def scorer(self, doc: Doc) -> Scorer | None:
+        return scorer_for(doc._.pw_lang or self.lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        scorer = self.scorer(doc)
+        text = doc.text
+        if scorer is None or not text.strip():
+            doc._.pw_sentiment = Sentiment().to_dict()
+            return doc
+        sentences = list(doc.sents)[:MAX_SENTENCES] if len(text) > LONG_TEXT or doc._.pw_places else []
+        cache: dict[int, float] = {}
+
+        def sentence_score(i: int) -> float:
+            if i not in cache:
+                cache[i] = scorer(sentences[i].text)[0]
+            return cache[i]
+
+        if len(text) <= LONG_TEXT:
+            doc_scores = scorer(text)
+        else:
+            parts = [scorer(s.text) for s in sentences]
+            n = max(1, len(parts))
+            doc_scores = (
+                sum(p[0] for p in parts) / n, sum(p[1] for p in parts) / n, sum(p[2] for p in parts) / n
+            )
+        doc._.pw_sentiment = to_sentiment(doc_scores, self.neutral_threshold).to_dict()
+        ends = [s.end_char for s in sentences]
+        for place in doc._.pw_places or ():
+            i = next((k for k, e in enumerate(ends) if place["start"] < e), None)
+            place["sentiment"] = round(sentence_score(i), 4) if i is not None else 0.0
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory(
+    "placewatch_sentiment",
+    default_config={"lang": "en", "neutral_threshold": 0.05},
+)
+def make_sentiment(nlp: Language, name: str, lang: str, neutral_threshold: float) -> SentimentComponent:
+    """Sentiment scorer for one language; `neutral_threshold` bounds the neutral band of scores."""
+    return SentimentComponent(name, lang, neutral_threshold)
