@@ -1,0 +1,455 @@
+"""The Store contract: what every backend must do, as a destination marketer would notice it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from indexer.base import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    MentionFilter,
+    OutboxMessage,
+    SourceState,
+    Store,
+)
+from placewatch.errors import QuerySyntaxError
+from tests.indexer.store_corpus import (
+    CHILE,
+    COLLECTED,
+    D1_TEXT,
+    MONT_BLANC,
+    PERIOD,
+    T0,
+    analysis,
+    corpus,
+    place,
+    raw,
+)
+
+SINCE, UNTIL = PERIOD
+IN_PERIOD = MentionFilter(since=SINCE, until=UNTIL)
+
+
+def load(store: Store) -> None:
+    items = corpus()
+    store.upsert_raw(doc for doc, _ in items)
+    store.save_analyses(items)
+
+
+def counts(ranking: list) -> dict[str, int]:
+    return {p.key: p.mentions for p in ranking}
+
+
+def ids(page) -> set[str]:
+    return {hit.doc.id for hit in page.hits}
+
+
+def period(**kw) -> MentionFilter:
+    return MentionFilter(since=SINCE, until=UNTIL, **kw)
+
+
+# ------------------------------------------------------------------ writes
+
+
+class TestWrites:
+    def test_upserting_twice_counts_once(self, store: Store) -> None:
+        items = corpus()
+        assert store.upsert_raw(d for d, _ in items) == 7
+        assert store.upsert_raw(d for d, _ in items) == 0
+        store.save_analyses(items)
+        store.save_analyses(items)
+        stats = store.stats()
+        assert (stats.documents, stats.analysed, stats.pending) == (7, 7, 0)
+        assert stats.mentions == 11
+        assert counts(store.ranking(IN_PERIOD))["val-thorens"] == 4
+
+    def test_raw_document_kept_as_collected(self, store: Store) -> None:
+        d1 = corpus()[0][0]
+        store.upsert_raw([d1])
+        got = store.get_document("d1")
+        assert got is not None
+        assert got.raw == d1.raw
+        assert (got.text, got.title, got.url, got.author) == (d1.text, d1.title, d1.url, d1.author)
+        assert got.published == d1.published
+        assert got.engagement == d1.engagement
+        assert store.get_document("nope") is None
+        assert store.find_by_content_hash(d1.content_hash) == "d1"
+        assert store.find_by_content_hash("0" * 40) is None
+
+    def test_pending_analysis(self, store: Store) -> None:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        assert {d.id for d in store.pending_analysis()} == {d.id for d, _ in items}
+        assert len(store.pending_analysis(limit=2)) == 2
+        store.save_analyses(items[:5])
+        assert {d.id for d in store.pending_analysis()} == {"d6", "d7"}
+        assert store.stats().pending == 2
+        # Collected again unchanged: stays analysed. Changed text: analysed again.
+        d1 = items[0][0]
+        store.upsert_raw([d1])
+        assert "d1" not in {d.id for d in store.pending_analysis()}
+        store.upsert_raw([replace(d1, text=d1.text + " Mise à jour.")])
+        assert "d1" in {d.id for d in store.pending_analysis()}
+
+    def test_reanalysis_replaces_mentions(self, store: Store) -> None:
+        load(store)
+        d5, _ = corpus()[4]
+        text = d5.text
+        store.save_analyses([(d5, analysis("en", 0.0, place("Tignes", text, "tignes", -0.9)))])
+        ranking = counts(store.ranking(IN_PERIOD))
+        assert CHILE not in ranking
+        assert ranking["tignes"] == 1
+        assert store.ranking(period(territories=("tignes",)))[0].negative == 1
+        assert store.stats().mentions == 10
+
+    def test_raw_documents_for_reanalysis(self, store: Store) -> None:
+        load(store)
+        assert store.count_raw() == 7
+        assert {d.id for d in store.raw_documents()} == {f"d{i}" for i in range(1, 8)}
+        later = COLLECTED + timedelta(days=1)
+        assert store.count_raw(since=later) == 0
+        assert list(store.raw_documents(since=later)) == []
+
+
+# ------------------------------------------------------------------ rankings and counts
+
+
+class TestRanking:
+    def test_stats_count_undated_documents(self, store: Store) -> None:
+        load(store)
+        stats = store.stats()
+        assert stats.undated == 1
+        assert stats.duplicates == 1
+        assert stats.mentions == 11
+
+    def test_period_excludes_undated_and_older(self, store: Store) -> None:
+        load(store)
+        assert counts(store.ranking(IN_PERIOD)) == {
+            "val-thorens": 4, "chamonix": 2, "tignes": 1, CHILE: 1,
+        }
+        # No period: everything, undated documents included.
+        assert counts(store.ranking(MentionFilter())) == {
+            "val-thorens": 4, "chamonix": 4, "tignes": 1, CHILE: 1, MONT_BLANC: 1,
+        }
+
+    def test_ranking_order_and_details(self, store: Store) -> None:
+        load(store)
+        top = store.ranking(IN_PERIOD, limit=2)
+        assert [p.key for p in top] == ["val-thorens", "chamonix"]
+        vt = top[0]
+        assert (vt.name, vt.territory) == ("Val Thorens", "val-thorens")
+        assert vt.reach == 1000 + 50 + 2000 + 50
+        assert (vt.positive, vt.neutral, vt.negative) == (3, 0, 1)
+        assert vt.net_sentiment == pytest.approx(0.5)
+        assert vt.lat == pytest.approx(45.298)
+
+    @pytest.mark.parametrize(
+        ("filters", "expected"),
+        [
+            ({"territories": ("chamonix", "tignes")}, {"chamonix": 2, "tignes": 1}),
+            ({"source_types": ("rss",)}, {"val-thorens": 2, "chamonix": 2}),
+            ({"source_ids": ("masto",)}, {"val-thorens": 2}),
+            ({"langs": ("en",)}, {"val-thorens": 2, "tignes": 1, CHILE: 1}),
+            ({"sentiment": "negative"}, {"val-thorens": 1}),
+            ({"watched_only": True}, {"val-thorens": 4, "chamonix": 2, "tignes": 1}),
+            ({"syndicated_once": True}, {"val-thorens": 3, "chamonix": 1, "tignes": 1, CHILE: 1}),
+        ],
+    )
+    def test_ranking_filters(self, store: Store, filters: dict, expected: dict) -> None:
+        load(store)
+        assert counts(store.ranking(period(**filters))) == expected
+
+    def test_sentiment_summary_counts_syndicated_once(self, store: Store) -> None:
+        load(store)
+        vt = store.ranking(period(territories=("val-thorens",), syndicated_once=True))[0]
+        assert (vt.mentions, vt.positive, vt.neutral, vt.negative) == (3, 2, 0, 1)
+
+    def test_volume_per_day(self, store: Store) -> None:
+        load(store)
+        points = {(p.bucket, p.key): p.mentions for p in store.volume(IN_PERIOD, "day")}
+        day = timedelta(days=1)
+        assert points == {
+            (T0 + day, "val-thorens"): 1, (T0 + day, "chamonix"): 1,
+            (T0 + 2 * day, "val-thorens"): 1, (T0 + 2 * day, "chamonix"): 1,
+            (T0 + 3 * day, "val-thorens"): 1,
+            (T0 + 6 * day, "val-thorens"): 1,
+            (T0 + 9 * day, "tignes"): 1, (T0 + 9 * day, CHILE): 1,
+        }
+        assert all(p.bucket.tzinfo is not None for p in store.volume(IN_PERIOD, "day"))
+
+    def test_volume_per_week_starts_monday(self, store: Store) -> None:
+        load(store)
+        points = {(p.bucket, p.key): p.mentions for p in store.volume(IN_PERIOD, "week")}
+        week = timedelta(days=7)
+        assert points == {
+            (T0, "val-thorens"): 4, (T0, "chamonix"): 2,
+            (T0 + week, "tignes"): 1, (T0 + week, CHILE): 1,
+        }
+        assert all(b.weekday() == 0 for b, _ in points)
+
+    def test_volume_per_hour_and_reach(self, store: Store) -> None:
+        load(store)
+        f = period(territories=("val-thorens",))
+        points = store.volume(f, "hour")
+        assert [p.bucket for p in points] == [
+            T0 + timedelta(days=1, hours=10),
+            T0 + timedelta(days=2, hours=9),
+            T0 + timedelta(days=3, hours=8),
+            T0 + timedelta(days=6, hours=23),
+        ]
+        assert [p.reach for p in points] == [1000, 2000, 50, 50]
+
+    def test_volume_leaves_out_undated(self, store: Store) -> None:
+        load(store)
+        points = store.volume(MentionFilter(territories=("chamonix",)), "day")
+        assert sum(p.mentions for p in points) == 3  # d1, d3, d6; not the undated d4
+        assert (T0 - timedelta(days=40), "chamonix") in {(p.bucket, p.key) for p in points}
+
+    def test_volume_syndicated_once(self, store: Store) -> None:
+        load(store)
+        f = period(territories=("val-thorens",), syndicated_once=True)
+        assert sum(p.mentions for p in store.volume(f, "week")) == 3
+
+
+class TestShareOfVoice:
+    GROUP = ("val-thorens", "chamonix", "tignes", "les-arcs")
+
+    def test_counts_and_total(self, store: Store) -> None:
+        load(store)
+        sov = store.share_of_voice(period(territories=self.GROUP))
+        assert sov.counts == {"val-thorens": 4, "chamonix": 2, "tignes": 1, "les-arcs": 0}
+        assert sov.total == 7
+        assert sov.share("val-thorens") == pytest.approx(4 / 7)
+        assert sov.share("les-arcs") == 0.0
+        assert not sov.weighted_by_reach
+
+    def test_weighted_by_reach(self, store: Store) -> None:
+        load(store)
+        sov = store.share_of_voice(period(territories=self.GROUP), weighted=True)
+        assert sov.counts == {"val-thorens": 3100, "chamonix": 3000, "tignes": 1, "les-arcs": 0}
+        assert sov.total == 6101
+        assert sov.weighted_by_reach
+
+    def test_syndicated_copies_count_once(self, store: Store) -> None:
+        load(store)
+        sov = store.share_of_voice(period(territories=self.GROUP, syndicated_once=True))
+        assert sov.counts == {"val-thorens": 3, "chamonix": 1, "tignes": 1, "les-arcs": 0}
+        assert sov.total == 5
+
+    def test_weighted_syndicated_group_counts_its_widest_copy(self, store: Store) -> None:
+        load(store)
+        sov = store.share_of_voice(
+            period(territories=self.GROUP, syndicated_once=True), weighted=True
+        )
+        assert sov.counts == {"val-thorens": 2000 + 50 + 50, "chamonix": 2000, "tignes": 1,
+                              "les-arcs": 0}
+
+
+class TestVoices:
+    def test_top_sources(self, store: Store) -> None:
+        load(store)
+        top = store.top_sources(period(territories=("val-thorens",)))
+        assert {(v.value, v.mentions) for v in top} == {("masto", 2), ("feed-a", 1), ("feed-b", 1)}
+        assert top[0].value == "masto"
+        assert top[0].label == "mastodon"
+        assert top[0].reach == 100
+
+    def test_top_authors(self, store: Store) -> None:
+        load(store)
+        f = period(territories=("val-thorens",))
+        assert {(v.value, v.mentions) for v in store.top_authors(f)} == {("Alice", 2), ("bob", 2)}
+        once = store.top_authors(replace(f, syndicated_once=True))
+        assert [(v.value, v.mentions) for v in once] == [("bob", 2), ("Alice", 1)]
+
+    def test_cooccurring_places(self, store: Store) -> None:
+        load(store)
+        co = store.cooccurring_places("val-thorens", IN_PERIOD)
+        assert [(v.value, v.mentions, v.label) for v in co] == [("chamonix", 2, "Chamonix")]
+        co = store.cooccurring_places("chamonix", MentionFilter())
+        assert [(v.value, v.mentions) for v in co] == [("val-thorens", 2), (MONT_BLANC, 1)]
+
+    def test_top_terms_leave_out_place_names(self, store: Store) -> None:
+        load(store)
+        terms = store.top_terms(period(territories=("val-thorens",)))
+        assert terms[0].value == "neige"
+        assert terms[0].mentions == 3
+        assert not {"thorens", "val"} & {t.value for t in terms}
+
+    def test_mention_examples(self, store: Store) -> None:
+        load(store)
+        positive = store.mention_examples("val-thorens", IN_PERIOD, "positive", limit=2)
+        assert positive[0].doc.id == "d7"
+        assert len(positive) == 2
+        for e in positive:
+            assert e.doc.text[e.start : e.end] == "Val Thorens"
+            assert e.sentiment > 0
+        negative = store.mention_examples("val-thorens", IN_PERIOD, "negative")
+        assert [(e.doc.id, e.key) for e in negative] == [("d2", "val-thorens")]
+        assert negative[0].sentiment == pytest.approx(-0.7)
+
+
+# ------------------------------------------------------------------ search
+
+
+class TestSearch:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("neige", {"d1", "d3", "d7"}),
+            ("NEIGE", {"d1", "d3", "d7"}),
+            ("sejour", {"d1", "d3"}),  # accents are optional
+            ('"lifts closed"', {"d2"}),
+            ('"closed lifts"', set()),
+            ("Thorens neige", {"d1", "d3", "d7"}),
+            ("Thorens AND gondola", {"d2"}),
+            ("Thorens NOT neige", {"d2"}),
+            ("tignes OR pluie", {"d5", "d6"}),
+            ("(neige OR pluie) AND Chamonix", {"d1", "d3", "d6"}),
+            ("neig*", {"d1", "d3", "d7"}),
+            ("Thorens lang:en", {"d2", "d7"}),
+            ("Thorens source:feed-b", {"d3"}),
+            ("Thorens type:mastodon", {"d2", "d7"}),
+            ("territory:tignes", {"d5"}),
+            ("Thorens sentiment:negative", {"d2"}),
+        ],
+    )
+    def test_boolean_language(self, store: Store, query: str, expected: set[str]) -> None:
+        load(store)
+        page = store.search(query, MentionFilter(), size=50)
+        assert ids(page) == expected
+        assert page.total == len(expected)
+
+    def test_search_respects_filter(self, store: Store) -> None:
+        load(store)
+        assert ids(store.search("Chamonix", IN_PERIOD)) == {"d1", "d3"}
+        assert ids(store.search("Chamonix", MentionFilter(langs=("fr",)))) == {"d1", "d3", "d4", "d6"}
+        assert ids(store.search("Thorens", period(sentiment="negative"))) == {"d2"}
+
+    def test_snippets_highlight_matches(self, store: Store) -> None:
+        load(store)
+        hit = next(h for h in store.search('"lifts closed"', MentionFilter()).hits)
+        assert HIGHLIGHT_START in hit.snippet and HIGHLIGHT_END in hit.snippet
+        marked = hit.snippet.split(HIGHLIGHT_START, 1)[1].split(HIGHLIGHT_END, 1)[0]
+        assert marked.lower() in {"lifts", "lifts closed"}
+        assert hit.sentiment == "negative"
+        assert hit.places == ("Val Thorens",)
+        neige = store.search("neige", MentionFilter()).hits[0]
+        assert f"{HIGHLIGHT_START}neige{HIGHLIGHT_END}" in neige.snippet
+
+    def test_paging(self, store: Store) -> None:
+        load(store)
+        first = store.search("Thorens", MentionFilter(), page=1, size=3)
+        second = store.search("Thorens", MentionFilter(), page=2, size=3)
+        assert first.total == second.total == 4
+        assert (len(first.hits), len(second.hits)) == (3, 1)
+        assert ids(first) | ids(second) == {"d1", "d2", "d3", "d7"}
+        assert (second.page, second.size) == (2, 3)
+        assert store.search("Thorens", MentionFilter(), page=3, size=3).hits == []
+
+    @pytest.mark.parametrize(
+        ("query", "position"),
+        [("neige AND (pluie", 10), ('"unclosed', 0), ("neige OR", 8), ("bogus:field", 0)],
+    )
+    def test_syntax_error_says_where(self, store: Store, query: str, position: int) -> None:
+        load(store)
+        with pytest.raises(QuerySyntaxError) as err:
+            store.search(query, MentionFilter())
+        assert err.value.position == position
+        assert f"position {position}" in str(err.value)
+
+
+# ------------------------------------------------------------------ crawl state and outbox
+
+
+class TestSourceState:
+    def test_round_trip(self, store: Store) -> None:
+        now = datetime(2026, 3, 5, 8, 30, tzinfo=UTC)
+        state = SourceState(
+            source_id="feed-a", etag='W/"abc"', last_modified="Thu, 05 Mar 2026 08:00:00 GMT",
+            cursor="12345", last_attempt=now, last_success=now - timedelta(hours=1), documents=42,
+            errors=3, consecutive_errors=1, last_error="HTTP 503", next_attempt=now + timedelta(minutes=30),
+            extra={"seen": ["a", "b"], "pages": 2},
+        )
+        assert store.get_source_state("feed-a") is None
+        store.save_source_state(state)
+        assert store.get_source_state("feed-a") == state
+        updated = replace(state, consecutive_errors=0, last_error=None)
+        store.save_source_state(updated)
+        store.save_source_state(SourceState(source_id="bluesky"))
+        assert store.source_states() == [SourceState(source_id="bluesky"), updated]
+
+
+class TestOutbox:
+    NOW = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+
+    def message(self, key: str = "spike:val-thorens:2026-03-05T09") -> OutboxMessage:
+        return OutboxMessage(key=key, channel="email", payload={"subject": "Spike", "n": 12},
+                             created=self.NOW)
+
+    def test_enqueue_same_key_once(self, store: Store) -> None:
+        assert store.enqueue([self.message()]) == 1
+        assert store.enqueue([self.message(), self.message("digest:2026-03-05")]) == 1
+        assert {m.key for m in store.due_messages(self.NOW)} == {
+            "spike:val-thorens:2026-03-05T09", "digest:2026-03-05",
+        }
+
+    def test_failure_then_retry_then_sent(self, store: Store) -> None:
+        store.enqueue([self.message()])
+        key = self.message().key
+        retry = self.NOW + timedelta(minutes=10)
+        store.mark_failed(key, "SMTP 451 try later", retry)
+        assert store.due_messages(self.NOW) == []
+        [due] = store.due_messages(retry)
+        assert (due.attempts, due.last_error, due.payload) == (1, "SMTP 451 try later", {"subject": "Spike", "n": 12})
+        store.mark_sent(key, retry)
+        assert store.due_messages(retry + timedelta(days=1)) == []
+        [sent] = store.sent_messages(since=self.NOW)
+        assert (sent.key, sent.sent, sent.attempts) == (key, retry, 2)
+        assert store.sent_messages(since=retry + timedelta(seconds=1)) == []
+        # Sent already: enqueuing it again does not send it twice.
+        assert store.enqueue([self.message()]) == 0
+        assert store.due_messages(retry + timedelta(days=1)) == []
+
+
+# ------------------------------------------------------------------ export / import
+
+
+class TestTransfer:
+    def test_export_import_round_trip(self, make_store) -> None:
+        source, target = make_store(), make_store()
+        load(source)
+        exported = sorted((d.to_dict() for d in source.iter_documents()), key=lambda d: d["id"])
+        assert len(exported) == 7
+        assert target.import_documents(source.iter_documents()) == 7
+        again = sorted((d.to_dict() for d in target.iter_documents()), key=lambda d: d["id"])
+        assert again == exported
+        for f in (IN_PERIOD, MentionFilter(), period(syndicated_once=True)):
+            assert target.ranking(f) == source.ranking(f)
+        assert target.volume(IN_PERIOD, "week") == source.volume(IN_PERIOD, "week")
+        assert target.stats() == source.stats()
+        # Importing twice changes nothing.
+        target.import_documents(source.iter_documents())
+        assert target.stats() == source.stats()
+
+    def test_import_keeps_export_schema(self, store: Store) -> None:
+        load(store)
+        d3 = next(d for d in store.iter_documents() if d.doc.id == "d3").to_dict()
+        assert d3["duplicate_of"] == "d1"
+        assert d3["source"] == {"id": "feed-b", "type": "rss"}
+        assert d3["published"] == (T0 + timedelta(days=2, hours=9)).isoformat()
+        assert d3["places"][0]["text"] == "Val Thorens"
+        assert d3["engagement"]["followers"] == 2000
+        d4 = next(d for d in store.iter_documents() if d.doc.id == "d4").to_dict()
+        assert d4["published"] is None
+
+
+def test_unanalysed_documents_stay_out_of_queries_until_analysed(store: Store) -> None:
+    d = raw("p1", D1_TEXT, source="feed-a", type_="rss", published=T0 + timedelta(days=1),
+            author=None, followers=None)
+    store.upsert_raw([d])
+    assert store.ranking(IN_PERIOD) == []
+    assert store.search("neige", MentionFilter()).total == 0
+    assert [x.doc.id for x in store.iter_documents()] == []
