@@ -137,8 +137,13 @@ def json_ld(item: CorpusItem, url: str, published: datetime | None) -> str:
 def site_header(lang: str, base_url: str) -> str:
     """The site banner and navigation menu."""
     t = labels(lang)
-    links = [("/", t["home"]), ("/#resorts", t["resorts"]), ("/#cities", t["cities"]),
-             ("/#events", t["events"]), ("/#contact", t["contact"])]
+    links = [
+        ("/", t["home"]),
+        ("/#resorts", t["resorts"]),
+        ("/#cities", t["cities"]),
+        ("/#events", t["events"]),
+        ("/#contact", t["contact"]),
+    ]
     nav = "".join(f'<li><a href="{base_url}{href}">{escape(text)}</a></li>' for href, text in links)
     return (
         '<header class="site-header">'
@@ -260,7 +265,9 @@ def home_page(corpus: tuple[CorpusItem, ...], base_url: str, reference: datetime
     rows = []
     for item in corpus:
         published = item.published(reference)
-        when = f' <time datetime="{iso(published)}">{published:%Y-%m-%d}</time>' if published else ""
+        when = (
+            f' <time datetime="{iso(published)}">{published:%Y-%m-%d}</time>' if published else ""
+        )
         rows.append(
             f'<li class="{item.kind}" lang="{item.lang}">'
             f'<a href="{base_url}{item.path}">{escape(item.title)}</a>{when}</li>'
