@@ -46,13 +46,13 @@ def build_top(
 ) -> TopReport:
     """Ranking of the most talked-about places and share of voice of competitor groups."""
     groups = config.groups
+    territories: tuple[str, ...] = ()
     if group_id is not None:
         group = config.group(group_id)
         if group is None:
             known = ", ".join(g.id for g in config.groups) or "none configured"
             raise InputError(f"--group {group_id!r}: no such group (known: {known})")
-        groups = (group,)
-    territories = tuple(group.territories) if group_id is not None else ()
+        groups, territories = (group,), group.territories
     f = MentionFilter(since=since, until=until, territories=territories)
     places = store.ranking(f, limit=limit)
     total = store.share_of_voice(f).total
