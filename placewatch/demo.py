@@ -12,6 +12,7 @@ from placewatch.models import utcnow
 
 logger = logging.getLogger(__name__)
 
+DEMO_SITE_PORT = 8765  # a fixed port keeps document URLs stable when the demo runs again
 CONFIG_NAME = "placewatch.toml"
 DB_NAME = "placewatch.db"
 
@@ -40,7 +41,12 @@ def run_demo(data_dir: Path, dashboard: bool = True, port: int | None = None, ou
         print(text, file=out, flush=True)
 
     now = utcnow()
-    with DemoSite(reference=now) as site:
+    site = DemoSite(reference=now, port=DEMO_SITE_PORT)
+    try:
+        site.start()
+    except OSError:
+        site = DemoSite(reference=now)  # the fixed port is taken: any free one will do
+    with site:
         config_path = write_demo_config(data_dir, site.base_url)
         config = load_config(config_path)
         say(f"demo site on {site.base_url}; config {config_path}; store {config.store.path}")
