@@ -112,16 +112,15 @@ def head(item: CorpusItem, base_url: str, published: datetime | None) -> str:
         lines.append(f'<meta property="article:published_time" content="{iso(published)}">')
     if item.section:
         lines.append(f'<meta property="article:section" content="{escape(item.section)}">')
-    if item.kind == "article":
-        lines.append(json_ld(item, url, published))
+    lines.append(json_ld(item, url, published))
     return "\n".join(lines)
 
 
 def json_ld(item: CorpusItem, url: str, published: datetime | None) -> str:
-    """schema.org NewsArticle metadata, as news sites embed it (no date when there is none)."""
+    """schema.org metadata, as news and social sites embed it (no date when there is none)."""
     data: dict[str, object] = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": "NewsArticle" if item.kind == "article" else "SocialMediaPosting",
         "headline": item.title,
         "author": {"@type": "Person", "name": item.author},
         "publisher": {"@type": "Organization", "name": SITE_NAME},
@@ -329,7 +328,7 @@ def sitemap_xml(corpus: tuple[CorpusItem, ...], base_url: str, reference: dateti
 
 def robots_txt(base_url: str) -> str:
     """Everything may be crawled except /private/."""
-    return f"User-agent: *\nAllow: /\nDisallow: /private/\n\nSitemap: {base_url}/sitemap.xml\n"
+    return f"User-agent: *\nDisallow: /private/\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n"
 
 
 def not_found_page() -> str:
