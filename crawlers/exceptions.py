@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placewatch.errors import ConfigError, InputError
+from placewatch.errors import ConfigError, InputError, PlacewatchError
 
 
 class UnknownSourceError(ConfigError):
@@ -21,5 +21,5 @@ class PayloadShapeError(ValueError):
     """Raised when a feed or API payload parses but is not the expected shape (wrong JSON, not a feed)."""
 
 
-class CrawlTimeoutError(RuntimeError):
+class CrawlTimeoutError(PlacewatchError):
     """Raised by `crawl_in_subprocess` when the child process exceeds its timeout."""

@@ -1,0 +1,15 @@
+"""Items the spiders yield: one collected document, ready for the store pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from placewatch.models import RawDocument
+
+
+@dataclass
+class DocumentItem:
+    """A raw document collected by a spider; `kind` says what it came from (article, entry, post)."""
+
+    doc: RawDocument
+    kind: str = "article"

@@ -1,0 +1,73 @@
+"""Downloader middlewares: honour 429/503 Retry-After politely."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.task import deferLater
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds a Retry-After header asks us to wait (delta-seconds or an HTTP date)."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware:
+    """Waits and retries once when a 429/503 carries a short Retry-After; longer waits postpone the source."""
+
+    def __init__(self, max_wait: float, crawler: Crawler | None = None) -> None:
+        self.max_wait = max_wait
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        max_wait = crawler.settings.getfloat("PLACEWATCH_MAX_RETRY_AFTER")
+        if max_wait < 0:
+            raise NotConfigured("PLACEWATCH_MAX_RETRY_AFTER < 0")
+        return cls(max_wait, crawler)
+
+    async def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if response.status not in (429, 503):
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None or request.meta.get("retry_after_done"):
+            return response
+        if wait > self.max_wait:
+            owner = spider or (self.crawler.spider if self.crawler else None)
+            postpone: Any = getattr(owner, "postpone", None)
+            if callable(postpone):
+                postpone(wait)
+            return response
+        logger.info("%s answered %s; retrying after %.1fs", request.url, response.status, wait)
+        from twisted.internet import reactor  # the one Scrapy installed, not a default
+
+        await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+        retry = request.replace(dont_filter=True)
+        retry.meta["retry_after_done"] = True
+        return retry

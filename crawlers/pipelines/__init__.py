@@ -1,0 +1,1 @@
+"""Item pipelines: deduplication, then batched writes to the store with source state."""

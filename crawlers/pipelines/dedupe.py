@@ -1,0 +1,56 @@
+"""Deduplication: same canonical URL or identical content is one document; syndicated copies are grouped."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawlers.items import DocumentItem
+
+logger = logging.getLogger(__name__)
+
+
+class DedupePipeline:
+    """Drops documents already stored (by id or content hash) and marks near-duplicate copies."""
+
+    def __init__(self, group_near_duplicates: bool = True, crawler: Crawler | None = None) -> None:
+        self.group_near_duplicates = group_near_duplicates
+        self.crawler = crawler
+        self._ids: set[str] = set()
+        self._hashes: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        if not crawler.settings.getbool("PLACEWATCH_DEDUPE_ENABLED", True):
+            raise NotConfigured("PLACEWATCH_DEDUPE_ENABLED is off")
+        return cls(crawler.settings.getbool("PLACEWATCH_GROUP_NEAR_DUPLICATES", True), crawler)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, DocumentItem):
+            return item
+        spider = spider or (self.crawler.spider if self.crawler else None)
+        assert spider is not None
+        session = spider.session  # type: ignore[attr-defined]
+        report = spider.report  # type: ignore[attr-defined]
+        store = session.store
+        doc = item.doc
+        if doc.id in self._ids or store.get_document(doc.id) is not None:
+            report.duplicates += 1
+            raise DropItem(f"already stored: {doc.url}")
+        digest = doc.content_hash
+        if digest in self._hashes or store.find_by_content_hash(digest) is not None:
+            report.duplicates += 1
+            raise DropItem(f"identical content already stored: {doc.url}")
+        self._ids.add(doc.id)
+        self._hashes.add(digest)
+        if self.group_near_duplicates and doc.duplicate_of is None:
+            group = session.near_duplicates.add(doc.id, doc.text)
+            if group is not None and group != doc.id:
+                logger.info("%s is a near-duplicate of document %s", doc.url, group)
+                item.doc = doc.with_duplicate_of(group)
+                report.grouped += 1
+        return item

@@ -1,0 +1,143 @@
+"""Running crawls: the configured sources' spiders in one Scrapy CrawlerProcess, here or in a child."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from config.settings import Config, Source
+from crawlers.exceptions import CrawlTimeoutError, UnknownSourceError
+from crawlers.session import CrawlReport, CrawlSession
+from crawlers.settings import crawl_settings
+from crawlers.spiders import SPIDERS
+from indexer.base import SourceState, Store
+from placewatch.errors import PlacewatchError
+from placewatch.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def select_sources(config: Config, source_ids: Sequence[str] | None) -> list[Source]:
+    """The sources to crawl: the named ones (any unknown id is an error), else all enabled."""
+    if not source_ids:
+        return [s for s in config.sources if s.enabled]
+    chosen = []
+    for sid in source_ids:
+        source = config.source(sid)
+        if source is None:
+            known = ", ".join(s.id for s in config.sources) or "none configured"
+            raise UnknownSourceError(f"unknown source {sid!r} (known: {known})")
+        chosen.append(source)
+    return chosen
+
+
+def crawl(
+    config: Config,
+    source_ids: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    store: Store | None = None,
+) -> CrawlReport:
+    """Crawl the sources in this process, writing raw documents to the store.
+
+    Scrapy's reactor cannot restart: call this at most once per process (or use
+    `crawl_in_subprocess`). A source in back-off after repeated failures is skipped
+    unless `force` is true.
+    """
+    from scrapy.crawler import CrawlerProcess
+
+    sources = select_sources(config, source_ids)
+    own_store = store is None
+    if store is None:
+        from indexer import open_store
+
+        store = open_store(config.store)
+    try:
+        session = CrawlSession(config, store)
+        root_level = logging.root.level
+        process = CrawlerProcess(
+            settings={**crawl_settings(config.crawl), "LOG_INSTALL_ROOT_HANDLER": False}
+        )
+        logging.root.setLevel(root_level)  # Scrapy resets it; the caller's logging stays the caller's
+        now = utcnow()
+        scheduled = 0
+        for source in sources:
+            state = store.get_source_state(source.id) or SourceState(source.id)
+            report = session.source_report(source.id, source.type)
+            if not force and state.next_attempt is not None and state.next_attempt > now:
+                report.skipped = (
+                    f"backing off until {state.next_attempt.isoformat(timespec='seconds')} "
+                    f"after {state.consecutive_errors} failed crawls"
+                )
+                logger.info("source %s: %s", source.id, report.skipped)
+                continue
+            spider_cls: Any = SPIDERS[source.type]
+            process.crawl(spider_cls, source=source, state=state, session=session)
+            scheduled += 1
+        if scheduled:
+            process.start()
+        return session.report
+    finally:
+        if own_store:
+            store.close()
+
+
+def _child(
+    config: Config,
+    source_ids: list[str] | None,
+    force: bool,
+    log_level: int,
+    results: multiprocessing.Queue[tuple[str, Any]],
+) -> None:
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.root.handlers:
+        handler.setLevel(log_level)
+    try:
+        results.put(("ok", crawl(config, source_ids, force=force)))
+    except PlacewatchError as exc:
+        results.put(("placewatch", (type(exc), str(exc))))
+    except BaseException as exc:
+        logger.exception("crawl failed")
+        results.put(("error", f"{exc.__class__.__name__}: {exc}"))
+
+
+def crawl_in_subprocess(
+    config: Config,
+    source_ids: Sequence[str] | None = None,
+    timeout: float | None = None,
+    *,
+    force: bool = False,
+) -> CrawlReport:
+    """`crawl()` in a fresh child process (spawn), so it can be called any number of times."""
+    select_sources(config, source_ids)  # unknown ids fail here, with a clear message
+    ctx = multiprocessing.get_context("spawn")
+    results: multiprocessing.Queue[tuple[str, Any]] = ctx.Queue()
+    level = logging.getLogger().getEffectiveLevel()
+    ids = list(source_ids) if source_ids else None
+    child = ctx.Process(target=_child, args=(config, ids, force, level, results), daemon=True)
+    child.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        try:
+            kind, payload = results.get(timeout=0.5)
+            break
+        except queue.Empty:
+            if deadline is not None and time.monotonic() > deadline:
+                child.terminate()
+                child.join(5)
+                raise CrawlTimeoutError(
+                    f"crawl did not finish within {timeout:g}s and was stopped"
+                ) from None
+            if not child.is_alive() and results.empty():
+                raise RuntimeError(f"crawl process died (exit code {child.exitcode})") from None
+    child.join(10)
+    if kind == "ok":
+        return payload  # type: ignore[no-any-return]
+    if kind == "placewatch":
+        exc_type, message = payload
+        raise exc_type(message)
+    raise RuntimeError(f"crawl process failed: {payload}")

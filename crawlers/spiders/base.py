@@ -1,0 +1,308 @@
+"""What every source spider shares: source state, error accounting, known-item checks, articles."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
+
+from config.settings import Source
+from crawlers.exceptions import NotHtmlError
+from crawlers.extract import decode_html, extract_article, looks_binary
+from crawlers.items import DocumentItem
+from crawlers.session import CrawlSession, SourceReport
+from crawlers.urls import canonicalize_url
+from indexer.base import SourceState
+from placewatch.models import Engagement, RawDocument, document_id, utcnow
+
+logger = logging.getLogger(__name__)
+
+SEEN_LIMIT = 5000  # keys of collected entries remembered per source
+MAX_BACKOFF = timedelta(days=1)
+_TEXTUAL = ("text/", "application/xhtml", "application/xml", "application/json")
+
+
+@dataclass(frozen=True)
+class ArticleHint:
+    """What a feed or sitemap already says about an article, used when the page does not say it."""
+
+    key: str
+    title: str | None = None
+    text: str = ""
+    published: datetime | None = None
+    author: str | None = None
+    lang: str | None = None
+    raw: bytes = b""
+
+
+def failure_message(failure: Failure) -> tuple[str, bool]:
+    """A one-line description of a failed request, and whether it is permanent (4xx, too big...)."""
+    exc = failure.value
+    request = getattr(failure, "request", None)
+    url = request.url if request is not None else "?"
+    if failure.check(HttpError):
+        status = exc.response.status
+        return f"HTTP {status} for {exc.response.url}", 400 <= status < 500 and status not in (408, 429)
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return f"timeout fetching {url}", False
+    if failure.check(DNSLookupError, ConnectionRefusedError):
+        return f"cannot connect to {url}: {exc.__class__.__name__}", False
+    if failure.check(ConnectionLost, ResponseFailed):
+        return f"connection lost fetching {url} ({exc.__class__.__name__})", False
+    if failure.check(IgnoreRequest):
+        reason = str(exc) or "request ignored"
+        return f"{url}: {reason}", True
+    text = str(exc) or exc.__class__.__name__
+    if "maxsize" in text.lower() or "max size" in text.lower():
+        return f"{url}: page larger than the configured maximum", True
+    return f"{url}: {exc.__class__.__name__}: {text}"[:300], False
+
+
+class SourceSpider(scrapy.Spider):
+    """Base of the per-source-type spiders; the runner gives each its Source, state and session."""
+
+    name: ClassVar[str] = "source"
+    source_type: ClassVar[str] = ""
+
+    def __init__(
+        self, source: Source, state: SourceState, session: CrawlSession, **kwargs: Any
+    ) -> None:
+        super().__init__(name=self.name, **kwargs)
+        self.source = source
+        self.state = state
+        self.session = session
+        self.report: SourceReport = session.source_report(source.id, source.type)
+        self.emitted = 0
+        self.scheduled = 0  # documents promised: articles requested, entries and posts kept
+        self.entry_failed = False
+        self.postponed_until: datetime | None = None
+        self.started = utcnow()
+        seen = state.extra.get("seen")
+        self._seen: dict[str, None] = dict.fromkeys(seen if isinstance(seen, list) else [])
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider._on_response, signal=signals.response_received)
+        return spider  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ accounting
+
+    def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        if spider is self:
+            self.record_error(f"{response.url}: {failure.value.__class__.__name__}: {failure.value}")
+
+    def _on_response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
+        if spider is self and not request.url.endswith("/robots.txt"):
+            self.report.fetched += 1
+
+    def record_error(self, message: str, fatal: bool = False) -> None:
+        """Log and count an error for this source; the crawl goes on."""
+        logger.warning("source %s: %s", self.source.id, message)
+        self.report.errors += 1
+        self.report.error_messages.append(message)
+        self.state.last_error = message[:500]
+        if fatal:
+            self.entry_failed = True
+            self.report.failed = True
+
+    def postpone(self, seconds: float) -> None:
+        """The server asked us to come back later (Retry-After beyond what we wait in a crawl)."""
+        until = utcnow() + timedelta(seconds=seconds)
+        self.postponed_until = max(until, self.postponed_until or until)
+
+    def on_error(self, failure: Failure) -> None:
+        """Errback of requests whose failure only needs counting."""
+        message, _ = failure_message(failure)
+        fatal = bool(getattr(failure, "request", None) and failure.request.meta.get("entry"))
+        self.record_error(message, fatal=fatal)
+
+    def save_state(self) -> None:
+        """Persist the source state after the crawl: success, counts, back-off, seen entries."""
+        st = self.state
+        now = utcnow()
+        st.last_attempt = self.started
+        st.documents += self.report.new_documents
+        st.errors += self.report.errors
+        if self.entry_failed:
+            st.consecutive_errors += 1
+            backoff = min(self.source.every * (2 ** min(st.consecutive_errors, 10)), MAX_BACKOFF)
+            st.next_attempt = now + backoff
+        else:
+            st.consecutive_errors = 0
+            st.last_success = now
+            st.next_attempt = None
+            if not self.report.errors:
+                st.last_error = None
+        if self.postponed_until is not None:
+            st.next_attempt = max(self.postponed_until, st.next_attempt or self.postponed_until)
+        st.extra["seen"] = list(self._seen)[-SEEN_LIMIT:]
+        self.session.store.save_source_state(st)
+
+    # ------------------------------------------------------------------ known items
+
+    def is_known(self, key: str, url: str | None = None) -> bool:
+        """True when an entry was collected before (its key or its canonical URL)."""
+        if key in self._seen:
+            return True
+        if url:
+            return self.session.store.get_document(document_id(canonicalize_url(url))) is not None
+        return False
+
+    def mark_seen(self, key: str) -> None:
+        self._seen.pop(key, None)
+        self._seen[key] = None
+
+    def room_left(self) -> int:
+        """Documents this crawl may still emit (the source's max_items)."""
+        return max(0, self.source.max_items - self.scheduled)
+
+    def conditional_headers(self, validators: dict[str, Any] | None) -> dict[str, str]:
+        headers = {}
+        if validators and validators.get("etag"):
+            headers["If-None-Match"] = str(validators["etag"])
+        if validators and validators.get("last_modified"):
+            headers["If-Modified-Since"] = str(validators["last_modified"])
+        return headers
+
+    @staticmethod
+    def validators_of(response: Response) -> dict[str, str]:
+        found = {}
+        for header, key in (("ETag", "etag"), ("Last-Modified", "last_modified")):
+            value = response.headers.get(header)
+            if value:
+                found[key] = value.decode("latin-1")
+        return found
+
+    # ------------------------------------------------------------------ documents
+
+    def document(
+        self,
+        url: str,
+        text: str,
+        *,
+        key: str | None = None,
+        title: str | None = None,
+        published: datetime | None = None,
+        author: str | None = None,
+        lang: str | None = None,
+        engagement: Engagement | None = None,
+        raw: bytes = b"",
+        kind: str = "article",
+    ) -> DocumentItem:
+        """A raw document item; the id comes from the canonical URL (or the native key)."""
+        canonical = canonicalize_url(url) if url.startswith(("http://", "https://")) else url
+        self.emitted += 1
+        return DocumentItem(
+            RawDocument(
+                id=document_id(key or canonical),
+                url=canonical,
+                source_id=self.source.id,
+                source_type=self.source.type,
+                text=text,
+                collected=utcnow(),
+                title=title,
+                published=published,
+                author=author,
+                lang=lang,
+                engagement=engagement or Engagement(),
+                raw=raw,
+            ),
+            kind=kind,
+        )
+
+    def article_request(self, url: str, hint: ArticleHint, priority: int = 0) -> Request:
+        self.scheduled += 1
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"hint": hint},
+            priority=priority,
+        )
+
+    def parse_article(self, response: Response, hint: ArticleHint) -> Iterator[DocumentItem]:
+        """Extract an article page; the hint fills what the page does not say (never the crawl date)."""
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        body = response.body
+        try:
+            if content_type and not content_type.startswith(_TEXTUAL):
+                raise NotHtmlError(f"not an HTML page (Content-Type {content_type})")
+            if looks_binary(body):
+                raise NotHtmlError("binary data served as text/html")
+            charset = None
+            if "charset=" in content_type:
+                charset = content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'")
+            page, warning = decode_html(body, charset)
+            extracted = extract_article(page, response.url)
+        except NotHtmlError as exc:
+            self.record_error(f"{response.url}: {exc}")
+            yield from self.fallback(hint)
+            return
+        if warning:
+            self.record_error(f"{response.url}: {warning}")
+        self.mark_seen(hint.key)
+        text = extracted.text or hint.text
+        if not text.strip() and not (extracted.title or hint.title):
+            self.record_error(f"{response.url}: no main text found")
+            return
+        yield self.document(
+            extracted.url,
+            text,
+            title=extracted.title or hint.title,
+            published=extracted.published or hint.published,
+            author=extracted.author or hint.author,
+            lang=extracted.lang or hint.lang,
+            raw=body,
+        )
+
+    def article_failed(self, failure: Failure) -> Iterator[DocumentItem]:
+        """A page failed: count it; a permanent failure keeps what the feed said, a transient one retries later."""
+        message, permanent = failure_message(failure)
+        self.record_error(message)
+        hint = failure.request.cb_kwargs.get("hint") if getattr(failure, "request", None) else None
+        if permanent and isinstance(hint, ArticleHint):
+            yield from self.fallback(hint)
+
+    def fallback(self, hint: ArticleHint, url: str | None = None) -> Iterator[DocumentItem]:
+        """A document from the feed or sitemap entry alone, when the page cannot be used."""
+        self.mark_seen(hint.key)
+        if not (hint.text.strip() or hint.title):
+            return
+        target = url or (hint.key if hint.key.startswith(("http://", "https://")) else None)
+        yield self.document(
+            target or f"{self.source.url}#{hint.key}",
+            hint.text,
+            key=None if target else f"{self.source.id}:{hint.key}",
+            title=hint.title,
+            published=hint.published,
+            author=hint.author,
+            lang=hint.lang,
+            raw=hint.raw,
+            kind="entry",
+        )
+
+
+def dumps(payload: Any) -> bytes:
+    """Raw payload bytes of a JSON item (kept so re-analysis never needs a re-crawl)."""
+    return json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")

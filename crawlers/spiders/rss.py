@@ -1,0 +1,122 @@
+"""Feed spider: RSS, RDF, Atom, JSON Feed and YouTube feeds; follows entries to their articles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from scrapy.http import Request, Response
+
+from crawlers.exceptions import PayloadShapeError
+from crawlers.feeds import FeedEntry, discover_feeds, looks_like_html, parse_feed
+from crawlers.spiders.base import ArticleHint, SourceSpider, dumps
+from crawlers.urls import canonicalize_url
+from placewatch.models import Engagement
+
+logger = logging.getLogger(__name__)
+
+# Entries on these hosts are videos or audio: the feed entry is the document.
+MEDIA_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "soundcloud.com")
+
+
+def is_media_link(url: str | None) -> bool:
+    """True when a link points at a video or audio page, which has no article to extract."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return any(host == h or host.endswith("." + h) for h in MEDIA_HOSTS)
+
+
+class FeedSpider(SourceSpider):
+    """Reads one feed (or the feed an HTML page advertises) and collects its new entries."""
+
+    name: ClassVar[str] = "rss"
+    source_type: ClassVar[str] = "rss"
+
+    def start_requests(self) -> Iterator[Request]:
+        url = str(self.state.extra.get("feed_url") or self.source.url)
+        yield self.feed_request(url)
+
+    async def start(self) -> Any:  # Scrapy >= 2.13 entry point
+        for request in self.start_requests():
+            yield request
+
+    def feed_request(self, url: str, discovered: bool = False) -> Request:
+        headers = {}
+        if url == (self.state.extra.get("feed_url") or self.source.url):
+            headers = self.conditional_headers(
+                {"etag": self.state.etag, "last_modified": self.state.last_modified}
+            )
+        return Request(
+            url,
+            headers={
+                **headers,
+                "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+                "application/xml;q=0.9, text/html;q=0.5, */*;q=0.1",
+            },
+            callback=self.parse_feed,
+            errback=self.on_error,
+            meta={"entry": True, "handle_httpstatus_list": [304], "discovered": discovered},
+            dont_filter=True,
+        )
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            logger.info("feed %s not modified", response.url)
+            return
+        body = response.body
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if looks_like_html(body) and not response.meta.get("discovered"):
+            feeds = discover_feeds(body, response.url)
+            if not feeds:
+                self.record_error(f"{response.url} is an HTML page that advertises no feed", fatal=True)
+                return
+            logger.info("feed autodiscovery: %s -> %s", response.url, feeds[0])
+            self.state.extra["feed_url"] = feeds[0]
+            yield self.feed_request(feeds[0], discovered=True)
+            return
+        try:
+            feed = parse_feed(body, response.url, content_type or None)
+        except PayloadShapeError as exc:
+            self.record_error(f"{response.url}: {exc}", fatal=True)
+            return
+        if feed.problem:
+            self.record_error(f"{response.url}: {feed.problem}")
+        validators = self.validators_of(response)
+        self.state.etag = validators.get("etag")
+        self.state.last_modified = validators.get("last_modified")
+        entries = sorted(
+            feed.entries, key=lambda e: e.published.timestamp() if e.published else 0, reverse=True
+        )
+        newest = next((e for e in entries if e.published), None)
+        if newest is not None and newest.published is not None:
+            self.state.cursor = newest.published.isoformat()
+        for entry in entries:
+            if self.room_left() <= 0:
+                break
+            yield from self.follow_entry(entry)
+
+    def follow_entry(self, entry: FeedEntry) -> Iterator[Any]:
+        link = canonicalize_url(entry.link) if entry.link else None
+        key = link or entry.key
+        if self.is_known(key, link) or (link != entry.key and self.is_known(entry.key)):
+            return
+        hint = ArticleHint(
+            key=key,
+            title=entry.title,
+            text=entry.text,
+            published=entry.published,
+            author=entry.author,
+            lang=entry.lang,
+            raw=dumps(entry.raw),
+        )
+        if link is None or is_media_link(link):
+            self.scheduled += 1
+            for item in self.fallback(hint, url=link):
+                if entry.likes is not None:
+                    item.doc = replace(item.doc, engagement=Engagement(likes=entry.likes))
+                yield item
+            return
+        if self.session.claim(link):
+            yield self.article_request(entry.link or link, hint)
