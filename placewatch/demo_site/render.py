@@ -143,10 +143,12 @@ def site_header(lang: str, base_url: str) -> str:
         ("/#events", t["events"]),
         ("/#contact", t["contact"]),
     ]
-    nav = "".join(f'<li><a href="{base_url}{href}">{escape(text)}</a></li>' for href, text in links)
+    nav = "".join(
+        f'<li><a href="{escape(base_url)}{href}">{escape(text)}</a></li>' for href, text in links
+    )
     return (
         '<header class="site-header">'
-        f'<a class="logo" href="{base_url}/">{escape(SITE_NAME)}</a>'
+        f'<a class="logo" href="{escape(base_url)}/">{escape(SITE_NAME)}</a>'
         f'<p class="tagline">{escape(t["tagline"])}</p>'
         f'<nav class="menu"><ul>{nav}</ul></nav>'
         "</header>"
@@ -169,7 +171,7 @@ def sidebar(item: CorpusItem, corpus: tuple[CorpusItem, ...], base_url: str) -> 
     """The 'most read' box: links to other items, boilerplate for the extractor to drop."""
     t = labels(item.lang)
     links = "".join(
-        f'<li><a href="{base_url}{other.path}">{escape(other.title)}</a></li>'
+        f'<li><a href="{escape(base_url)}{other.path}">{escape(other.title)}</a></li>'
         for other in most_read(item, corpus)
     )
     return f'<aside class="sidebar"><h2>{escape(t["most_read"])}</h2><ol>{links}</ol></aside>'
@@ -269,12 +271,12 @@ def home_page(corpus: tuple[CorpusItem, ...], base_url: str, reference: datetime
         )
         rows.append(
             f'<li class="{item.kind}" lang="{item.lang}">'
-            f'<a href="{base_url}{item.path}">{escape(item.title)}</a>{when}</li>'
+            f'<a href="{escape(base_url)}{item.path}">{escape(item.title)}</a>{when}</li>'
         )
     return (
         '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(SITE_NAME)}</title>\n"
-        f'<link rel="alternate" type="application/rss+xml" href="{base_url}/feed.xml">\n'
+        f'<link rel="alternate" type="application/rss+xml" href="{escape(base_url)}/feed.xml">\n'
         f"</head>\n<body>\n{site_header('fr', base_url)}\n"
         f'<main><h1>{escape(SITE_NAME)}</h1><ul class="items">{"".join(rows)}</ul></main>\n'
         f"{site_footer('fr', reference)}\n</body>\n</html>\n"
