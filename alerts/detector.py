@@ -1,0 +1,315 @@
+"""Spike detection on mention counts against a calendar-aware, outlier-robust baseline."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from statistics import median
+
+logger = logging.getLogger(__name__)
+
+DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAD_TO_SIGMA = 1.4826
+# A sustained surge alerts only while its current window is itself at least this far up.
+SUSTAIN_GATE = 0.5
+
+# A bucket of the resampled series: its start and its count (None when nothing was observed).
+Bucket = tuple[datetime, float | None]
+
+
+@dataclass(frozen=True)
+class DetectorParams:
+    """The few global knobs of the spike detector, tuned once on eval/spikes.py (not per series)."""
+
+    threshold: float = 4.0  # robust z-score (log scale) a window must reach
+    novelty: float = 1.0  # ... and its rise must match the largest rise seen within `memory`
+    sustain: int = 4  # a rise held over this many windows adds up (a sustained surge)
+    offset: float = 5.0  # counts compare as log(count + offset): damps noise at low counts
+    min_count: int = 5  # fewer mentions than this in a window is never a spike
+    cooldown: timedelta = timedelta(hours=6)  # no second alert this soon after one
+    season_days: int = 7  # same time of day on this many previous days makes the profile
+    level_window: timedelta = WEEK  # the level (trend) is the median over this span
+    memory: timedelta = timedelta(days=14)  # spread and past rises are measured over this span
+    min_history: timedelta = timedelta(days=2)  # no verdict before this much history
+    weekly: bool = True  # correct the daily profile by the day of week once history allows
+    rearm: float = 1.0  # after an alert, the score must fall below this before another
+
+
+@dataclass(frozen=True)
+class SpikeAlert:
+    """A window whose count is far above what the calendar and recent level lead to expect."""
+
+    timestamp: datetime  # start of the window
+    value: float
+    expected: float
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "timestamp": self.timestamp.isoformat(),
+            "value": round(self.value, 3),
+            "expected": round(self.expected, 3),
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass(frozen=True)
+class ShareJump:
+    """A window where a territory's share of voice in its group rose well above its usual share."""
+
+    timestamp: datetime
+    territory: str
+    count: int
+    total: int
+    share: float
+    expected_share: float
+
+    @property
+    def jump(self) -> float:
+        return self.share - self.expected_share
+
+
+def floor_time(ts: datetime, window: timedelta) -> datetime:
+    """Start of the window holding `ts`; windows are aligned on 1970-01-01 00:00 UTC."""
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    step = window.total_seconds()
+    offset = (ts - EPOCH).total_seconds()
+    return EPOCH + timedelta(seconds=math.floor(offset / step) * step)
+
+
+def resample(
+    points: Iterable[tuple[datetime, float]],
+    window: timedelta,
+    empty: float | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Bucket]:
+    """Sum irregular (timestamp, count) points into consecutive windows.
+
+    A window with no point gets `empty`: None for sampled series (nothing observed),
+    0.0 for mention counts (nothing said). `start`/`end` extend the grid.
+    """
+    if window <= timedelta(0):
+        raise ValueError("window must be positive")
+    sums: dict[datetime, float] = {}
+    for ts, value in points:
+        key = floor_time(ts, window)
+        sums[key] = sums.get(key, 0.0) + value
+    if not sums and (start is None or end is None):
+        return []
+    first = floor_time(start, window) if start is not None else min(sums)
+    last = floor_time(end, window) if end is not None else max(sums)
+    if sums:
+        first = min(first, min(sums))
+        last = max(last, max(sums))
+    out: list[Bucket] = []
+    t = first
+    while t <= last:
+        out.append((t, sums.get(t, empty)))
+        t += window
+    return out
+
+
+def _periods(window: timedelta) -> tuple[int, int]:
+    """Buckets per season (a day, else a week, else none) and per week (0 if not applicable)."""
+    per_day = DAY / window
+    per_week = WEEK / window
+    if window < DAY and per_day == int(per_day) and per_day >= 2:
+        return int(per_day), int(per_week)
+    if window < WEEK and per_week == int(per_week) and per_week >= 2:
+        return int(per_week), 0
+    return 1, 0
+
+
+def _to_log(value: float | None, offset: float) -> float | None:
+    return None if value is None else math.log(max(value, 0.0) + offset)
+
+
+def _median_present(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return median(present) if present else None
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    expected: float  # log scale
+    scale: float  # log scale, robust sigma
+
+
+class _Model:
+    """Sequential baseline: each bucket is judged only on the buckets before it."""
+
+    def __init__(self, logs: list[float | None], window: timedelta, params: DetectorParams) -> None:
+        self.z = logs
+        self.params = params
+        self.period, self.per_week = _periods(window)
+        self.season: list[float | None] = [None] * len(logs)
+        self.profile: list[float | None] = [None] * len(logs)
+        self.resid: list[float | None] = [None] * len(logs)
+        self.level_n = max(1, round(params.level_window / window))
+        self.scale_n = max(4, round(params.memory / window))
+        self.min_history = max(1, round(params.min_history / window))
+        self.n_seasons = params.season_days if self.period > 1 else 2 * params.season_days
+
+    def seasonal(self, i: int) -> float | None:
+        """Median of the same time of day on previous days, corrected for the day of week."""
+        present = [
+            z
+            for k in range(1, self.n_seasons + 1)
+            if (j := i - k * self.period) >= 0 and (z := self.z[j]) is not None
+        ]
+        if len(present) < min(3, self.n_seasons):
+            return None
+        self.profile[i] = base = median(present)
+        if self.params.weekly and self.per_week:
+            # How this weekday/hour departed from the daily profile in the previous weeks.
+            past = [
+                z - p
+                for k in (1, 2, 3)
+                if (j := i - k * self.per_week) >= 0
+                and (z := self.z[j]) is not None
+                and (p := self.profile[j]) is not None
+            ]
+            if past:
+                # One week says little about the day of week; two or three say more.
+                base += median(past) * (0.5 if len(past) == 1 else 1.0)
+        return base
+
+    def baseline(self, i: int) -> _Baseline | None:
+        """Expected log count and robust spread for bucket i, from buckets before it."""
+        season = self.season[i]
+        if season is None or i < self.min_history:
+            return None
+        recent = [r for r in self.resid[max(0, i - self.level_n) : i] if r is not None]
+        longer = [r for r in self.resid[max(0, i - self.scale_n) : i] if r is not None]
+        if len(recent) < max(1, self.level_n // 3) or len(longer) < 4:
+            return None
+        level = median(recent)
+        centre = median(longer)
+        mad = median(abs(r - centre) for r in longer)
+        expected = season + level
+        # Counts are at least Poisson-noisy: on this log scale sd ≈ sqrt(mean) / (mean + offset).
+        mean = max(math.exp(expected) - self.params.offset, 0.0)
+        poisson = math.sqrt(mean + 1.0) / (mean + self.params.offset)
+        # A series that often bursts must burst further: the spread is at least the largest
+        # rise of the memory span, scaled so that matching it reaches `novelty` x threshold.
+        biggest = max(r - centre for r in longer)
+        novelty = (
+            self.params.novelty * biggest / self.params.threshold if self.params.novelty else 0
+        )
+        scale = max(MAD_TO_SIGMA * mad, poisson, novelty, 0.05)
+        return _Baseline(expected=expected, scale=scale)
+
+    def step(self, i: int) -> None:
+        """Record bucket i's residual once it has been judged."""
+        z, s = self.z[i], self.season[i]
+        self.resid[i] = None if z is None or s is None else z - s
+
+
+def score_series(
+    series: Sequence[Bucket], window: timedelta, params: DetectorParams | None = None
+) -> list[tuple[datetime, float | None, float | None, float | None]]:
+    """(timestamp, value, expected, score) per bucket; expected/score None while learning."""
+    params = params or DetectorParams()
+    model = _Model([_to_log(v, params.offset) for _, v in series], window, params)
+    out: list[tuple[datetime, float | None, float | None, float | None]] = []
+    # Scores of the last `sustain` windows: a surge held for hours adds up.
+    recent: deque[float] = deque(maxlen=max(1, params.sustain))
+    for i, (ts, value) in enumerate(series):
+        model.season[i] = model.seasonal(i)
+        base = model.baseline(i)
+        z = model.z[i]
+        if base is None or z is None or value is None:
+            recent.clear()
+            out.append((ts, value, None, None))
+        else:
+            expected = max(math.exp(base.expected) - params.offset, 0.0)
+            sc = (z - base.expected) / base.scale
+            recent.append(sc)
+            held = len(recent) == params.sustain > 1
+            if held and sc >= params.threshold * SUSTAIN_GATE:
+                # Held for hours, a moderate rise is as telling as a sharp one.
+                sc = max(sc, sum(recent) / math.sqrt(params.sustain))
+            out.append((ts, value, expected, sc))
+        model.step(i)
+    return out
+
+
+def detect_spikes(
+    series: Sequence[Bucket], window: timedelta, params: DetectorParams | None = None
+) -> list[SpikeAlert]:
+    """Spikes in a resampled count series: high robust score, enough mentions, not in cooldown."""
+    params = params or DetectorParams()
+    alerts: list[SpikeAlert] = []
+    last_alert: datetime | None = None
+    armed = True
+    for ts, value, expected, score in score_series(series, window, params):
+        if score is None or value is None or expected is None:
+            continue
+        if score < params.rearm:
+            armed = True
+        if score < params.threshold or value < params.min_count or value <= expected:
+            continue
+        if not armed or (last_alert is not None and ts - last_alert < params.cooldown):
+            continue
+        alerts.append(SpikeAlert(timestamp=ts, value=value, expected=expected, score=score))
+        last_alert = ts
+        armed = False
+    return alerts
+
+
+def detect_share_jumps(
+    counts: dict[str, Sequence[Bucket]],
+    threshold: float = 0.15,
+    min_count: int = 5,
+    history: int = 24 * 7,
+    cooldown: timedelta = timedelta(hours=6),
+) -> list[ShareJump]:
+    """Windows where a territory's share of its group's mentions rose by `threshold` or more.
+
+    `counts` maps each territory of the group to its series on a common grid. The usual
+    share is the territory's pooled share over the previous `history` windows.
+    """
+    if not counts:
+        return []
+    keys = sorted(counts)
+    n = min(len(counts[k]) for k in keys)
+    last: dict[str, datetime] = {}
+    jumps: list[ShareJump] = []
+    for i in range(n):
+        ts = counts[keys[0]][i][0]
+        now = {k: counts[k][i][1] or 0.0 for k in keys}
+        total = sum(now.values())
+        if total <= 0:
+            continue
+        lo = max(0, i - history)
+        past = {k: sum(v or 0.0 for _, v in counts[k][lo:i]) for k in keys}
+        past_total = sum(past.values())
+        if past_total < min_count:
+            continue
+        for k in keys:
+            share = now[k] / total
+            usual = past[k] / past_total
+            if now[k] < min_count or share - usual < threshold:
+                continue
+            if k in last and ts - last[k] < cooldown:
+                continue
+            last[k] = ts
+            jumps.append(
+                ShareJump(
+                    timestamp=ts,
+                    territory=k,
+                    count=int(now[k]),
+                    total=int(total),
+                    share=share,
+                    expected_share=usual,
+                )
+            )
+    return jumps
