@@ -1,4 +1,4 @@
-"""The Streamlit entry point: page setup and navigation (`placewatch dashboard` runs this file)."""
+"""The Streamlit entry point: page setup, the shared period and navigation (`placewatch dashboard`)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,21 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard.data import get_config  # noqa: E402
 from dashboard.i18n import tr  # noqa: E402
+from dashboard.ui import lang, period_picker  # noqa: E402
 
 st.set_page_config(page_title="placewatch", page_icon="📍", layout="wide")
 
-lang = get_config().ui.lang
+ui_lang = lang()
 pages = [
-    st.Page("pages/overview.py", title=tr("overview", lang), icon="📊", default=True),
+    st.Page("pages/overview.py", title=tr("overview", ui_lang), icon="📊", default=True),
+    st.Page("pages/competitors.py", title=tr("competitors", ui_lang), icon="🏁"),
+    st.Page("pages/place.py", title=tr("place_page", ui_lang), icon="📍"),
+    st.Page("pages/mentions.py", title=tr("mentions_page", ui_lang), icon="🔎"),
+    st.Page("pages/map.py", title=tr("map", ui_lang), icon="🗺️"),
+    st.Page("pages/alerts.py", title=tr("alerts", ui_lang), icon="🔔"),
+    st.Page("pages/sources.py", title=tr("sources", ui_lang), icon="📡"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+period_picker()
+page.run()

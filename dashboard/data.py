@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import statistics
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,9 +13,16 @@ import pandas as pd
 import streamlit as st
 
 from config.settings import Config, load_config
-from indexer import MentionFilter, Store, open_store
+from dashboard.render import plain_snippet, safe_url, to_csv
+from indexer import MentionFilter, PlaceCount, SearchPage, Store, open_store
+
+logger = logging.getLogger(__name__)
 
 TTL = 60  # seconds: the scheduler adds data in the background
+RANKING_DEPTH = 200  # places compared between two periods for "what moved"
+SEARCH_EXPORT_LIMIT = 5000
+SPIKE_HISTORY = timedelta(days=28)  # baseline the spike detector looks back on
+LABELS = ("positive", "neutral", "negative")
 
 
 @st.cache_resource
@@ -27,14 +37,36 @@ def get_store() -> Store:
     return open_store(get_config().store)
 
 
-def period(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """The last `days` days up to now (rounded to the hour so the cache can hit)."""
-    now = (now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return now - timedelta(days=days), now
+def now() -> datetime:
+    """The dashboard's clock; PLACEWATCH_NOW (ISO date) pins it to replay an archive or a benchmark."""
+    pinned = os.environ.get("PLACEWATCH_NOW")
+    if not pinned:
+        return datetime.now(UTC)
+    moment = datetime.fromisoformat(pinned)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _filter(since: datetime, until: datetime, **kw: Any) -> MentionFilter:
+def period(days: int, at: datetime | None = None) -> tuple[datetime, datetime]:
+    """The last `days` days up to now (rounded up to the hour so the cache can hit)."""
+    end = (at or now()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return end - timedelta(days=days), end
+
+
+def bucket_for(days: int) -> str:
+    """Chart resolution for a period: days up to a quarter, weeks beyond."""
+    return "day" if days <= 90 else "week"
+
+
+def _filter(since: datetime | None, until: datetime | None, **kw: Any) -> MentionFilter:
     return MentionFilter(since=since, until=until, **kw)
+
+
+def names() -> dict[str, str]:
+    """Territory id → display name, from the config."""
+    return {t.id: t.name for t in get_config().territories}
+
+
+# ------------------------------------------------------------------ overview
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -44,37 +76,78 @@ def ranking(since: datetime, until: datetime, watched_only: bool = False, limit:
     f = _filter(since, until, watched_only=watched_only)
     rows = store.ranking(f, limit=limit)
     total = store.share_of_voice(f).total
-    previous = {
-        p.key: p.mentions
-        for p in store.ranking(
-            _filter(since - (until - since), since, territories=tuple(r.key for r in rows)), limit=limit
-        )
-    }
+    before = _filter(since - (until - since), since, territories=tuple(r.key for r in rows))
+    previous = {p.key: p.mentions for p in store.ranking(before, limit=limit)} if rows else {}
     return _with_total(rows, total, previous)
 
 
-def _with_total(rows: list[Any], total: int, previous: dict[str, int]) -> pd.DataFrame:
-    df = pd.DataFrame(
-        [
-            {
-                "key": p.key,
-                "place": p.name,
-                "kind": p.kind,
-                "watched": p.territory is not None,
-                "mentions": p.mentions,
-                "share": p.mentions / total if total else 0.0,
-                "previous": previous.get(p.key, 0),
-                "change": p.mentions - previous.get(p.key, 0),
-                "net_sentiment": round(p.net_sentiment, 2),
-                "reach": p.reach,
-            }
-            for p in rows
-        ],
-        columns=["key", "place", "kind", "watched", "mentions", "share", "previous", "change",
-                 "net_sentiment", "reach"],
-    )
+def _place_row(p: PlaceCount, total: int, previous: dict[str, int]) -> dict[str, Any]:
+    return {
+        "key": p.key,
+        "place": p.name,
+        "kind": p.kind,
+        "watched": p.territory is not None,
+        "mentions": p.mentions,
+        "share": p.mentions / total if total else 0.0,
+        "previous": previous.get(p.key, 0),
+        "change": p.mentions - previous.get(p.key, 0),
+        "net_sentiment": round(p.net_sentiment, 2),
+        "positive": p.positive,
+        "neutral": p.neutral,
+        "negative": p.negative,
+        "reach": p.reach,
+        "lat": p.lat,
+        "lon": p.lon,
+    }
+
+
+_PLACE_COLUMNS = ["key", "place", "kind", "watched", "mentions", "share", "previous", "change",
+                  "net_sentiment", "positive", "neutral", "negative", "reach", "lat", "lon"]
+
+
+def _with_total(rows: Sequence[PlaceCount], total: int, previous: dict[str, int]) -> pd.DataFrame:
+    df = pd.DataFrame([_place_row(p, total, previous) for p in rows], columns=_PLACE_COLUMNS)
     df.attrs["total"] = total
     return df
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def movers(since: datetime, until: datetime, limit: int = 5) -> pd.DataFrame:
+    """The places whose mentions rose most against the previous period of the same length."""
+    store = get_store()
+    current = store.ranking(_filter(since, until), limit=RANKING_DEPTH)
+    before = store.ranking(_filter(since - (until - since), since), limit=RANKING_DEPTH * 5)
+    previous = {p.key: p.mentions for p in before}
+    df = _with_total(current, 0, previous)
+    df = df[df["change"] > 0].sort_values(["change", "mentions"], ascending=False).head(limit)
+    df["change_pct"] = [c / p if p else None for c, p in zip(df["change"], df["previous"], strict=True)]
+    return df.reset_index(drop=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def territory_tiles(territory: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """My territory's mentions, reach, net sentiment and share of voice in its first group."""
+    config, store = get_config(), get_store()
+    mine = _one_place(store, _filter(since, until, territories=(territory,)))
+    prev = _one_place(store, _filter(since - (until - since), since, territories=(territory,)))
+    tiles: dict[str, Any] = {
+        "mentions": mine.mentions if mine else 0,
+        "previous": prev.mentions if prev else 0,
+        "reach": mine.reach if mine else 0,
+        "net_sentiment": mine.net_sentiment if mine else 0.0,
+        "previous_net_sentiment": prev.net_sentiment if prev else 0.0,
+        "group": None, "group_total": 0, "share": 0.0,
+    }
+    group = next((g for g in config.groups if territory in g.territories), None)
+    if group:
+        sov = store.share_of_voice(_filter(since, until, territories=group.territories))
+        tiles.update(group=group.name, group_total=sov.total, share=sov.share(territory))
+    return tiles
+
+
+def _one_place(store: Store, f: MentionFilter) -> PlaceCount | None:
+    rows = store.ranking(f, limit=1)
+    return rows[0] if rows else None
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -83,19 +156,31 @@ def total_mentions(since: datetime, until: datetime) -> int:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def undated_documents() -> int:
+    return get_store().stats().undated
+
+
+# ------------------------------------------------------------------ competitors
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def share_of_voice_series(
-    territories: tuple[str, ...], since: datetime, until: datetime, bucket: str = "day"
+    territories: tuple[str, ...], since: datetime, until: datetime, bucket: str = "day",
+    weighted: bool = False, syndicated_once: bool = False,
 ) -> pd.DataFrame:
-    """Mentions per bucket per territory of a group, with each bucket's total and shares."""
-    points = get_store().volume(_filter(since, until, territories=territories), bucket)  # type: ignore[arg-type]
+    """Mentions (or reach) per bucket per territory of a group, with each bucket's total and shares."""
+    f = _filter(since, until, territories=territories, syndicated_once=syndicated_once)
+    points = get_store().volume(f, bucket)  # type: ignore[arg-type]
     df = pd.DataFrame(
-        [{"bucket": p.bucket, "key": p.key, "mentions": p.mentions} for p in points],
-        columns=["bucket", "key", "mentions"],
+        [{"bucket": p.bucket, "key": p.key, "mentions": p.mentions, "reach": p.reach} for p in points],
+        columns=["bucket", "key", "mentions", "reach"],
     )
+    df["value"] = df["reach"] if weighted else df["mentions"]
     if df.empty:
-        return df.assign(total=[], share=[])
-    df["total"] = df.groupby("bucket")["mentions"].transform("sum")
-    df["share"] = df["mentions"] / df["total"]
+        return df.assign(place=[], total=[], share=[])
+    df["place"] = df["key"].map(lambda k: names().get(k, k))
+    df["total"] = df.groupby("bucket")["value"].transform("sum")
+    df["share"] = df["value"] / df["total"].where(df["total"] > 0, 1)
     return df
 
 
@@ -106,5 +191,348 @@ def share_of_voice(territories: tuple[str, ...], since: datetime, until: datetim
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def undated_documents() -> int:
-    return get_store().stats().undated
+def group_summary(
+    territories: tuple[str, ...], since: datetime, until: datetime,
+    weighted: bool = False, syndicated_once: bool = False,
+) -> pd.DataFrame:
+    """One row per place of the group: mentions, reach, share of voice, sentiment; attrs['total']."""
+    store = get_store()
+    f = _filter(since, until, territories=territories, syndicated_once=syndicated_once)
+    sov = store.share_of_voice(f, weighted=weighted)
+    rows = {p.key: p for p in store.ranking(f, limit=max(1, len(territories)))}
+    label = names()
+    df = pd.DataFrame(
+        [
+            {
+                "key": key, "place": label.get(key, key),
+                "mentions": rows[key].mentions if key in rows else 0,
+                "reach": rows[key].reach if key in rows else 0,
+                "share": sov.share(key),
+                "net_sentiment": round(rows[key].net_sentiment, 2) if key in rows else 0.0,
+                "positive": rows[key].positive if key in rows else 0,
+                "neutral": rows[key].neutral if key in rows else 0,
+                "negative": rows[key].negative if key in rows else 0,
+            }
+            for key in territories
+        ],
+        columns=["key", "place", "mentions", "reach", "share", "net_sentiment", "positive",
+                 "neutral", "negative"],
+    )
+    df = df.sort_values(["share", "mentions"], ascending=False).reset_index(drop=True)
+    df.attrs["total"] = sov.total
+    return df
+
+
+# ------------------------------------------------------------------ place
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def place_choices(since: datetime, until: datetime) -> list[tuple[str, str]]:
+    """(key, name) of places to look at: watched territories first, then the period's top places."""
+    watched = [(t.id, t.name) for t in get_config().territories]
+    known = {k for k, _ in watched}
+    top = get_store().ranking(_filter(since, until), limit=50)
+    return watched + [(p.key, p.name) for p in top if p.key not in known]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def place_timeline(key: str, since: datetime, until: datetime, bucket: str) -> pd.DataFrame:
+    """Mentions of one place per bucket, with empty buckets as zeros."""
+    points = get_store().volume(_filter(since, until, territories=(key,)), bucket)  # type: ignore[arg-type]
+    df = pd.DataFrame([{"bucket": p.bucket, "mentions": p.mentions} for p in points],
+                      columns=["bucket", "mentions"])
+    return _fill_grid(df, since, until, bucket, ["mentions"])
+
+
+def _fill_grid(df: pd.DataFrame, since: datetime, until: datetime, bucket: str,
+               columns: list[str]) -> pd.DataFrame:
+    step = {"hour": "h", "day": "D", "week": "W-MON"}[bucket]
+    start = pd.Timestamp(since).tz_convert(UTC).floor("D" if bucket != "hour" else "h")
+    if bucket == "week":
+        start = start - pd.Timedelta(days=start.weekday())
+    grid = pd.date_range(start, pd.Timestamp(until).tz_convert(UTC), freq=step if bucket != "week" else "7D")
+    if df.empty:
+        return pd.DataFrame({"bucket": grid, **{c: 0 for c in columns}})
+    df = df.assign(bucket=pd.to_datetime(df["bucket"], utc=True)).groupby("bucket")[columns].sum()
+    out = df.reindex(df.index.union(grid), fill_value=0).rename_axis("bucket").reset_index()
+    return out[(out["bucket"] >= start) & (out["bucket"] < pd.Timestamp(until))]
+
+
+def window_bucket(window: timedelta) -> str:
+    if window <= timedelta(hours=1):
+        return "hour"
+    return "day" if window <= timedelta(days=1) else "week"
+
+
+def _alert_detector() -> Callable[..., list[Any]] | None:
+    """The alerts package's public spike detector, when it publishes one."""
+    try:
+        from alerts import detect_spikes  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return detect_spikes  # type: ignore[no-any-return]
+
+
+def spike_method() -> str:
+    """'detector' when spikes come from the alerts package, else 'fallback'."""
+    return "detector" if _alert_detector() else "fallback"
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def place_spikes(key: str, since: datetime, until: datetime) -> pd.DataFrame:
+    """Windows of the period where the place's mentions spiked, as the alerts would see them."""
+    alerts = get_config().alerts
+    bucket = window_bucket(alerts.window)
+    history = place_timeline(key, since - SPIKE_HISTORY, until, bucket)
+    series = [(ts.to_pydatetime(), float(v)) for ts, v in zip(history["bucket"], history["mentions"], strict=True)]
+    found = _detect(series, alerts.window, alerts.min_count, alerts.cooldown)
+    df = pd.DataFrame(found, columns=["start", "mentions", "expected", "score"])
+    df = df[df["start"] >= since] if not df.empty else df
+    df["end"] = df["start"] + (alerts.window if bucket != "week" else timedelta(days=7))
+    return df.reset_index(drop=True)
+
+
+def _detect(series: list[tuple[datetime, float]], window: timedelta, min_count: int,
+            cooldown: timedelta) -> list[tuple[datetime, float, float, float]]:
+    detector = _alert_detector()
+    if detector is not None:
+        try:
+            from alerts import DetectorParams  # type: ignore[attr-defined]
+
+            params = DetectorParams(min_count=min_count, cooldown=cooldown)
+        except ImportError:
+            params = None
+        found = detector(series, window, params)
+        return [(a.timestamp, a.value, a.expected, a.score) for a in found]
+    return fallback_spikes(series, min_count)
+
+
+def fallback_spikes(series: list[tuple[datetime, float]], min_count: int, history: int = 14,
+                    threshold: float = 4.0) -> list[tuple[datetime, float, float, float]]:
+    """Robust rule: a window far above the median of the previous ones (in MADs), with enough mentions."""
+    out = []
+    for i, (ts, value) in enumerate(series):
+        past = [v for _, v in series[max(0, i - history):i]]
+        if len(past) < 3 or value < min_count:
+            continue
+        expected = statistics.median(past)
+        scale = max(1.0, 1.4826 * statistics.median(abs(v - expected) for v in past))
+        score = (value - expected) / scale
+        if score >= threshold:
+            out.append((ts, value, expected, score))
+    return out
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def mentions_between(key: str, start: datetime, end: datetime, limit: int = 50) -> pd.DataFrame:
+    """The documents mentioning a place in a window (the mentions behind a spike)."""
+    page = get_store().search("", _filter(start, end, territories=(key,)), page=1, size=limit)
+    return hits_frame(page)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sentiment_series(key: str, since: datetime, until: datetime, bucket: str) -> pd.DataFrame:
+    """Positive, neutral and negative mentions of a place per bucket, with the net sentiment."""
+    frames = []
+    for label in LABELS:
+        f = _filter(since, until, territories=(key,), sentiment=label)
+        points = get_store().volume(f, bucket)  # type: ignore[arg-type]
+        frames.append(pd.DataFrame([{"bucket": p.bucket, label: p.mentions} for p in points],
+                                   columns=["bucket", label]))
+    df = frames[0].merge(frames[1], on="bucket", how="outer").merge(frames[2], on="bucket", how="outer")
+    df = df.fillna(0)
+    for label in LABELS:
+        df[label] = df[label].astype(int)
+    total = df["positive"] + df["neutral"] + df["negative"]
+    df["net_sentiment"] = (df["positive"] - df["negative"]) / total.where(total > 0, 1)
+    return df.sort_values("bucket").reset_index(drop=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def top_sources(key: str, since: datetime, until: datetime, limit: int = 10) -> pd.DataFrame:
+    rows = get_store().top_sources(_filter(since, until, territories=(key,)), limit=limit)
+    return pd.DataFrame([{"source": r.value, "type": r.label, "mentions": r.mentions, "reach": r.reach}
+                         for r in rows], columns=["source", "type", "mentions", "reach"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def top_voices(key: str, since: datetime, until: datetime, limit: int = 10) -> pd.DataFrame:
+    """Authors with most mentions of the place, with their reach: the ambassadors."""
+    rows = get_store().top_authors(_filter(since, until, territories=(key,)), limit=limit)
+    return pd.DataFrame([{"author": r.value, "source": r.label, "mentions": r.mentions, "reach": r.reach}
+                         for r in rows], columns=["author", "source", "mentions", "reach"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cooccurring(key: str, since: datetime, until: datetime, limit: int = 10) -> pd.DataFrame:
+    rows = get_store().cooccurring_places(key, _filter(since, until), limit=limit)
+    label = names()
+    return pd.DataFrame([{"place": r.label or label.get(r.value, r.value), "documents": r.mentions}
+                         for r in rows], columns=["place", "documents"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def terms(key: str, since: datetime, until: datetime, limit: int = 20) -> pd.DataFrame:
+    rows = get_store().top_terms(_filter(since, until, territories=(key,)), limit=limit)
+    return pd.DataFrame([{"term": r.value, "mentions": r.mentions} for r in rows],
+                        columns=["term", "mentions"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def examples(key: str, since: datetime, until: datetime, label: str, limit: int = 3) -> list[dict[str, Any]]:
+    """Example mentions of a sentiment, with the mention's offsets in its document's text."""
+    found = get_store().mention_examples(key, _filter(since, until), label, limit=limit)  # type: ignore[arg-type]
+    return [
+        {
+            "title": e.doc.title or "", "text": e.doc.text, "start": e.start, "end": e.end,
+            "url": safe_url(e.doc.url), "source": e.doc.source_id, "author": e.doc.author or "",
+            "published": e.doc.published, "sentiment": round(e.sentiment, 2),
+        }
+        for e in found
+    ]
+
+
+# ------------------------------------------------------------------ mentions
+
+
+def mention_filter(
+    since: datetime | None, until: datetime | None, places: Sequence[str] = (),
+    groups: Sequence[str] = (), source_types: Sequence[str] = (), langs: Sequence[str] = (),
+    sentiment: str | None = None,
+) -> MentionFilter:
+    """The search filter from the Mentions page's controls; a group stands for its territories."""
+    keys = list(places)
+    for gid in groups:
+        group = get_config().group(gid)
+        keys.extend(group.territories if group else ())
+    return _filter(since, until, territories=tuple(dict.fromkeys(keys)),
+                   source_types=tuple(source_types), langs=tuple(langs),
+                   sentiment=sentiment)  # type: ignore[arg-type]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def search(query: str, f: MentionFilter, page: int = 1, size: int = 20) -> tuple[int, pd.DataFrame]:
+    """One page of full-text search hits; raises QuerySyntaxError for a malformed query."""
+    result = get_store().search(query, f, page=page, size=size)
+    return result.total, hits_frame(result)
+
+
+def hits_frame(result: SearchPage) -> pd.DataFrame:
+    """Search hits as rows: the snippet keeps its highlight markers, `excerpt` is plain."""
+    return pd.DataFrame(
+        [
+            {
+                "published": h.doc.published, "title": h.doc.title or "", "snippet": h.snippet,
+                "excerpt": plain_snippet(h.snippet), "places": ", ".join(h.places),
+                "sentiment": h.sentiment or "", "source": h.doc.source_id,
+                "type": h.doc.source_type, "lang": h.doc.lang or "", "author": h.doc.author or "",
+                "url": safe_url(h.doc.url),
+            }
+            for h in result.hits
+        ],
+        columns=["published", "title", "snippet", "excerpt", "places", "sentiment", "source", "type",
+                 "lang", "author", "url"],
+    )
+
+
+def search_csv(query: str, f: MentionFilter, limit: int = SEARCH_EXPORT_LIMIT) -> bytes:
+    """Every hit of a search (up to `limit`) as CSV, for the download button."""
+    frames, page, size = [], 1, 500
+    while (page - 1) * size < limit:
+        result = get_store().search(query, f, page=page, size=size)
+        frames.append(hits_frame(result))
+        if page * size >= result.total:
+            break
+        page += 1
+    df = pd.concat(frames, ignore_index=True).drop(columns=["snippet"]).head(limit)
+    return to_csv(df)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def filter_values() -> dict[str, list[str]]:
+    """Choices for the search filters: configured source types and the languages seen."""
+    config = get_config()
+    types = sorted({s.type for s in config.sources} | {"rss", "sitemap", "page", "mastodon", "reddit",
+                                                        "bluesky"})
+    return {"source_types": types, "langs": ["fr", "en", "de", "it", "es"]}
+
+
+# ------------------------------------------------------------------ map
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def map_points(since: datetime, until: datetime, limit: int = 300) -> pd.DataFrame:
+    """Mentioned places with coordinates (from the mentions, else the watchlist), volume and sentiment."""
+    df = ranking(since, until, limit=limit)
+    coords = {t.id: (t.lat, t.lon) for t in get_config().territories if t.lat is not None}
+    df = df.copy()
+    df["lat"] = [lat if pd.notna(lat) else coords.get(k, (None, None))[0]
+                 for k, lat in zip(df["key"], df["lat"], strict=True)]
+    df["lon"] = [lon if pd.notna(lon) else coords.get(k, (None, None))[1]
+                 for k, lon in zip(df["key"], df["lon"], strict=True)]
+    return df.dropna(subset=["lat", "lon"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ alerts and sources
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sent_alerts(limit: int = 200) -> pd.DataFrame:
+    """Alerts delivered from the outbox, newest first, with their explanation."""
+    rows = [_alert_row(m.sent, m.channel, m.payload) for m in get_store().sent_messages()[:limit]]
+    return pd.DataFrame(rows, columns=["sent", "channel", "territory", "subject", "explanation"])
+
+
+def _alert_row(sent: datetime | None, channel: str, payload: dict[str, Any]) -> dict[str, Any]:
+    explanation = payload.get("explanation") or payload.get("summary") or payload.get("text") or ""
+    if isinstance(explanation, list | tuple):
+        explanation = "\n".join(str(x) for x in explanation)
+    territory = payload.get("territory_name") or payload.get("territory") or ""
+    return {"sent": sent, "channel": channel, "territory": str(territory),
+            "subject": str(payload.get("subject") or payload.get("title") or ""),
+            "explanation": str(explanation)}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def waiting_alerts() -> int:
+    return len(get_store().due_messages(now() + timedelta(days=3650)))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def source_health() -> pd.DataFrame:
+    """Each configured (or once-seen) source with its crawl state."""
+    config = get_config()
+    states = {s.source_id: s for s in get_store().source_states()}
+    ids = [s.id for s in config.sources] + [sid for sid in states if not config.source(sid)]
+    rows = []
+    for sid in ids:
+        src, state = config.source(sid), states.get(sid)
+        rows.append({
+            "source": sid, "type": src.type if src else "", "url": src.url if src else "",
+            "every": str(src.every) if src else "", "enabled": src.enabled if src else False,
+            "last_success": state.last_success if state else None,
+            "last_attempt": state.last_attempt if state else None,
+            "documents": state.documents if state else 0,
+            "errors": state.errors if state else 0,
+            "consecutive_errors": state.consecutive_errors if state else 0,
+            "last_error": (state.last_error or "") if state else "",
+            "status": _status(src.enabled if src else False, state),
+        })
+    return pd.DataFrame(rows, columns=["status", "source", "type", "url", "every", "enabled", "last_success",
+                                       "last_attempt", "documents", "errors", "consecutive_errors",
+                                       "last_error"])
+
+
+def _status(enabled: bool, state: Any) -> str:
+    if not enabled:
+        return "disabled"
+    if state is None or (state.last_success is None and not state.consecutive_errors):
+        return "never"
+    return "failing" if state.consecutive_errors else "ok"
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def store_stats() -> dict[str, int]:
+    s = get_store().stats()
+    return {"documents": s.documents, "analysed": s.analysed, "pending": s.pending,
+            "mentions": s.mentions, "duplicates": s.duplicates, "undated": s.undated}

@@ -1,91 +1,93 @@
-"""Overview page: the most talked-about places and a competitor group's share of voice over time."""
+"""Overview page: my territory's tiles, the most talked-about places and what moved."""
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import tr
+from dashboard.ui import current_period, fmt_date, lang
 
 config = data.get_config()
-lang = config.ui.lang
+ui_lang = lang()
+days, since, until = current_period()
 
-st.title(tr("most_talked_about", lang))
+st.title(tr("most_talked_about", ui_lang))
+st.caption(tr("period_range", ui_lang, since=fmt_date(since), until=fmt_date(until)))
 
-PERIODS = (7, 30, 90, 365)
-left, right = st.columns([2, 1])
-days = left.selectbox(
-    tr("period", lang), PERIODS, index=0, format_func=lambda n: tr("last_n_days", lang, n=n),
-    key="overview_period",
-)
-watched_only = right.toggle(tr("watched_only", lang), value=False, key="overview_watched")
-since, until = data.period(days)
 
-ranking = data.ranking(since, until, watched_only=watched_only)
-total = int(ranking.attrs.get("total", 0))
-if ranking.empty:
-    st.info(tr("no_data", lang))
-else:
-    st.caption(tr("mentions_total", lang, total=total, places=len(ranking)))
+def territory_tiles() -> None:
+    """Mentions, share of voice in its group, net sentiment and reach of [ui] territory."""
+    tid = config.ui.territory
+    if not tid:
+        st.info(tr("no_my_territory", ui_lang))
+        return
+    t = data.territory_tiles(tid, since, until)
+    st.subheader(tr("my_territory", ui_lang, name=data.names().get(tid, tid)))
+    a, b, c, d = st.columns(4)
+    a.metric(tr("mentions", ui_lang), f"{t['mentions']:,}", f"{t['mentions'] - t['previous']:+,}",
+             help=tr("change", ui_lang))
+    if t["group"]:
+        b.metric(tr("sov_in_group", ui_lang, group=t["group"]), f"{t['share']:.0%}",
+                 tr("sov_of_total", ui_lang, n=t["mentions"], total=t["group_total"]), delta_color="off")
+    else:
+        b.metric(tr("share_of_voice", ui_lang), "—", tr("no_group", ui_lang), delta_color="off")
+    c.metric(tr("net_sentiment", ui_lang), f"{t['net_sentiment']:+.2f}",
+             f"{t['net_sentiment'] - t['previous_net_sentiment']:+.2f}")
+    d.metric(tr("reach", ui_lang), f"{t['reach']:,}")
+
+
+def most_talked_about() -> None:
+    watched_only = st.toggle(tr("watched_only", ui_lang), value=False, key="overview_watched")
+    ranking = data.ranking(since, until, watched_only=watched_only)
+    total = int(ranking.attrs.get("total", 0))
+    if ranking.empty:
+        st.info(tr("no_data", ui_lang))
+        return
+    st.caption(tr("mentions_total", ui_lang, total=total, places=len(ranking)))
     st.dataframe(
-        ranking[["place", "kind", "watched", "mentions", "share", "change", "net_sentiment"]],
+        ranking[["place", "kind", "watched", "mentions", "share", "change", "net_sentiment", "reach"]],
         hide_index=True,
         width="stretch",
         column_config={
-            "place": st.column_config.TextColumn(tr("place", lang)),
-            "kind": st.column_config.TextColumn(tr("kind", lang)),
-            "watched": st.column_config.CheckboxColumn(tr("watched", lang)),
-            "mentions": st.column_config.NumberColumn(tr("mentions", lang)),
+            "place": st.column_config.TextColumn(tr("place", ui_lang)),
+            "kind": st.column_config.TextColumn(tr("kind", ui_lang)),
+            "watched": st.column_config.CheckboxColumn(tr("watched", ui_lang)),
+            "mentions": st.column_config.NumberColumn(tr("mentions", ui_lang)),
             "share": st.column_config.ProgressColumn(
-                tr("share", lang), format="percent", min_value=0.0, max_value=1.0
+                tr("share", ui_lang), format="percent", min_value=0.0, max_value=1.0
             ),
-            "change": st.column_config.NumberColumn(tr("change", lang), format="%+d"),
-            "net_sentiment": st.column_config.NumberColumn(tr("net_sentiment", lang), format="%+.2f"),
+            "change": st.column_config.NumberColumn(tr("change", ui_lang), format="%+d"),
+            "net_sentiment": st.column_config.NumberColumn(tr("net_sentiment", ui_lang), format="%+.2f"),
+            "reach": st.column_config.NumberColumn(tr("reach", ui_lang), format="localized"),
         },
     )
 
-st.header(tr("share_of_voice", lang))
-groups = [g for g in config.groups if g.territories]
-if not groups:
-    st.info(tr("no_groups", lang))
-else:
-    group = st.selectbox(
-        tr("group", lang), groups, format_func=lambda g: g.name, key="overview_group"
-    )
-    names = {t.id: t.name for t in config.territories}
-    group_total, counts = data.share_of_voice(group.territories, since, until)
-    st.caption(tr("sov_total", lang, total=group_total))
-    cols = st.columns(len(group.territories))
-    for col, tid in zip(cols, sorted(group.territories, key=lambda t: -counts.get(t, 0)), strict=True):
-        n = counts.get(tid, 0)
-        col.metric(names.get(tid, tid), f"{(n / group_total if group_total else 0):.0%}", f"{n} {tr('mentions', lang).lower()}", delta_color="off")
-    bucket = "day" if days <= 90 else "week"
-    series = data.share_of_voice_series(group.territories, since, until, bucket)
-    if series.empty:
-        st.info(tr("no_data", lang))
-    else:
-        series = series.assign(place=series["key"].map(lambda k: names.get(k, k)))
-        chart = (
-            alt.Chart(series)
-            .mark_area()
-            .encode(
-                x=alt.X("bucket:T", title=tr(bucket, lang)),
-                y=alt.Y("mentions:Q", stack="normalize", title=tr("share_of_voice", lang),
-                        axis=alt.Axis(format="%")),
-                color=alt.Color("place:N", title=tr("place", lang)),
-                tooltip=[
-                    alt.Tooltip("bucket:T", title=tr(bucket, lang)),
-                    alt.Tooltip("place:N", title=tr("place", lang)),
-                    alt.Tooltip("mentions:Q", title=tr("mentions", lang)),
-                    alt.Tooltip("total:Q", title="Total"),
-                    alt.Tooltip("share:Q", title=tr("share", lang), format=".0%"),
-                ],
-            )
-            .properties(title=tr("sov_over_time", lang), height=320)
-        )
-        st.altair_chart(chart, width="stretch")
 
+def what_moved() -> None:
+    st.subheader(tr("what_moved", ui_lang))
+    moved = data.movers(since, until)
+    if moved.empty:
+        st.caption(tr("nothing_moved", ui_lang))
+        return
+    st.dataframe(
+        moved[["place", "mentions", "previous", "change", "change_pct"]],
+        hide_index=True,
+        width="stretch",
+        key="overview_movers",
+        column_config={
+            "place": st.column_config.TextColumn(tr("place", ui_lang)),
+            "mentions": st.column_config.NumberColumn(tr("mentions", ui_lang)),
+            "previous": st.column_config.NumberColumn(tr("previous", ui_lang)),
+            "change": st.column_config.NumberColumn(tr("change", ui_lang), format="%+d"),
+            "change_pct": st.column_config.NumberColumn("%", format="percent"),
+        },
+    )
+
+
+territory_tiles()
+most_talked_about()
+what_moved()
 undated = data.undated_documents()
 if undated:
-    st.caption(tr("undated", lang, n=undated))
+    st.caption(tr("undated", ui_lang, n=undated))

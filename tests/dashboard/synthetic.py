@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from indexer import SqliteStore
+from indexer import OutboxMessage, SqliteStore
 from placewatch.models import (
     Analysis,
     Engagement,
@@ -77,3 +77,46 @@ def build(tmp: Path, lang: str = "en", now: datetime | None = None) -> Path:
     store.save_analyses(items)
     store.close()
     return tmp / "placewatch.toml"
+
+
+def hostile_document(now: datetime) -> tuple[RawDocument, Analysis]:
+    """A document whose title and text try to run scripts; it mentions Les Arcs and Tignes."""
+    doc = RawDocument(
+        id=document_id("hostile"), url="https://example.org/x", source_id="hostile-feed",
+        source_type="rss", text=XSS_TEXT, title=XSS_TITLE, collected=now,
+        published=now - timedelta(hours=3), author="<b>mallory</b>", lang="en",
+        engagement=Engagement(likes=3, followers=250),
+    )
+    tignes = XSS_TEXT.index("Tignes")
+    places = (
+        PlaceMention("Les Arcs", 0, 8, "Les Arcs", "les-arcs", kind="resort", sentiment=0.95),
+        PlaceMention("Tignes", tignes, tignes + 6, "Tignes", "tignes", kind="resort", sentiment=0.9),
+    )
+    return doc, Analysis("en", Sentiment(0.9, "positive"), places)
+
+
+def sent_alert(now: datetime) -> OutboxMessage:
+    """An alert already delivered, whose explanation quotes the hostile title."""
+    return OutboxMessage(
+        key="spike:les-arcs:test", channel="email", created=now - timedelta(hours=2),
+        payload={
+            "subject": "Spike: Les Arcs",
+            "territory": "les-arcs",
+            "explanation": f"42 mentions against 6 expected; top words: télécabine, panne; "
+                           f"top story: {XSS_TITLE}",
+        },
+    )
+
+
+def add_hostile(data_dir: Path, now: datetime | None = None) -> None:
+    """Add the hostile document and a sent alert to an existing data dir (e.g. the demo's)."""
+    now = now or datetime.now(UTC)
+    store = SqliteStore(data_dir / "placewatch.db")
+    store.setup()
+    doc, analysis = hostile_document(now)
+    store.upsert_raw([doc])
+    store.save_analyses([(doc, analysis)])
+    alert = sent_alert(now)
+    store.enqueue([alert])
+    store.mark_sent(alert.key, now - timedelta(hours=2))
+    store.close()

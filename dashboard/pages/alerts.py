@@ -1,0 +1,58 @@
+"""Alerts page: the rules in force (from the config) and the alerts sent, with their explanation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import tr
+from dashboard.ui import lang
+
+config = data.get_config()
+ui_lang = lang()
+alerts = config.alerts
+
+st.title(tr("alerts", ui_lang))
+st.subheader(tr("rules_in_force", ui_lang))
+st.markdown(tr("default_rule", ui_lang, window=alerts.window, min_count=alerts.min_count,
+               cooldown=alerts.cooldown, every=alerts.every))
+if alerts.recipients:
+    st.caption(f"{tr('recipients', ui_lang)}: " + ", ".join(alerts.recipients))
+if alerts.rules:
+    names = data.names()
+    rules = pd.DataFrame(
+        [
+            {
+                "rule": r.id, "kind": r.kind,
+                "territories": ", ".join(names.get(t, t) for t in r.territories) or tr("all_territories", ui_lang),
+                "group": (config.group(r.group).name if r.group and config.group(r.group) else r.group) or "",
+                "threshold": r.threshold,
+                "recipients": ", ".join(r.recipients or alerts.recipients),
+            }
+            for r in alerts.rules
+        ]
+    )
+    st.dataframe(rules, hide_index=True, width="stretch", key="alert_rules", column_config={
+        "rule": tr("rule", ui_lang), "kind": tr("kind", ui_lang), "territories": tr("territories", ui_lang),
+        "group": tr("group", ui_lang), "threshold": tr("threshold", ui_lang),
+        "recipients": tr("recipients", ui_lang),
+    })
+
+st.subheader(tr("alerts_sent", ui_lang))
+sent = data.sent_alerts()
+waiting = data.waiting_alerts()
+if waiting:
+    st.caption(tr("alerts_waiting", ui_lang, n=waiting))
+if sent.empty:
+    st.info(tr("no_alerts_sent", ui_lang))
+else:
+    st.dataframe(sent, hide_index=True, width="stretch", key="alerts_sent", column_config={
+        "sent": st.column_config.DatetimeColumn(tr("sent", ui_lang), format="YYYY-MM-DD HH:mm"),
+        "channel": tr("channel", ui_lang), "territory": tr("place", ui_lang),
+        "subject": tr("subject", ui_lang),
+        "explanation": st.column_config.TextColumn(tr("explanation", ui_lang), width="large"),
+    })
+    for row in sent.head(5).itertuples():
+        with st.expander(f"{row.sent:%Y-%m-%d %H:%M} · {row.subject or row.territory}"):
+            st.text(row.explanation)

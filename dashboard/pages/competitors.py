@@ -1,0 +1,119 @@
+"""Competitors page: a group's share of voice over time and for the period, with sentiment and CSV."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import tr
+from dashboard.render import to_csv
+from dashboard.ui import current_period, fmt_date, lang
+
+config = data.get_config()
+ui_lang = lang()
+days, since, until = current_period()
+bucket = data.bucket_for(days)
+
+st.title(tr("competitors", ui_lang))
+st.caption(tr("period_range", ui_lang, since=fmt_date(since), until=fmt_date(until)))
+
+
+def period_summary(summary: pd.DataFrame, weighted: bool) -> None:
+    total = int(summary.attrs.get("total", 0))
+    st.subheader(tr("sov_for_period", ui_lang))
+    st.caption(tr("sov_total_reach" if weighted else "sov_total", ui_lang, total=f"{total:,}"))
+    cols = st.columns(max(1, len(summary)))
+    for col, row in zip(cols, summary.itertuples(), strict=False):
+        n = row.reach if weighted else row.mentions
+        col.metric(row.place, f"{row.share:.0%}", f"{n:,} / {total:,}", delta_color="off")
+    st.dataframe(
+        summary[["place", "mentions", "reach", "share", "net_sentiment", "positive", "neutral", "negative"]],
+        hide_index=True, width="stretch", key="competitors_summary",
+        column_config={
+            "place": st.column_config.TextColumn(tr("place", ui_lang)),
+            "mentions": st.column_config.NumberColumn(tr("mentions", ui_lang)),
+            "reach": st.column_config.NumberColumn(tr("reach", ui_lang), format="localized"),
+            "share": st.column_config.ProgressColumn(tr("share_of_voice", ui_lang), format="percent",
+                                                     min_value=0.0, max_value=1.0),
+            "net_sentiment": st.column_config.NumberColumn(tr("net_sentiment", ui_lang), format="%+.2f"),
+            "positive": st.column_config.NumberColumn(tr("positive", ui_lang)),
+            "neutral": st.column_config.NumberColumn(tr("neutral", ui_lang)),
+            "negative": st.column_config.NumberColumn(tr("negative", ui_lang)),
+        },
+    )
+
+
+def sov_chart(series: pd.DataFrame, weighted: bool) -> None:
+    st.subheader(tr("sov_over_time", ui_lang))
+    measure = tr("reach" if weighted else "mentions", ui_lang)
+    tooltip = [
+        alt.Tooltip("bucket:T", title=tr(bucket, ui_lang)),
+        alt.Tooltip("place:N", title=tr("place", ui_lang)),
+        alt.Tooltip("value:Q", title=measure, format=","),
+        alt.Tooltip("total:Q", title=tr("total", ui_lang), format=","),
+        alt.Tooltip("share:Q", title=tr("share", ui_lang), format=".0%"),
+    ]
+    base = alt.Chart(series).encode(
+        x=alt.X("bucket:T", title=tr(bucket, ui_lang)),
+        color=alt.Color("place:N", title=tr("place", ui_lang)),
+        tooltip=tooltip,
+    )
+    shares = base.mark_area().encode(
+        y=alt.Y("value:Q", stack="normalize", title=tr("share_of_voice", ui_lang), axis=alt.Axis(format="%"))
+    ).properties(height=300)
+    counts = base.mark_bar().encode(y=alt.Y("value:Q", stack="zero", title=measure)).properties(
+        height=220, title=tr("counts_over_time", ui_lang))
+    st.altair_chart(shares, width="stretch")
+    st.altair_chart(counts, width="stretch")
+    with st.expander(tr("series_table", ui_lang)):
+        wide = series.pivot_table(index="bucket", columns="place", values="value", aggfunc="sum", fill_value=0)
+        wide[tr("total", ui_lang)] = wide.sum(axis=1)
+        st.dataframe(wide.reset_index(), hide_index=True, width="stretch", key="competitors_series")
+
+
+def sentiment_chart(summary: pd.DataFrame) -> None:
+    st.subheader(tr("sentiment_per_place", ui_lang))
+    chart = alt.Chart(summary).mark_bar().encode(
+        x=alt.X("net_sentiment:Q", title=tr("net_sentiment", ui_lang), scale=alt.Scale(domain=[-1, 1])),
+        y=alt.Y("place:N", sort="-x", title=None),
+        color=alt.Color("net_sentiment:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[-1, 1]),
+                        legend=None),
+        tooltip=["place:N", "mentions:Q", "positive:Q", "negative:Q",
+                 alt.Tooltip("net_sentiment:Q", format="+.2f")],
+    ).properties(height=max(120, 30 * len(summary)))
+    st.altair_chart(chart, width="stretch")
+
+
+def csv_export(summary: pd.DataFrame, series: pd.DataFrame, group_id: str) -> None:
+    period_rows = summary.assign(bucket="total")[["bucket", "place", "mentions", "reach", "share",
+                                                    "net_sentiment"]]
+    over_time = series.assign(bucket=series["bucket"].astype(str))[["bucket", "place", "mentions",
+                                                                    "reach", "share", "total"]]
+    st.download_button(
+        tr("download_csv", ui_lang), to_csv(pd.concat([period_rows, over_time], ignore_index=True)),
+        file_name=f"share-of-voice-{group_id}-{fmt_date(since)}-{fmt_date(until)}.csv",
+        mime="text/csv", on_click="ignore", key="competitors_csv",
+    )
+
+
+groups = [g for g in config.groups if g.territories]
+if not groups:
+    st.info(tr("no_groups", ui_lang))
+else:
+    left, mid, right = st.columns([2, 1, 1])
+    group = left.selectbox(tr("group", ui_lang), groups, format_func=lambda g: g.name, key="competitors_group")
+    weighted = mid.toggle(tr("weighted", ui_lang), value=False, key="competitors_weighted")
+    once = right.toggle(tr("syndicated_once", ui_lang), value=False, key="competitors_once")
+    summary = data.group_summary(group.territories, since, until, weighted=weighted, syndicated_once=once)
+    series = data.share_of_voice_series(group.territories, since, until, bucket, weighted=weighted,
+                                        syndicated_once=once)
+    if summary["mentions"].sum() == 0:
+        st.info(tr("no_data", ui_lang))
+    else:
+        period_summary(summary, weighted)
+        if not series.empty:
+            sov_chart(series, weighted)
+        sentiment_chart(summary)
+        csv_export(summary, series, group.id)

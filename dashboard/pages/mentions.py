@@ -1,0 +1,70 @@
+"""Mentions page: boolean full-text search with filters, highlighted snippets, paging and CSV export."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import tr
+from dashboard.render import highlight_snippet
+from dashboard.ui import current_period, document_card, fmt_date, lang
+from placewatch.errors import QuerySyntaxError
+
+PAGE_SIZE = 20
+config = data.get_config()
+ui_lang = lang()
+days, since, until = current_period()
+
+st.title(tr("mentions_page", ui_lang))
+st.caption(tr("period_range", ui_lang, since=fmt_date(since), until=fmt_date(until)))
+
+
+def filters() -> tuple[str, object]:
+    query = st.text_input(tr("query", ui_lang), key="mentions_query", help=tr("query_help", ui_lang))
+    values = data.filter_values()
+    place_names = dict(data.place_choices(since, until))
+    a, b, c, d, e = st.columns(5)
+    places = a.multiselect(tr("place", ui_lang), list(place_names), format_func=lambda k: place_names[k],
+                           key="mentions_places")
+    group_names = {g.id: g.name for g in config.groups}
+    groups = b.multiselect(tr("group", ui_lang), list(group_names), format_func=lambda g: group_names[g],
+                           key="mentions_groups")
+    types = c.multiselect(tr("source_type", ui_lang), values["source_types"], key="mentions_types")
+    langs = d.multiselect(tr("language", ui_lang), values["langs"], key="mentions_langs")
+    sentiment = e.selectbox(tr("sentiment", ui_lang), [None, *data.LABELS], key="mentions_sentiment",
+                            format_func=lambda s: tr(s, ui_lang) if s else tr("all", ui_lang))
+    f = data.mention_filter(since, until, places, groups, types, langs, sentiment)
+    return query.strip(), f
+
+
+def results(query: str, f: object) -> None:
+    page = int(st.session_state.get("mentions_page", 1))
+    try:
+        total, hits = data.search(query, f, page, PAGE_SIZE)
+    except QuerySyntaxError as exc:
+        st.error(tr("query_error", ui_lang, error=str(exc)))
+        return
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if total == 0:
+        st.info(tr("no_results", ui_lang))
+        return
+    top, right = st.columns([3, 1])
+    top.caption(tr("results", ui_lang, total=total, page=min(page, pages), pages=pages))
+    right.download_button(
+        tr("download_csv", ui_lang), lambda: data.search_csv(query, f), mime="text/csv",
+        file_name=f"mentions-{fmt_date(since)}-{fmt_date(until)}.csv", on_click="ignore", key="mentions_csv",
+    )
+    for row in hits.itertuples():
+        meta = [fmt_date(row.published, True), row.source, row.type, row.lang, row.author,
+                row.places, tr(row.sentiment, ui_lang) if row.sentiment else ""]
+        document_card(row.title, highlight_snippet(row.snippet), meta, row.url)
+    if pages > 1:
+        if page > pages:
+            st.session_state["mentions_page"] = pages
+        st.number_input(tr("page", ui_lang), min_value=1, max_value=pages, step=1, key="mentions_page")
+
+
+query, f = filters()
+results(query, f)

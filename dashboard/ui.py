@@ -1,0 +1,52 @@
+"""Small UI helpers shared by the pages: the chosen period, the interface language, safe text blocks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import tr
+from dashboard.render import inert
+
+PERIODS = (7, 30, 90, 365)
+DEFAULT_DAYS = 30
+
+
+def lang() -> str:
+    return data.get_config().ui.lang
+
+
+def period_picker() -> None:
+    """The sidebar period choice, shared by every page (rendered by app.py before the page)."""
+    st.sidebar.selectbox(
+        tr("period", lang()), PERIODS, index=PERIODS.index(DEFAULT_DAYS), key="period_days",
+        format_func=lambda n: tr("last_n_days", lang(), n=n),
+    )
+
+
+def current_period() -> tuple[int, datetime, datetime]:
+    """(days, since, until) of the period chosen in the sidebar."""
+    days = int(st.session_state.get("period_days", DEFAULT_DAYS))
+    since, until = data.period(days)
+    return days, since, until
+
+
+def fmt_date(value: Any, with_time: bool = False) -> str:
+    if value is None or (not isinstance(value, datetime) and not hasattr(value, "strftime")):
+        return tr("no_date", lang())
+    return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def document_card(title: str, body_html: str, meta: list[str], url: str | None) -> None:
+    """One document: inert title, an already-escaped body with <mark>s, escaped meta and a link."""
+    with st.container(border=True):
+        if title:
+            st.markdown(f"**{inert(title)}**")
+        st.markdown(body_html, unsafe_allow_html=True)
+        line = " · ".join(inert(m) for m in meta if m)
+        if url:
+            line += f" · [{tr('open', lang())} ↗]({inert(url)})"
+        st.caption(line)
