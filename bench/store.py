@@ -68,7 +68,7 @@ WORDS = {
         "amazing great disappointing awesome terrible"
     ).split(),
 }
-SYNTHETIC = [f"mot{i}" for i in range(3000)]
+SYNTHETIC = [f"mot{i}" for i in range(20_000)]
 SEARCHES = ("neige", "snow OR neige", '"tourist office"', "ski NOT pluie", "(plage OR beach) AND soleil",
             "festival lang:fr")
 
@@ -81,6 +81,18 @@ class Place:
     lat: float
     lon: float
     kind: str
+
+
+def vocabulary(real: list[str]) -> list[str]:
+    """Words by frequency rank: real words spread from rank 10 down, filler words between.
+
+    A topical word like "neige" then appears in about a quarter of French documents, as
+    in a corpus about mountain destinations, not in all of them.
+    """
+    words = list(SYNTHETIC)
+    for i, word in enumerate(real):
+        words.insert(10 + 10 * i, word)
+    return words
 
 
 def zipf_weights(n: int, s: float = 1.1) -> list[float]:
@@ -115,7 +127,7 @@ class Corpus:
         self.g_weights = list(_cumulative(zipf_weights(len(self.gazetteer), 0.9)))
         self.authors = [f"author{i}" for i in range(5000)]
         self.a_weights = list(_cumulative(zipf_weights(len(self.authors), 0.8)))
-        self.words = {lang: ws + SYNTHETIC for lang, ws in WORDS.items()}
+        self.words = {lang: vocabulary(ws) for lang, ws in WORDS.items()}
         self.word_weights = {lang: list(_cumulative(zipf_weights(len(ws), 1.0)))
                              for lang, ws in self.words.items()}
         self.recent: list[EnrichedDocument] = []

@@ -8,8 +8,9 @@ import re
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ from placewatch.models import (
 
 logger = logging.getLogger(__name__)
 
-BATCH = 1000
+BATCH = 5000  # documents per write transaction
 
 # Each migration moves the schema from version i to i + 1; never edit a released one.
 MIGRATIONS: tuple[str, ...] = (
@@ -143,6 +144,112 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_due ON outbox(next_attempt) WHERE sent IS NULL;
     """,
+    # 2: daily roll-ups kept by triggers, so rankings, share of voice and day/week volume
+    # read a few thousand pre-counted rows instead of every mention of the period; a
+    # places table for names; the FTS index is no longer rewritten when text is unchanged.
+    """
+    CREATE TABLE places (
+        place_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        territory TEXT,
+        kind TEXT NOT NULL,
+        lat REAL,
+        lon REAL
+    ) WITHOUT ROWID;
+    INSERT INTO places (place_key, name, territory, kind, lat, lon)
+        SELECT place_key, max(name), max(territory), max(kind), max(lat), max(lon)
+        FROM mentions GROUP BY place_key;
+
+    CREATE TABLE place_days (
+        day INTEGER NOT NULL,
+        place_key TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        reach INTEGER NOT NULL,
+        positive INTEGER NOT NULL,
+        neutral INTEGER NOT NULL,
+        negative INTEGER NOT NULL,
+        PRIMARY KEY (day, place_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE place_days_by (
+        day INTEGER NOT NULL,
+        place_key TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        source_type TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        reach INTEGER NOT NULL,
+        positive INTEGER NOT NULL,
+        neutral INTEGER NOT NULL,
+        negative INTEGER NOT NULL,
+        PRIMARY KEY (day, place_key, lang, source_type)
+    ) WITHOUT ROWID;
+    INSERT INTO place_days
+        SELECT (published / 86400) * 86400, place_key, count(*), sum(reach),
+               sum(label = 'positive'), sum(label = 'neutral'), sum(label = 'negative')
+        FROM mentions WHERE published IS NOT NULL GROUP BY 1, 2;
+    INSERT INTO place_days_by
+        SELECT (published / 86400) * 86400, place_key, coalesce(lang, ''), source_type,
+               count(*), sum(reach),
+               sum(label = 'positive'), sum(label = 'neutral'), sum(label = 'negative')
+        FROM mentions WHERE published IS NOT NULL GROUP BY 1, 2, 3, 4;
+
+    CREATE TRIGGER mentions_rollup_ai AFTER INSERT ON mentions WHEN new.published IS NOT NULL BEGIN
+        INSERT INTO place_days VALUES ((new.published / 86400) * 86400, new.place_key, 1,
+            new.reach, new.label = 'positive', new.label = 'neutral', new.label = 'negative')
+        ON CONFLICT (day, place_key) DO UPDATE SET n = n + 1, reach = reach + excluded.reach,
+            positive = positive + excluded.positive, neutral = neutral + excluded.neutral,
+            negative = negative + excluded.negative;
+        INSERT INTO place_days_by VALUES ((new.published / 86400) * 86400, new.place_key,
+            coalesce(new.lang, ''), new.source_type, 1, new.reach, new.label = 'positive',
+            new.label = 'neutral', new.label = 'negative')
+        ON CONFLICT (day, place_key, lang, source_type) DO UPDATE SET n = n + 1,
+            reach = reach + excluded.reach, positive = positive + excluded.positive,
+            neutral = neutral + excluded.neutral, negative = negative + excluded.negative;
+    END;
+    CREATE TRIGGER mentions_rollup_ad AFTER DELETE ON mentions WHEN old.published IS NOT NULL BEGIN
+        UPDATE place_days SET n = n - 1, reach = reach - old.reach,
+            positive = positive - (old.label = 'positive'), neutral = neutral - (old.label = 'neutral'),
+            negative = negative - (old.label = 'negative')
+        WHERE day = (old.published / 86400) * 86400 AND place_key = old.place_key;
+        UPDATE place_days_by SET n = n - 1, reach = reach - old.reach,
+            positive = positive - (old.label = 'positive'), neutral = neutral - (old.label = 'neutral'),
+            negative = negative - (old.label = 'negative')
+        WHERE day = (old.published / 86400) * 86400 AND place_key = old.place_key
+            AND lang = coalesce(old.lang, '') AND source_type = old.source_type;
+    END;
+    CREATE TRIGGER mentions_rollup_au AFTER UPDATE OF published, reach, label, lang, source_type, place_key ON mentions BEGIN
+        UPDATE place_days SET n = n - 1, reach = reach - old.reach,
+            positive = positive - (old.label = 'positive'), neutral = neutral - (old.label = 'neutral'),
+            negative = negative - (old.label = 'negative')
+        WHERE old.published IS NOT NULL AND day = (old.published / 86400) * 86400
+            AND place_key = old.place_key;
+        UPDATE place_days_by SET n = n - 1, reach = reach - old.reach,
+            positive = positive - (old.label = 'positive'), neutral = neutral - (old.label = 'neutral'),
+            negative = negative - (old.label = 'negative')
+        WHERE old.published IS NOT NULL AND day = (old.published / 86400) * 86400
+            AND place_key = old.place_key AND lang = coalesce(old.lang, '')
+            AND source_type = old.source_type;
+        INSERT INTO place_days SELECT (new.published / 86400) * 86400, new.place_key, 1,
+            new.reach, new.label = 'positive', new.label = 'neutral', new.label = 'negative'
+        WHERE new.published IS NOT NULL
+        ON CONFLICT (day, place_key) DO UPDATE SET n = n + 1, reach = reach + excluded.reach,
+            positive = positive + excluded.positive, neutral = neutral + excluded.neutral,
+            negative = negative + excluded.negative;
+        INSERT INTO place_days_by SELECT (new.published / 86400) * 86400, new.place_key,
+            coalesce(new.lang, ''), new.source_type, 1, new.reach, new.label = 'positive',
+            new.label = 'neutral', new.label = 'negative'
+        WHERE new.published IS NOT NULL
+        ON CONFLICT (day, place_key, lang, source_type) DO UPDATE SET n = n + 1,
+            reach = reach + excluded.reach, positive = positive + excluded.positive,
+            neutral = neutral + excluded.neutral, negative = negative + excluded.negative;
+    END;
+
+    DROP TRIGGER documents_au;
+    CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    """,
 )
 
 
@@ -187,6 +294,10 @@ class SqliteStore:
         self._timeout = timeout
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        # Readers get their own connection per thread: in WAL mode they never wait for
+        # the writer, and the dashboard's threads never wait for each other.
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -197,23 +308,31 @@ class SqliteStore:
         assert self._conn is not None
         return self._conn
 
+    @property
+    def _in_memory(self) -> bool:
+        return str(self.path) == ":memory:"
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            str(self.path), timeout=self._timeout, check_same_thread=False, isolation_level=None,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA mmap_size = 1073741824")
+        return conn
+
     def setup(self) -> None:
         """Open the file, switch to WAL and apply pending migrations; safe to call every start."""
         if self._conn is not None:
             return
         try:
-            if str(self.path) != ":memory:":
+            if not self._in_memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                str(self.path), timeout=self._timeout, check_same_thread=False,
-                isolation_level=None,
-            )
-            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            conn = self._connect()
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA cache_size = -65536")
-            conn.execute("PRAGMA temp_store = MEMORY")
             self._conn = conn
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -221,6 +340,20 @@ class SqliteStore:
             raise StoreError(f"{self.path}: cannot open SQLite store: {exc}") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create SQLite store: {exc.strerror}") from None
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (the writer's own for in-memory databases)."""
+        if self._in_memory:
+            return self.conn
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            self.setup()
+            conn = self._connect()
+            conn.execute("PRAGMA query_only = 1")
+            self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
+        return conn
 
     def _migrate(self) -> None:
         conn = self._conn
@@ -238,9 +371,20 @@ class SqliteStore:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {i + 1}")
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics after a large import (also run by setup)."""
+        with self._lock:
+            self.conn.execute("ANALYZE")
+            self.conn.execute("PRAGMA optimize")
+
     def close(self) -> None:
         with self._lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
+            self._local = threading.local()
             if self._conn is not None:
+                self._conn.execute("PRAGMA optimize")
                 self._conn.close()
                 self._conn = None
 
@@ -264,10 +408,15 @@ class SqliteStore:
             conn.execute("COMMIT")
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            cur = self.conn.execute(sql, params)
-            cur.row_factory = sqlite3.Row
-            return cur.fetchall()
+        conn = self._reader()
+        if self._in_memory:
+            with self._lock:
+                cur = conn.execute(sql, params)
+                cur.row_factory = sqlite3.Row
+                return cur.fetchall()
+        cur = conn.execute(sql, params)
+        cur.row_factory = sqlite3.Row
+        return cur.fetchall()
 
     # ---------------------------------------------------------------- raw documents
 
@@ -276,46 +425,47 @@ class SqliteStore:
         new = 0
         for batch in _batched(docs, BATCH):
             with self._write() as conn:
-                ids = [d.id for d in batch]
-                existing = {
-                    r[0]: r[1]
-                    for r in _chunked_in(conn, "SELECT id, content_hash FROM documents WHERE id IN", ids)
-                }
+                existing = dict(
+                    _chunked_in(conn, "SELECT id, content_hash FROM documents WHERE id IN",
+                                list({d.id for d in batch}))
+                )
+                inserts: list[tuple[Any, ...]] = []
+                updates: list[tuple[Any, ...]] = []
+                mention_updates: list[tuple[Any, ...]] = []
                 for d in batch:
                     h = d.content_hash
                     if d.id not in existing:
-                        new += 1
-                        conn.execute(
-                            """INSERT INTO documents (id, url, source_id, source_type, title, text,
-                                published, collected, author, declared_lang, likes, reposts, replies,
-                                followers, raw, content_hash, duplicate_of)
-                               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                            _raw_row(d, h),
-                        )
+                        inserts.append(_raw_row(d, h))
                         existing[d.id] = h
-                    else:
-                        changed = existing[d.id] != h
-                        conn.execute(
-                            """UPDATE documents SET url=?, source_id=?, source_type=?, title=?, text=?,
-                                published=?, author=?, declared_lang=?, likes=?, reposts=?, replies=?,
-                                followers=?, raw=?, content_hash=?, duplicate_of=?,
-                                analysed = CASE WHEN ? THEN 0 ELSE analysed END
-                               WHERE id=?""",
-                            (
-                                d.url, d.source_id, d.source_type, d.title, d.text, _ts(d.published),
-                                d.author, d.lang, d.engagement.likes, d.engagement.reposts,
-                                d.engagement.replies, d.engagement.followers, _pack(d.raw), h,
-                                d.duplicate_of, changed, d.id,
-                            ),
-                        )
-                        # Engagement and grouping may change without the text changing.
-                        conn.execute(
-                            "UPDATE mentions SET reach=?, story=?, published=?, author=? WHERE doc_id=?",
-                            (
-                                d.engagement.reach, d.duplicate_of or d.id, _ts(d.published),
-                                d.author, d.id,
-                            ),
-                        )
+                        continue
+                    changed = existing[d.id] != h
+                    existing[d.id] = h
+                    updates.append((
+                        d.url, d.source_id, d.source_type, d.title, d.text, _ts(d.published),
+                        d.author, d.lang, d.engagement.likes, d.engagement.reposts,
+                        d.engagement.replies, d.engagement.followers, _pack(d.raw), h,
+                        d.duplicate_of, changed, d.id,
+                    ))
+                    # Engagement and grouping may change without the text changing.
+                    mention_updates.append((
+                        d.engagement.reach, d.duplicate_of or d.id, _ts(d.published),
+                        d.source_id, d.source_type, d.author, d.id,
+                    ))
+                new += len(inserts)
+                conn.executemany(_INSERT_DOCUMENT, inserts)
+                conn.executemany(
+                    """UPDATE documents SET url=?, source_id=?, source_type=?, title=?, text=?,
+                        published=?, author=?, declared_lang=?, likes=?, reposts=?, replies=?,
+                        followers=?, raw=?, content_hash=?, duplicate_of=?,
+                        analysed = CASE WHEN ? THEN 0 ELSE analysed END
+                       WHERE id=?""",
+                    updates,
+                )
+                conn.executemany(
+                    """UPDATE mentions SET reach=?, story=?, published=?, source_id=?,
+                        source_type=?, author=? WHERE doc_id=?""",
+                    mention_updates,
+                )
         return new
 
     def get_document(self, doc_id: str) -> RawDocument | None:
@@ -358,34 +508,37 @@ class SqliteStore:
     def save_analyses(self, items: Iterable[tuple[RawDocument, Analysis]]) -> int:
         count = 0
         for batch in _batched(items, BATCH):
+            latest = _last_per_id(batch, lambda item: item[0].id)
             with self._write() as conn:
-                for doc, analysis in batch:
-                    _write_analysis(conn, doc, analysis)
-                    count += 1
+                # An analysis never arrives without its document: store the raw one if missing.
+                known = {r[0] for r in _chunked_in(conn, "SELECT id FROM documents WHERE id IN",
+                                                   [d.id for d, _ in latest])}
+                conn.executemany(
+                    _INSERT_DOCUMENT,
+                    [_raw_row(d, d.content_hash) for d, _ in latest if d.id not in known],
+                )
+                _write_analyses(conn, latest)
+            count += len(batch)
         return count
 
     def import_documents(self, docs: Iterable[EnrichedDocument]) -> int:
         count = 0
         for batch in _batched(docs, BATCH):
+            latest = _last_per_id(batch, lambda e: e.doc.id)
             with self._write() as conn:
-                for e in batch:
-                    d = e.doc
-                    conn.execute(
-                        """INSERT INTO documents (id, url, source_id, source_type, title, text,
-                            published, collected, author, declared_lang, likes, reposts, replies,
-                            followers, raw, content_hash, duplicate_of)
-                           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                           ON CONFLICT(id) DO UPDATE SET url=excluded.url,
-                            source_id=excluded.source_id, source_type=excluded.source_type,
-                            title=excluded.title, text=excluded.text, published=excluded.published,
-                            collected=excluded.collected, author=excluded.author,
-                            likes=excluded.likes, reposts=excluded.reposts, replies=excluded.replies,
-                            followers=excluded.followers, content_hash=excluded.content_hash,
-                            duplicate_of=excluded.duplicate_of""",
-                        _raw_row(d, d.content_hash),
-                    )
-                    _write_analysis(conn, d, e.analysis)
-                    count += 1
+                conn.executemany(
+                    _INSERT_DOCUMENT + """ ON CONFLICT(id) DO UPDATE SET url=excluded.url,
+                        source_id=excluded.source_id, source_type=excluded.source_type,
+                        title=excluded.title, text=excluded.text, published=excluded.published,
+                        collected=excluded.collected, author=excluded.author,
+                        declared_lang=excluded.declared_lang, likes=excluded.likes,
+                        reposts=excluded.reposts, replies=excluded.replies,
+                        followers=excluded.followers, content_hash=excluded.content_hash,
+                        duplicate_of=excluded.duplicate_of""",
+                    [_raw_row(e.doc, e.doc.content_hash) for e in latest],
+                )
+                _write_analyses(conn, [(e.doc, e.analysis) for e in latest])
+            count += len(batch)
         return count
 
     def iter_documents(self) -> Iterator[EnrichedDocument]:
@@ -416,51 +569,115 @@ class SqliteStore:
         )
 
     def ranking(self, f: MentionFilter, limit: int = 20) -> list[PlaceCount]:
-        where, params = _where(f)
-        count = _count_expr(f)
+        totals = self._place_totals(f)
+        top = sorted(
+            ((key, t) for key, t in totals.items() if t[0] > 0),
+            key=lambda kt: (-kt[1][0], -kt[1][1], kt[0]),
+        )[:limit]
+        meta = self._places([key for key, _ in top])
+        out = []
+        for key, (n, reach, positive, neutral, negative) in top:
+            name, territory, kind, lat, lon = meta.get(key, (key, None, "place", None, None))
+            out.append(PlaceCount(
+                key=key, name=name, territory=territory, kind=kind, mentions=n, reach=reach,
+                positive=positive, neutral=neutral, negative=negative, lat=lat, lon=lon,
+            ))
+        return out
+
+    def _places(self, keys: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        if not keys:
+            return {}
+        params: list[Any] = []
         rows = self._read(
-            f"""SELECT m.place_key AS key, max(m.name) AS name, max(m.territory) AS territory,
-                       max(m.kind) AS kind, {count} AS mentions, sum(m.reach) AS reach,
-                       {_count_expr(f, "m.label = 'positive'")} AS positive,
-                       {_count_expr(f, "m.label = 'neutral'")} AS neutral,
-                       {_count_expr(f, "m.label = 'negative'")} AS negative,
-                       max(m.lat) AS lat, max(m.lon) AS lon
-                FROM mentions m {where}
-                GROUP BY m.place_key ORDER BY mentions DESC, reach DESC, key LIMIT ?""",
-            (*params, limit),
+            f"SELECT place_key, name, territory, kind, lat, lon FROM places "
+            f"WHERE {_in('place_key', keys, params)}",
+            params,
         )
-        return [
-            PlaceCount(
-                key=r["key"], name=r["name"], territory=r["territory"], kind=r["kind"],
-                mentions=r["mentions"], reach=r["reach"] or 0, positive=r["positive"],
-                neutral=r["neutral"], negative=r["negative"], lat=r["lat"], lon=r["lon"],
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+    def _place_totals(self, f: MentionFilter) -> dict[str, list[int]]:
+        """Per place: [mentions, reach, positive, neutral, negative] for the filter."""
+        totals: dict[str, list[int]] = {}
+        plan = _plan(f)
+        if plan is None:  # filters the roll-ups do not keep: count the mentions themselves
+            where, params = _where(f)
+            rows = self._read(
+                f"""SELECT m.place_key, {_count_expr(f)}, sum(m.reach),
+                           {_count_expr(f, "m.label = 'positive'")},
+                           {_count_expr(f, "m.label = 'neutral'")},
+                           {_count_expr(f, "m.label = 'negative'")}
+                    FROM mentions m {where} GROUP BY m.place_key""",
+                params,
             )
-            for r in rows
-        ]
+            return {r[0]: [int(v or 0) for v in r[1:]] for r in rows}
+        for part in plan.raw:
+            where, params = _where(part)
+            _accumulate(totals, self._read(
+                f"""SELECT m.place_key, count(*), sum(m.reach), sum(m.label = 'positive'),
+                           sum(m.label = 'neutral'), sum(m.label = 'negative')
+                    FROM mentions m {where} GROUP BY m.place_key""",
+                params,
+            ))
+        if plan.undated:
+            where, params = _where(f, undated_only=True)
+            _accumulate(totals, self._read(
+                f"""SELECT m.place_key, count(*), sum(m.reach), sum(m.label = 'positive'),
+                           sum(m.label = 'neutral'), sum(m.label = 'negative')
+                    FROM mentions m {where} GROUP BY m.place_key""",
+                params,
+            ))
+        if plan.days is not None:
+            table, where, params = _rollup_where(f, plan.days)
+            _accumulate(totals, self._read(
+                f"""SELECT place_key, sum(n), sum(reach), sum(positive), sum(neutral),
+                           sum(negative) FROM {table} {where} GROUP BY place_key""",
+                params,
+            ))
+        return totals
 
     def volume(self, f: MentionFilter, bucket: Bucket = "day") -> list[VolumePoint]:
         if bucket not in _BUCKET_SQL:
             raise ValueError(f"unknown bucket {bucket!r}")
-        where, params = _where(f, dated_only=True)
-        rows = self._read(
-            f"""SELECT {_BUCKET_SQL[bucket]} AS b, m.place_key AS key, {_count_expr(f)} AS n,
-                       sum(m.reach) AS reach
-                FROM mentions m {where} GROUP BY b, m.place_key ORDER BY b, key""",
-            params,
-        )
+        plan = _plan(f, dated_only=True) if bucket != "hour" else None
+        parts = plan.raw if plan is not None else [f]
+        points: dict[tuple[int, str], list[int]] = {}
+        for part in parts:
+            where, params = _where(part, dated_only=True)
+            _accumulate(points, self._read(
+                f"""SELECT {_BUCKET_SQL[bucket]} AS b, m.place_key, {_count_expr(part)},
+                           sum(m.reach)
+                    FROM mentions m {where} GROUP BY b, m.place_key""",
+                params,
+            ), width=2)
+        if plan is not None and plan.days is not None:
+            table, where, params = _rollup_where(f, plan.days)
+            _accumulate(points, self._read(
+                f"""SELECT {_BUCKET_SQL[bucket].replace("m.published", "day")} AS b, place_key,
+                           sum(n), sum(reach)
+                    FROM {table} {where} GROUP BY b, place_key""",
+                params,
+            ), width=2)
         return [
-            VolumePoint(bucket=_dt(r["b"]) or datetime.min, key=r["key"], mentions=r["n"],
-                        reach=r["reach"] or 0)
-            for r in rows
+            VolumePoint(bucket=_dt(b) or datetime.min, key=key, mentions=n, reach=reach)
+            for (b, key), (n, reach) in sorted(points.items())
+            if n > 0
         ]
 
     def share_of_voice(self, f: MentionFilter, weighted: bool = False) -> ShareOfVoice:
-        where, params = _where(f)
-        measure = "sum(m.reach)" if weighted else _count_expr(f)
-        rows = self._read(
-            f"SELECT m.place_key, {measure} FROM mentions m {where} GROUP BY m.place_key", params
-        )
-        counts = {r[0]: int(r[1] or 0) for r in rows}
+        if weighted and f.syndicated_once:
+            # A syndicated story reaches the audience of its widest copy, once.
+            where, params = _where(f)
+            rows = self._read(
+                f"""SELECT place_key, sum(r) FROM (
+                        SELECT m.place_key, max(m.reach) AS r FROM mentions m {where}
+                        GROUP BY m.place_key, m.story)
+                    GROUP BY place_key""",
+                params,
+            )
+            counts = {r[0]: int(r[1] or 0) for r in rows}
+        else:
+            index = 1 if weighted else 0
+            counts = {k: t[index] for k, t in self._place_totals(f).items() if t[0] > 0}
         for key in f.territories:
             counts.setdefault(key, 0)
         return ShareOfVoice(total=sum(counts.values()), counts=counts, weighted_by_reach=weighted)
@@ -682,27 +899,55 @@ def _raw_row(d: RawDocument, h: str) -> tuple[Any, ...]:
     )
 
 
-def _write_analysis(conn: sqlite3.Connection, doc: RawDocument, analysis: Analysis) -> None:
-    s = analysis.sentiment
-    conn.execute(
+_INSERT_DOCUMENT = """INSERT INTO documents (id, url, source_id, source_type, title, text,
+    published, collected, author, declared_lang, likes, reposts, replies, followers, raw,
+    content_hash, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+
+
+def _last_per_id(batch: list[Any], key: Callable[[Any], str]) -> list[Any]:
+    """The last item per document id, in order: a batch may carry a document twice."""
+    return list({key(item): item for item in batch}.values())
+
+
+def _write_analyses(conn: sqlite3.Connection, items: list[tuple[RawDocument, Analysis]]) -> None:
+    """Replace the analyses and mentions of distinct documents, one statement per kind of row."""
+    documents: list[tuple[Any, ...]] = []
+    mentions: list[tuple[Any, ...]] = []
+    places: dict[str, tuple[Any, ...]] = {}
+    for doc, analysis in items:
+        s = analysis.sentiment
+        documents.append((
+            analysis.lang, s.score, s.label, s.positive, s.negative,
+            json.dumps([p.to_dict() for p in analysis.places], ensure_ascii=False), doc.id,
+        ))
+        published, reach, story = _ts(doc.published), doc.engagement.reach, doc.duplicate_of or doc.id
+        for key, (p, n, sent, conf) in _per_place(analysis.places).items():
+            mentions.append((
+                doc.id, key, p.name, p.territory, p.kind, p.geonames_id, p.lat, p.lon, n, sent,
+                sentiment_label(sent), conf, published, doc.source_id, doc.source_type,
+                analysis.lang, doc.author, reach, story,
+            ))
+            places[key] = (key, p.name, p.territory, p.kind, p.lat, p.lon)
+    conn.executemany(
         """UPDATE documents SET analysed = 1, lang = ?, sentiment_score = ?, sentiment_label = ?,
             sentiment_positive = ?, sentiment_negative = ?, places_json = ? WHERE id = ?""",
-        (analysis.lang, s.score, s.label, s.positive, s.negative,
-         json.dumps([p.to_dict() for p in analysis.places], ensure_ascii=False), doc.id),
+        documents,
     )
-    conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc.id,))
+    conn.executemany("DELETE FROM mentions WHERE doc_id = ?", [(d.id,) for d, _ in items])
     conn.executemany(
         """INSERT INTO mentions (doc_id, place_key, name, territory, kind, geonames_id, lat, lon,
             occurrences, sentiment, label, confidence, published, source_id, source_type, lang,
             author, reach, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-        [
-            (
-                doc.id, key, p.name, p.territory, p.kind, p.geonames_id, p.lat, p.lon, n, sent,
-                sentiment_label(sent), conf, _ts(doc.published), doc.source_id, doc.source_type,
-                analysis.lang, doc.author, doc.engagement.reach, doc.duplicate_of or doc.id,
-            )
-            for key, (p, n, sent, conf) in _per_place(analysis.places).items()
-        ],
+        mentions,
+    )
+    conn.executemany(
+        """INSERT INTO places (place_key, name, territory, kind, lat, lon) VALUES (?,?,?,?,?,?)
+           ON CONFLICT(place_key) DO UPDATE SET name = excluded.name,
+            territory = excluded.territory, kind = excluded.kind,
+            lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon)
+           WHERE name IS NOT excluded.name OR territory IS NOT excluded.territory
+            OR kind IS NOT excluded.kind OR lat IS NOT excluded.lat OR lon IS NOT excluded.lon""",
+        list(places.values()),
     )
 
 
@@ -745,6 +990,75 @@ def _analysis_from_row(r: sqlite3.Row) -> Analysis:
     )
 
 
+DAY = 86400
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to count a period: whole UTC days from the roll-ups, ragged edges from mentions."""
+
+    days: tuple[int | None, int | None] | None  # [first day, end day) read from the roll-ups
+    raw: list[MentionFilter]  # parts of the period counted from the mentions table
+    undated: bool = False  # also count undated mentions (no period asked)
+
+
+def _plan(f: MentionFilter, dated_only: bool = False) -> _Plan | None:
+    """Split a filter into roll-up days and raw edges, or None when roll-ups cannot answer it."""
+    if f.source_ids or f.syndicated_once or f.sentiment:
+        return None
+    since, until = _ts(f.since), _ts(f.until)
+    first = -(-since // DAY) * DAY if since is not None else None
+    end = until // DAY * DAY if until is not None else None
+    if first is not None and end is not None and first >= end:
+        return _Plan(None, [f])
+    raw: list[MentionFilter] = []
+    if since is not None and first is not None and since < first:
+        raw.append(replace(f, since=f.since, until=_dt(first)))
+    if until is not None and end is not None and end < until:
+        raw.append(replace(f, since=_dt(end), until=f.until))
+    return _Plan((first, end), raw, undated=since is None and until is None and not dated_only)
+
+
+def _rollup_where(
+    f: MentionFilter, days: tuple[int | None, int | None]
+) -> tuple[str, str, list[Any]]:
+    """The roll-up table for a filter, and the WHERE clause over its whole days."""
+    params: list[Any] = []
+    clauses: list[str] = []
+    first, end = days
+    if first is not None:
+        clauses.append("day >= ?")
+        params.append(first)
+    if end is not None:
+        clauses.append("day < ?")
+        params.append(end)
+    if f.territories:
+        clauses.append(_in("place_key", f.territories, params))
+    if f.watched_only:
+        clauses.append("place_key IN (SELECT place_key FROM places WHERE territory IS NOT NULL)")
+    table = "place_days"
+    if f.langs or f.source_types:
+        table = "place_days_by"
+        if f.langs:
+            clauses.append(_in("lang", f.langs, params))
+        if f.source_types:
+            clauses.append(_in("source_type", f.source_types, params))
+    return table, ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _accumulate(into: dict[Any, list[int]], rows: Iterable[Sequence[Any]], width: int = 1) -> None:
+    """Add grouped rows (key columns first, then counts) into running totals."""
+    for r in rows:
+        key = r[0] if width == 1 else tuple(r[:width])
+        values = [int(v or 0) for v in r[width:]]
+        current = into.get(key)
+        if current is None:
+            into[key] = values
+        else:
+            for i, v in enumerate(values):
+                current[i] += v
+
+
 def _count_expr(f: MentionFilter, condition: str | None = None) -> str:
     """Count mentions, or distinct syndicated stories when copies count once."""
     if f.syndicated_once:
@@ -758,9 +1072,13 @@ def _in(column: str, values: Sequence[str], params: list[Any]) -> str:
     return f"{column} IN ({','.join('?' * len(values))})"
 
 
-def _where(f: MentionFilter, dated_only: bool = False) -> tuple[str, list[Any]]:
+def _where(
+    f: MentionFilter, dated_only: bool = False, undated_only: bool = False
+) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if undated_only:
+        clauses.append("m.published IS NULL")
     if f.since is not None:
         clauses.append("m.published >= ?")
         params.append(_ts(f.since))

@@ -453,3 +453,63 @@ def test_unanalysed_documents_stay_out_of_queries_until_analysed(store: Store) -
     assert store.ranking(IN_PERIOD) == []
     assert store.search("neige", MentionFilter()).total == 0
     assert [x.doc.id for x in store.iter_documents()] == []
+
+
+def expected_counts(f: MentionFilter) -> dict[str, int]:
+    """Count the corpus by hand: the reference every backend's ranking must equal."""
+    out: dict[str, int] = {}
+    for doc, a in corpus():
+        if f.since is not None or f.until is not None:
+            if doc.published is None:
+                continue
+            if f.since is not None and doc.published < f.since:
+                continue
+            if f.until is not None and doc.published >= f.until:
+                continue
+        if f.langs and a.lang not in f.langs:
+            continue
+        if f.source_types and doc.source_type not in f.source_types:
+            continue
+        for p in a.places:
+            if f.watched_only and not p.territory:
+                continue
+            out[p.place_key] = out.get(p.place_key, 0) + 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [
+        (T0 + timedelta(days=1, hours=10, minutes=15), None),  # from d1's very second
+        (T0 + timedelta(days=1, hours=10, minutes=16), T0 + timedelta(days=9, hours=15)),
+        (T0 + timedelta(hours=5), T0 + timedelta(days=2, hours=9, seconds=1)),
+        (None, T0 + timedelta(days=3, hours=8)),
+        (T0 + timedelta(days=1, hours=11), T0 + timedelta(days=1, hours=12)),  # inside one day
+        (T0 - timedelta(days=60), T0 + timedelta(days=60)),
+    ],
+)
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"langs": ("fr",)}, {"source_types": ("rss", "reddit")}, {"watched_only": True}],
+)
+def test_any_period_counts_exactly(store: Store, since, until, filters: dict) -> None:
+    load(store)
+    f = MentionFilter(since=since, until=until, **filters)
+    expected = expected_counts(f)
+    assert counts(store.ranking(f, limit=100)) == expected
+    assert store.share_of_voice(f).total == sum(expected.values())
+    if since is not None or until is not None:
+        assert sum(p.mentions for p in store.volume(f, "week")) == sum(expected.values())
+        assert sum(p.mentions for p in store.volume(f, "hour")) == sum(expected.values())
+
+
+def test_counts_follow_a_recrawl_that_moves_the_date(store: Store) -> None:
+    load(store)
+    d7 = corpus()[6][0]
+    moved = replace(d7, published=T0 + timedelta(days=20), engagement=replace(d7.engagement, followers=9))
+    store.upsert_raw([moved])
+    assert counts(store.ranking(IN_PERIOD))["val-thorens"] == 3
+    later = MentionFilter(since=T0 + timedelta(days=14), until=T0 + timedelta(days=30))
+    [vt] = store.ranking(later)
+    assert (vt.key, vt.mentions, vt.reach) == ("val-thorens", 1, 9)
+    assert [(p.bucket, p.mentions) for p in store.volume(later, "day")] == [(T0 + timedelta(days=20), 1)]
