@@ -293,10 +293,52 @@ def _to_text(html: bytes | str) -> tuple[str, str | None]:
     return html, None
 
 
+# Standfirst / lead paragraphs that extractors tend to drop as "not body" though the author wrote them.
+_LEAD_CLASS = re.compile(
+    r"(^|[\s_-])(chapo|chapeau|standfirst|article[_-]?lead|lead[_-]?text|article[_-]?faits|"
+    r"article[_-]?intro|intro[_-]?text)($|[\s_-])",
+    re.I,
+)
+# Picture credits left at the end of a body ("Image illustrative : ...", "Crédit photo : ...").
+_CREDIT_LINE = re.compile(
+    r"^(image illustrative|illustration|crédits? photos?|photo credit|image credit|photo)\s*:", re.I
+)
+
+
+def _lead_paragraphs(tree: Any) -> list[str]:
+    found = []
+    for el in tree.iter():
+        cls = el.get("class") if isinstance(el.tag, str) else None
+        if not cls or not _LEAD_CLASS.search(cls):
+            continue
+        if any(
+            "comment" in (a.get("class") or "").lower() or a.tag in ("aside", "nav", "footer")
+            for a in el.iterancestors()
+        ):
+            continue
+        text = " ".join(el.text_content().split())
+        if len(text) >= 60:
+            found.append(text)
+    return found
+
+
+def _polish(text: str, leads: list[str]) -> str:
+    """Put back dropped lead paragraphs; remove trailing picture credits."""
+    lines = text.split("\n")
+    while lines and _CREDIT_LINE.match(lines[-1].strip()) and len(lines[-1]) < 300:
+        lines.pop()
+    text = "\n".join(lines)
+    flat = " ".join(text.split())
+    missing = [lead for lead in leads if lead[:80] not in flat]
+    return "\n".join([*missing, text]) if missing and text else text
+
+
 def extract_main(html: bytes | str, url: str | None = None) -> str:
     """The main text of a page (article body without navigation, comments or boilerplate)."""
     page, _ = _to_text(html)
-    return _main_text(_parse_tree(page), url)
+    tree = _parse_tree(page)
+    leads = _lead_paragraphs(tree)
+    return _polish(_main_text(tree, url), leads)
 
 
 def _main_text(tree: Any, url: str | None) -> str:
@@ -321,6 +363,7 @@ def extract_article(html: bytes | str, url: str) -> Extracted:
     tree = _parse_tree(page)
     canonical = resolve_canonical(url, _canonical_href(tree))
     published, author = _structured_metadata(tree)
+    leads = _lead_paragraphs(tree)
     html_lang = tree.get("lang") if hasattr(tree, "get") else None
     doc = trafilatura.bare_extraction(
         tree,
@@ -341,7 +384,7 @@ def extract_article(html: bytes | str, url: str) -> Extracted:
     if title is None:
         found = tree.find(".//title")
         title = (found.text_content().strip() or None) if found is not None else None
-    text = text or ""
+    text = _polish(text or "", leads)
     lang = detect_language(f"{title or ''}\n{text}", html_lang)
     return Extracted(
         url=canonical,
