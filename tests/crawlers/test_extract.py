@@ -106,7 +106,7 @@ def test_extract_command_on_a_file(tmp_path) -> None:  # type: ignore[no-untyped
 def test_extract_command_bad_inputs(tmp_path) -> None:  # type: ignore[no-untyped-def]
     image = tmp_path / "photo.html"
     image.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 20)
-    with pytest.raises(InputError, match="photo.html"):
+    with pytest.raises(InputError, match=r"photo\.html"):
         extract_command(str(image), Config())
     with pytest.raises(InputError, match="cannot read"):
         extract_command(str(tmp_path / "missing.html"), Config())
