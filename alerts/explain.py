@@ -1,0 +1,130 @@
+"""Why a territory spiked: observed vs expected, sources, terms, places, shared mentions, languages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from indexer.base import MentionFilter, RankedValue, Store
+from placewatch.models import RawDocument
+
+logger = logging.getLogger(__name__)
+
+LANGS = ("fr", "en", "de", "es", "it", "nl", "pt")
+
+
+@dataclass(frozen=True)
+class SharedMention:
+    """A document that drove the rise, with what its audience did with it."""
+
+    title: str
+    url: str
+    source: str
+    lang: str | None
+    shares: int
+    likes: int
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything an alert says about one spike of one territory."""
+
+    territory: str
+    name: str
+    start: datetime
+    end: datetime
+    observed: float
+    expected: float
+    score: float
+    kind: str = "spike"
+    detail: str = ""
+    sources: list[RankedValue] = field(default_factory=list)
+    terms: list[RankedValue] = field(default_factory=list)
+    places: list[RankedValue] = field(default_factory=list)
+    mentions: list[SharedMention] = field(default_factory=list)
+    languages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        return self.observed / self.expected if self.expected > 0 else float("inf")
+
+
+def _shared(doc: RawDocument) -> SharedMention:
+    text = " ".join(doc.text.split())
+    return SharedMention(
+        title=doc.title or text[:80],
+        url=doc.url,
+        source=doc.source_id,
+        lang=doc.lang,
+        shares=doc.engagement.reposts,
+        likes=doc.engagement.likes,
+        snippet=text[:240],
+    )
+
+
+def most_shared(store: Store, key: str, f: MentionFilter, limit: int = 5) -> list[SharedMention]:
+    """Mentions of the spike window whose documents were shared the most."""
+    docs: dict[str, RawDocument] = {}
+    for label in ("positive", "neutral", "negative"):
+        for ex in store.mention_examples(key, f, label, limit=20):  # type: ignore[arg-type]
+            docs.setdefault(ex.doc.id, ex.doc)
+    ranked = sorted(
+        docs.values(),
+        key=lambda d: (
+            -(d.engagement.reposts * 2 + d.engagement.likes + d.engagement.replies),
+            -d.engagement.reach,
+            d.url,
+        ),
+    )
+    return [_shared(d) for d in ranked[:limit]]
+
+
+def language_split(store: Store, key: str, f: MentionFilter) -> dict[str, int]:
+    """Mentions per language in the window; what no listed language holds goes to 'other'."""
+    total = store.share_of_voice(f).counts.get(key, 0)
+    split: dict[str, int] = {}
+    for lang in LANGS:
+        n = store.share_of_voice(MentionFilter(**{**f.__dict__, "langs": (lang,)})).counts.get(
+            key, 0
+        )
+        if n:
+            split[lang] = n
+    rest = total - sum(split.values())
+    if rest > 0:
+        split["other"] = rest
+    return split
+
+
+def explain_spike(
+    store: Store,
+    territory: str,
+    name: str,
+    start: datetime,
+    window: timedelta,
+    observed: float,
+    expected: float,
+    score: float,
+    kind: str = "spike",
+    detail: str = "",
+) -> Explanation:
+    """Gather from the store what drove a territory's mentions in [start, start + window)."""
+    end = start + window
+    f = MentionFilter(since=start, until=end, territories=(territory,))
+    return Explanation(
+        territory=territory,
+        name=name,
+        start=start,
+        end=end,
+        observed=observed,
+        expected=expected,
+        score=score,
+        kind=kind,
+        detail=detail,
+        sources=store.top_sources(f, limit=5),
+        terms=store.top_terms(f, limit=10),
+        places=store.cooccurring_places(territory, f, limit=5),
+        mentions=most_shared(store, territory, f),
+        languages=language_split(store, territory, f),
+    )

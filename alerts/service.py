@@ -1,0 +1,291 @@
+"""`placewatch alerts check` and digests: detect on stored volumes, queue, deliver with retries."""
+
+from __future__ import annotations
+
+import html
+import logging
+import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from alerts.detector import Bucket, DetectorParams, detect_share_jumps, detect_spikes, resample
+from alerts.email import alert_html, alert_subject, alert_text, email_payload, send_email
+from alerts.explain import Explanation, explain_spike, most_shared
+from alerts.webhook import post_webhook, webhook_payload
+from config.settings import AlertRule, Config, Territory
+from indexer.base import MentionFilter, OutboxMessage, Store
+
+logger = logging.getLogger(__name__)
+
+HISTORY = timedelta(days=28)  # what the detector reads: its memory plus its seasonal profile
+MAX_BACKOFF = timedelta(hours=1)
+DEFAULT_SHARE_JUMP = 0.15
+
+
+@dataclass
+class CheckReport:
+    """What one `alerts check` found, queued and delivered."""
+
+    alerts: list[str] = field(default_factory=list)  # idempotency keys of detected alerts
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 1 min, 2, 4, … up to an hour."""
+    return min(MAX_BACKOFF, timedelta(minutes=2 ** max(0, attempts)))
+
+
+def default_rules(config: Config) -> tuple[AlertRule, ...]:
+    """The configured rules, or one volume-spike rule over every territory."""
+    return config.alerts.rules or (AlertRule(id="spike"),)
+
+
+def _territories(config: Config, rule: AlertRule) -> list[Territory]:
+    if rule.territories:
+        return [t for t in config.territories if t.id in rule.territories]
+    if rule.group:
+        return [t for t in config.territories if rule.group in t.groups]
+    return list(config.territories)
+
+
+def stored_series(
+    store: Store, f: MentionFilter, window: timedelta, start: datetime, end: datetime
+) -> list[Bucket]:
+    """Mentions per window in [start, end), zeros where nothing was said."""
+    bucket = "hour" if window < timedelta(days=1) else "day"
+    if window < timedelta(hours=1):
+        logger.warning("[alerts] window %s is finer than the store's hourly volumes", window)
+        window = timedelta(hours=1)
+    points = [(p.bucket, float(p.mentions)) for p in store.volume(f, bucket=bucket)]
+    series = resample(points, window, empty=0.0, start=start, end=end - window)
+    return [(ts, v) for ts, v in series if start <= ts and ts + window <= end]
+
+
+def _messages(
+    config: Config, rule: AlertRule, ex: Explanation, created: datetime
+) -> list[OutboxMessage]:
+    base = f"{rule.id}:{ex.territory}:{ex.start.isoformat()}"
+    dashboard = config.alerts.dashboard_url
+    out: list[OutboxMessage] = []
+    recipients = rule.recipients or config.alerts.recipients
+    if recipients:
+        payload = email_payload(
+            recipients, alert_subject(ex), alert_text(ex, dashboard), alert_html(ex, dashboard)
+        )
+        out.append(
+            OutboxMessage(key=f"{base}:email", channel="email", payload=payload, created=created)
+        )
+    hook = rule.webhook or config.alerts.webhook
+    if hook:
+        text = alert_subject(ex) + "\n" + alert_text(ex, dashboard)
+        out.append(
+            OutboxMessage(
+                key=f"{base}:webhook",
+                channel="webhook",
+                payload=webhook_payload(hook, text),
+                created=created,
+            )
+        )
+    return out
+
+
+def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule, Explanation]]:
+    """Alerts due now: spikes in the recent windows (within the cooldown) for every rule."""
+    a = config.alerts
+    window = max(a.window, timedelta(hours=1))
+    since = now - HISTORY
+    recent = now - max(a.cooldown, 2 * a.every, 2 * window)
+    found: list[tuple[AlertRule, Explanation]] = []
+    for rule in default_rules(config):
+        territories = _territories(config, rule)
+        if rule.kind == "share_jump":
+            series = {
+                t.id: stored_series(
+                    store,
+                    MentionFilter(since=since, until=now, territories=(t.id,)),
+                    window,
+                    since,
+                    now,
+                )
+                for t in territories
+            }
+            threshold = rule.threshold or DEFAULT_SHARE_JUMP
+            for j in detect_share_jumps(
+                series,
+                threshold,
+                a.min_count,
+                history=round(timedelta(days=7) / window),
+                cooldown=a.cooldown,
+            ):
+                if j.timestamp < recent:
+                    continue
+                t = config.territory(j.territory)
+                detail = (
+                    f"Share of voice {j.share:.0%} of {j.total} mentions in the group, "
+                    f"usually {j.expected_share:.0%}."
+                )
+                found.append(
+                    (
+                        rule,
+                        explain_spike(
+                            store,
+                            j.territory,
+                            t.name if t else j.territory,
+                            j.timestamp,
+                            window,
+                            j.count,
+                            j.expected_share * j.total,
+                            j.jump,
+                            "share_jump",
+                            detail,
+                        ),
+                    )
+                )
+            continue
+        params = DetectorParams(min_count=a.min_count, cooldown=a.cooldown)
+        if rule.threshold is not None:
+            params = DetectorParams(
+                threshold=rule.threshold, min_count=a.min_count, cooldown=a.cooldown
+            )
+        sentiment = "negative" if rule.kind == "negative_surge" else None
+        for t in territories:
+            f = MentionFilter(since=since, until=now, territories=(t.id,), sentiment=sentiment)
+            for spike in detect_spikes(stored_series(store, f, window, since, now), window, params):
+                if spike.timestamp < recent:
+                    continue
+                detail = "Negative mentions only." if sentiment else ""
+                found.append(
+                    (
+                        rule,
+                        explain_spike(
+                            store,
+                            t.id,
+                            t.name,
+                            spike.timestamp,
+                            window,
+                            spike.value,
+                            spike.expected,
+                            spike.score,
+                            rule.kind,
+                            detail,
+                        ),
+                    )
+                )
+    return found
+
+
+def deliver(config: Config, store: Store, now: datetime, report: CheckReport) -> None:
+    """Send what is due; a failure is retried later with back-off, never dropped."""
+    for m in store.due_messages(now):
+        try:
+            if m.channel == "email":
+                send_email(config.smtp, m.payload)
+            elif m.channel == "webhook":
+                post_webhook(m.payload)
+            else:
+                raise ValueError(f"unknown channel {m.channel!r}")
+        except (OSError, smtplib.SMTPException, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            retry = now + backoff(m.attempts)
+            store.mark_failed(m.key, error, retry)
+            report.failed += 1
+            report.errors.append(f"{m.key}: {error}")
+            logger.warning("could not deliver %s (%s); retrying at %s", m.key, error, retry)
+        else:
+            store.mark_sent(m.key, now)
+            report.sent += 1
+
+
+def check_alerts(config: Config, store: Store, now: datetime) -> CheckReport:
+    """Detect spikes, queue one message per alert and channel (idempotent), deliver what is due."""
+    report = CheckReport()
+    messages: list[OutboxMessage] = []
+    for rule, ex in detect(config, store, now):
+        batch = _messages(config, rule, ex, now)
+        report.alerts.extend(m.key for m in batch)
+        messages.extend(batch)
+    if messages:
+        report.queued = store.enqueue(messages)
+    deliver(config, store, now, report)
+    return report
+
+
+def digest_payload(config: Config, store: Store, now: datetime, days: int) -> dict[str, Any]:
+    """Ranking, share of voice per group and top mentions over the last `days` days."""
+    since = now - timedelta(days=days)
+    f = MentionFilter(since=since, until=now, watched_only=True)
+    ranking = store.ranking(f, limit=10)
+    e = html.escape
+    period = f"{since:%Y-%m-%d} – {now:%Y-%m-%d}"
+    text = [f"placewatch digest, {period}", "", "Most talked-about places:"]
+    rows = []
+    for i, p in enumerate(ranking, 1):
+        text.append(
+            f"  {i}. {p.name}: {p.mentions} mentions (net sentiment {p.net_sentiment:+.2f})"
+        )
+        rows.append(
+            f"<tr><td>{i}</td><td>{e(p.name)}</td><td>{p.mentions}</td>"
+            f"<td>{p.net_sentiment:+.2f}</td></tr>"
+        )
+    html_parts = [
+        f"<h2>placewatch digest, {e(period)}</h2>",
+        "<h3>Most talked-about places</h3>",
+        f"<table>{''.join(rows)}</table>",
+    ]
+    for g in config.groups:
+        sov = store.share_of_voice(MentionFilter(since=since, until=now, territories=g.territories))
+        text += ["", f"Share of voice — {g.name} (total {sov.total} mentions):"]
+        cells = []
+        for key, n in sorted(sov.counts.items(), key=lambda kv: -kv[1]):
+            t = config.territory(key)
+            name = t.name if t else key
+            text.append(f"  {name}: {sov.share(key):.0%} ({n})")
+            cells.append(f"<tr><td>{e(name)}</td><td>{sov.share(key):.0%}</td><td>{n}</td></tr>")
+        html_parts.append(
+            f"<h3>Share of voice — {e(g.name)} (total {sov.total})</h3>"
+            f"<table>{''.join(cells)}</table>"
+        )
+    tops: list[str] = []
+    for p in ranking[:3]:
+        for m in most_shared(store, p.key, MentionFilter(since=since, until=now), limit=2):
+            text.append(f"  - {p.name}: {m.title} ({m.url})")
+            tops.append(f'<li>{e(p.name)}: <a href="{e(m.url, quote=True)}">{e(m.title)}</a></li>')
+    if tops:
+        text.insert(len(text) - len(tops), "\nTop mentions:")
+        html_parts.append(f"<h3>Top mentions</h3><ul>{''.join(tops)}</ul>")
+    html_parts.append(
+        f'<p><a href="{e(config.alerts.dashboard_url, quote=True)}">Open the dashboard</a></p>'
+    )
+    subject = f"[placewatch] {'Weekly' if days == 7 else 'Daily'} digest {period}"
+    return email_payload(
+        config.alerts.recipients,
+        subject,
+        "\n".join(text) + "\n",
+        "<html><body>" + "\n".join(html_parts) + "</body></html>",
+    )
+
+
+def send_digest(config: Config, store: Store, now: datetime) -> CheckReport:
+    """Queue the daily or weekly digest once per period, then deliver what is due."""
+    report = CheckReport()
+    kind = config.alerts.digest or "daily"
+    days = 7 if kind == "weekly" else 1
+    if config.alerts.recipients:
+        key = f"digest:{kind}:{now:%Y-%m-%d}" if days == 1 else f"digest:{kind}:{now:%G-W%V}"
+        payload = digest_payload(config, store, now, days)
+        report.alerts.append(key)
+        report.queued = store.enqueue(
+            [OutboxMessage(key=key, channel="email", payload=payload, created=now)]
+        )
+    deliver(config, store, now, report)
+    return report
+
+
+def pending(store: Store, now: datetime) -> Sequence[OutboxMessage]:
+    """Messages still waiting (for `alerts check` to report an outage)."""
+    return store.due_messages(now + MAX_BACKOFF)
