@@ -1,0 +1,24 @@
+"""Spike detection on mention volumes, explained alerts, digests and their delivery."""
+
+from __future__ import annotations
+
+from alerts.backtest import backtest, backtest_main, read_series
+from alerts.detector import DetectorParams, ShareJump, SpikeAlert, detect_share_jumps, detect_spikes
+from alerts.explain import Explanation, explain_spike
+from alerts.service import CheckReport, check_alerts, send_digest
+
+__all__ = [
+    "CheckReport",
+    "DetectorParams",
+    "Explanation",
+    "ShareJump",
+    "SpikeAlert",
+    "backtest",
+    "backtest_main",
+    "check_alerts",
+    "detect_share_jumps",
+    "detect_spikes",
+    "explain_spike",
+    "read_series",
+    "send_digest",
+]

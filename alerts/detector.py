@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from statistics import median
@@ -266,7 +266,7 @@ def detect_spikes(
 
 
 def detect_share_jumps(
-    counts: dict[str, Sequence[Bucket]],
+    counts: Mapping[str, Sequence[Bucket]],
     threshold: float = 0.15,
     min_count: int = 5,
     history: int = 24 * 7,

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.detector import Bucket, DetectorParams, detect_share_jumps, detect_spikes, resample
+from alerts.detector import Bucket as Window
+from alerts.detector import DetectorParams, detect_share_jumps, detect_spikes, resample
 from alerts.email import alert_html, alert_subject, alert_text, email_payload, send_email
 from alerts.explain import Explanation, explain_spike, most_shared
 from alerts.webhook import post_webhook, webhook_payload
 from config.settings import AlertRule, Config, Territory
-from indexer.base import MentionFilter, OutboxMessage, Store
+from indexer.base import Bucket, MentionFilter, OutboxMessage, Store
+from placewatch.models import SentimentLabel
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +57,9 @@ def _territories(config: Config, rule: AlertRule) -> list[Territory]:
 
 def stored_series(
     store: Store, f: MentionFilter, window: timedelta, start: datetime, end: datetime
-) -> list[Bucket]:
+) -> list[Window]:
     """Mentions per window in [start, end), zeros where nothing was said."""
-    bucket = "hour" if window < timedelta(days=1) else "day"
+    bucket: Bucket = "hour" if window < timedelta(days=1) else "day"
     if window < timedelta(hours=1):
         logger.warning("[alerts] window %s is finer than the store's hourly volumes", window)
         window = timedelta(hours=1)
@@ -152,7 +154,7 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
             params = DetectorParams(
                 threshold=rule.threshold, min_count=a.min_count, cooldown=a.cooldown
             )
-        sentiment = "negative" if rule.kind == "negative_surge" else None
+        sentiment: SentimentLabel | None = "negative" if rule.kind == "negative_surge" else None
         for t in territories:
             f = MentionFilter(since=since, until=now, territories=(t.id,), sentiment=sentiment)
             for spike in detect_spikes(stored_series(store, f, window, since, now), window, params):
