@@ -75,3 +75,39 @@ def test_unknown_source_id_for_crawl(tmp_path: Path) -> None:
     result = run_placewatch("--config", str(cfg), "crawl", "other")
     assert result.returncode == 2
     assert "unknown source 'other'" in result.stderr
+
+
+def _series_csv(path: Path) -> Path:
+    """Three weeks of hourly counts with a daily rhythm, then a four-hour surge."""
+    from datetime import datetime, timedelta
+
+    start = datetime(2026, 1, 5)
+    rows = ["timestamp,value"]
+    for h in range(21 * 24):
+        t = start + timedelta(hours=h)
+        value = 20 + (15 if 9 <= t.hour <= 18 else 0) + (h * 7919 % 5)
+        if 21 * 24 - 30 <= h < 21 * 24 - 26:
+            value *= 6
+        rows.append(f"{t:%Y-%m-%d %H:%M:%S},{value}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_alerts_backtest_prints_one_json_line_per_alert(tmp_path: Path) -> None:
+    import json
+
+    result = run_placewatch("alerts", "backtest", "--series", str(_series_csv(tmp_path / "s.csv")))
+    assert result.returncode == 0, result.stderr
+    alerts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(alerts) == 1
+    assert set(alerts[0]) == {"timestamp", "value", "expected", "score"}
+    assert alerts[0]["timestamp"].startswith("2026-01-24T18")  # the first surging hour
+    assert alerts[0]["value"] > 3 * alerts[0]["expected"]
+
+
+def test_alerts_backtest_bad_csv_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("timestamp,value\n2026-01-01 00:00:00,3\nyesterday,4\n", encoding="utf-8")
+    result = run_placewatch("alerts", "backtest", "--series", str(bad))
+    assert result.returncode != 0
+    assert f"{bad}:3" in result.stderr and "Traceback" not in result.stderr
