@@ -176,8 +176,13 @@ def cmd_alerts_check(args: argparse.Namespace, config: Config) -> int:
         report = check_alerts(config, store, utcnow())
     finally:
         store.close()
-    print(report.summary() if hasattr(report, "summary") else report)
-    return 0
+    print(
+        f"{len(report.alerts)} alerts detected, {report.queued} queued, {report.sent} sent, "
+        f"{report.failed} delivery failures (kept in the outbox, retried later)"
+    )
+    for error in report.errors:
+        print(f"placewatch: warning: {error}", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def cmd_alerts_backtest(args: argparse.Namespace, config: Config) -> int:
