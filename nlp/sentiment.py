@@ -7,12 +7,14 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.extensions import register_extensions
+from nlp.french import french_scores
 from placewatch.models import Sentiment
 
 logger = logging.getLogger(__name__)
@@ -21,6 +23,7 @@ LONG_TEXT = 5000  # beyond this, a document's score is the mean of its sentences
 MAX_SENTENCES = 300
 
 Scorer = Callable[[str], tuple[float, float, float]]  # text → (score, positive, negative)
+MODEL_EN = Path(__file__).parent / "data" / "sentiment_en.json.gz"  # made by nlp/train_sentiment.py
 
 
 @lru_cache(maxsize=1)
@@ -45,12 +48,35 @@ def vader_scores(analyzer: Any, text: str) -> tuple[float, float, float]:
     return float(s["compound"]), float(s["pos"]), float(s["neg"])
 
 
+def vader_en_scores(text: str) -> tuple[float, float, float]:
+    """VADER (English) scores of a text."""
+    return vader_scores(_vader_en(), text)
+
+
+def vader_fr_scores(text: str) -> tuple[float, float, float]:
+    """vaderSentiment-fr scores of a text (kept for comparison in eval/nlp_sentiment.py)."""
+    return vader_scores(_vader_fr(), text)
+
+
+@lru_cache(maxsize=1)
+def _english_model() -> Scorer:
+    from nlp.linear import LinearSentiment
+
+    if not MODEL_EN.exists():
+        logger.warning("%s missing: English sentiment falls back to VADER", MODEL_EN)
+        return vader_en_scores
+    return LinearSentiment.load(MODEL_EN, vader_en_scores).scores
+
+
 def scorer_for(lang: str) -> Scorer | None:
-    """The sentiment scorer chosen by measurement for a language, None when we have none."""
+    """The sentiment scorer chosen by measurement for a language, None when we have none.
+
+    English: logistic model over VADER scores and words, trained on the MIT ratings.
+    French: VADER-style rules over vaderSentiment-fr's lexicon with French negation."""
     if lang == "en":
-        return lambda text: vader_scores(_vader_en(), text)
+        return _english_model()
     if lang == "fr":
-        return lambda text: vader_scores(_vader_fr(), text)
+        return french_scores
     return None
 
 
@@ -117,7 +143,7 @@ class SentimentComponent:
 
 @Language.factory(
     "placewatch_sentiment",
-    default_config={"lang": "en", "neutral_threshold": 0.05},
+    default_config={"lang": "en", "neutral_threshold": 0.1},
 )
 def make_sentiment(nlp: Language, name: str, lang: str, neutral_threshold: float) -> SentimentComponent:
     """Sentiment scorer for one language; `neutral_threshold` bounds the neutral band of scores."""

@@ -1,0 +1,85 @@
+"""A small bag-of-words logistic model on top of lexicon scores: features, prediction, (de)serialisation."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"[a-zà-ÿ0-9]+(?:'[a-z]+)?|[!?]+|[:;=8][-']?[()dpDP/\\|]")
+_NEGATORS = {"not", "no", "never", "nothing", "nobody", "none", "nor", "cannot", "without"}
+_CLAUSE_END = {".", ",", ";", ":", "!", "?", "but"}
+
+LexiconScorer = Callable[[str], tuple[float, float, float]]
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; a word after a negation (until the clause ends) gets a 'NOT_' mark."""
+    out: list[str] = []
+    negated = False
+    for raw in re.findall(r"[\w']+|[^\w\s]+", text.lower()[:20000]):
+        if raw in _CLAUSE_END or any(c in raw for c in ".,;!?"):
+            negated = False
+            if "!" in raw or "?" in raw:
+                out.append("!" if "!" in raw else "?")
+            continue
+        if raw in _NEGATORS or raw.endswith("n't"):
+            negated = True
+            out.append("NEG")
+            continue
+        if _TOKEN.fullmatch(raw) or raw.isalpha():
+            out.append(("NOT_" + raw) if negated else raw)
+    return out
+
+
+def features(text: str, lexicon: tuple[float, float, float]) -> dict[str, float]:
+    """Unigrams, bigrams and the lexicon scorer's outputs as one sparse feature dict."""
+    toks = tokens(text)
+    feats: dict[str, float] = {}
+    for t in toks:
+        feats["w:" + t] = 1.0
+    for a, b in zip(toks, toks[1:], strict=False):
+        feats[f"b:{a}_{b}"] = 1.0
+    compound, pos, neg = lexicon
+    feats["lex:compound"] = compound
+    feats["lex:pos"] = pos
+    feats["lex:neg"] = neg
+    feats["lex:none"] = 1.0 if compound == 0.0 else 0.0
+    feats["bias"] = 1.0
+    return feats
+
+
+class LinearSentiment:
+    """Logistic model over `features`; `score` maps the probability of positive to [-1, 1]."""
+
+    def __init__(self, weights: dict[str, float], lexicon: LexiconScorer) -> None:
+        self.weights = weights
+        self.lexicon = lexicon
+
+    def scores(self, text: str) -> tuple[float, float, float]:
+        """(score in [-1, 1], positive share, negative share) for a text."""
+        lex = self.lexicon(text)
+        feats = features(text, lex)
+        z = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        z = max(-30.0, min(30.0, z))
+        p = 1.0 / (1.0 + math.exp(-z))
+        return 2.0 * p - 1.0, lex[1], lex[2]
+
+    @classmethod
+    def load(cls, path: Path, lexicon: LexiconScorer) -> LinearSentiment:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, lexicon)
+
+
+def save_weights(path: Path, weights: dict[str, float], meta: dict[str, object]) -> None:
+    """Write the weights (rounded, zeros dropped) as gzipped JSON next to the code."""
+    kept = {k: round(v, 4) for k, v in sorted(weights.items()) if abs(v) >= 1e-4}
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump({"meta": meta, "weights": kept}, fh, ensure_ascii=False, separators=(",", ":"))
