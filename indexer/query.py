@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from indexer.base import MentionFilter
 from placewatch.errors import QuerySyntaxError
 
 FIELDS = ("source", "lang", "territory", "type", "sentiment")
@@ -225,3 +227,21 @@ def to_fts5(query: str) -> tuple[str, dict[str, list[str]]]:
     """Translate a query into an SQLite FTS5 MATCH expression and the field filters."""
     node, fields = split_fields(parse_query(query))
     return (_fts(node) if node is not None else ""), fields
+
+
+def with_fields(f: MentionFilter, fields: dict[str, list[str]]) -> MentionFilter:
+    """Fold `source:`, `lang:`, `territory:`, `type:`, `sentiment:` query filters into a filter."""
+    updates: dict[str, Any] = {}
+    if fields.get("source"):
+        updates["source_ids"] = (*f.source_ids, *fields["source"])
+    if fields.get("type"):
+        updates["source_types"] = (*f.source_types, *fields["type"])
+    if fields.get("lang"):
+        updates["langs"] = (*f.langs, *fields["lang"])
+    if fields.get("territory"):
+        updates["territories"] = (*f.territories, *fields["territory"])
+    if fields.get("sentiment"):
+        label = fields["sentiment"][0]
+        if label in ("positive", "neutral", "negative"):
+            updates["sentiment"] = label
+    return MentionFilter(**{**f.__dict__, **updates}) if updates else f

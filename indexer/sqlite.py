@@ -31,7 +31,7 @@ from indexer.base import (
     StoreStats,
     VolumePoint,
 )
-from indexer.query import to_fts5
+from indexer.query import to_fts5, with_fields
 from indexer.terms import terms_of, top_terms_of
 from placewatch.errors import StoreError
 from placewatch.models import (
@@ -756,7 +756,7 @@ class SqliteStore:
 
     def search(self, query: str, f: MentionFilter, page: int = 1, size: int = 20) -> SearchPage:
         fts, fields = to_fts5(query)
-        f = _with_fields(f, fields)
+        f = with_fields(f, fields)
         page = max(1, page)
         where, params = _doc_where(f)
         match_sql = "documents_fts MATCH ?" if fts else "1"
@@ -1130,24 +1130,6 @@ def _doc_where(f: MentionFilter) -> tuple[str, list[Any]]:
     if f.syndicated_once:
         clauses.append("d.duplicate_of IS NULL")
     return ("".join(" AND " + c for c in clauses)), params
-
-
-def _with_fields(f: MentionFilter, fields: dict[str, list[str]]) -> MentionFilter:
-    """Fold `source:`, `lang:`, `territory:`, `type:`, `sentiment:` query filters into a filter."""
-    updates: dict[str, Any] = {}
-    if fields.get("source"):
-        updates["source_ids"] = (*f.source_ids, *fields["source"])
-    if fields.get("type"):
-        updates["source_types"] = (*f.source_types, *fields["type"])
-    if fields.get("lang"):
-        updates["langs"] = (*f.langs, *fields["lang"])
-    if fields.get("territory"):
-        updates["territories"] = (*f.territories, *fields["territory"])
-    if fields.get("sentiment"):
-        label = fields["sentiment"][0]
-        if label in ("positive", "neutral", "negative"):
-            updates["sentiment"] = label
-    return MentionFilter(**{**f.__dict__, **updates}) if updates else f
 
 
 def _state_to_json(s: SourceState) -> str:
