@@ -1,15 +1,16 @@
-"""Downloader middlewares: honour 429/503 Retry-After politely."""
+"""Downloader middlewares: honour 429/503 Retry-After politely; reject truncated gzip bodies."""
 
 from __future__ import annotations
 
 import logging
+import zlib
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
@@ -71,3 +72,35 @@ class RetryAfterMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_done"] = True
         return retry
+
+
+def gzip_is_complete(body: bytes) -> bool:
+    """True when a gzip body decompresses to its end (Scrapy otherwise keeps truncated ones silently)."""
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        while body:
+            decompressor.decompress(body, 1024 * 1024)
+            body = decompressor.unconsumed_tail
+            if decompressor.eof:
+                return True
+    except zlib.error:
+        return False
+    return decompressor.eof
+
+
+class TruncatedGzipMiddleware:
+    """Rejects gzip-encoded responses cut short, before Scrapy decompresses what it can of them."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TruncatedGzipMiddleware:
+        if not crawler.settings.getbool("COMPRESSION_ENABLED", True):
+            raise NotConfigured("COMPRESSION_ENABLED is off")
+        return cls()
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        encodings = [e.lower() for e in response.headers.getlist("Content-Encoding")]
+        if encodings and encodings[-1] in (b"gzip", b"x-gzip") and not gzip_is_complete(response.body):
+            raise IgnoreRequest(f"truncated or corrupt gzip body ({len(response.body)} bytes)")
+        return response

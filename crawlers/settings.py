@@ -39,6 +39,8 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # placewatch's downloader middlewares.
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.RetryAfterMiddleware": 560,
+    # Above HttpCompressionMiddleware (590) so it sees the body before decompression.
+    "crawlers.middlewares.TruncatedGzipMiddleware": 595,
 }
 # Pipelines: near-duplicate grouping and exact deduplication, then batched writes to the store.
 ITEM_PIPELINES = {

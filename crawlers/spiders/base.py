@@ -62,12 +62,13 @@ def failure_message(failure: Failure) -> tuple[str, bool]:
     if failure.check(HttpError):
         status = exc.response.status
         return f"HTTP {status} for {exc.response.url}", 400 <= status < 500 and status not in (408, 429)
-    if failure.check(TimeoutError, TCPTimedOutError):
+    name = exc.__class__.__name__
+    if failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in name:
         return f"timeout fetching {url}", False
     if failure.check(DNSLookupError, ConnectionRefusedError):
         return f"cannot connect to {url}: {exc.__class__.__name__}", False
-    if failure.check(ConnectionLost, ResponseFailed):
-        return f"connection lost fetching {url} ({exc.__class__.__name__})", False
+    if failure.check(ConnectionLost, ResponseFailed) or name in ("DownloadFailedError", "ConnectionDone"):
+        return f"connection lost fetching {url} ({name})", False
     if failure.check(IgnoreRequest):
         reason = str(exc) or "request ignored"
         return f"{url}: {reason}", True
@@ -239,6 +240,9 @@ class SourceSpider(scrapy.Spider):
             errback=self.article_failed,
             cb_kwargs={"hint": hint},
             priority=priority,
+            # Pages are deduplicated by the session's claims; the dupefilter would silently
+            # swallow a redirect loop instead of reporting it.
+            dont_filter=True,
         )
 
     def parse_article(self, response: Response, hint: ArticleHint) -> Iterator[DocumentItem]:
