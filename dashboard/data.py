@@ -480,15 +480,15 @@ def map_points(since: datetime, until: datetime, limit: int = 300) -> pd.DataFra
 def sent_alerts(limit: int = 200) -> pd.DataFrame:
     """Alerts delivered from the outbox, newest first, with their explanation."""
     rows = [_alert_row(m.sent, m.channel, m.payload) for m in get_store().sent_messages()[:limit]]
-    return pd.DataFrame(rows, columns=["sent", "channel", "territory", "subject", "explanation"])
+    return pd.DataFrame(rows, columns=["sent", "channel", "to", "subject", "explanation"])
 
 
 def _alert_row(sent: datetime | None, channel: str, payload: dict[str, Any]) -> dict[str, Any]:
     explanation = payload.get("explanation") or payload.get("summary") or payload.get("text") or ""
     if isinstance(explanation, list | tuple):
         explanation = "\n".join(str(x) for x in explanation)
-    territory = payload.get("territory_name") or payload.get("territory") or ""
-    return {"sent": sent, "channel": channel, "territory": str(territory),
+    to = payload.get("to") or ()
+    return {"sent": sent, "channel": channel, "to": ", ".join(str(x) for x in to) if isinstance(to, list) else str(to),
             "subject": str(payload.get("subject") or payload.get("title") or ""),
             "explanation": str(explanation)}
 
@@ -509,7 +509,7 @@ def source_health() -> pd.DataFrame:
         src, state = config.source(sid), states.get(sid)
         rows.append({
             "source": sid, "type": src.type if src else "", "url": src.url if src else "",
-            "every": str(src.every) if src else "", "enabled": src.enabled if src else False,
+            "every": src.every if src else None, "enabled": src.enabled if src else False,
             "last_success": state.last_success if state else None,
             "last_attempt": state.last_attempt if state else None,
             "documents": state.documents if state else 0,

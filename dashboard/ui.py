@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -38,6 +38,15 @@ def fmt_date(value: Any, with_time: bool = False) -> str:
     if value is None or (not isinstance(value, datetime) and not hasattr(value, "strftime")):
         return tr("no_date", lang())
     return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def fmt_duration(value: timedelta) -> str:
+    """'15 min', '1 h', '1 d', '2 w': how the config file writes durations."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
 
 
 def document_card(title: str, body_html: str, meta: list[str], url: str | None) -> None:

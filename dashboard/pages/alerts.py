@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import tr
-from dashboard.ui import lang
+from dashboard.ui import fmt_duration, lang
 
 config = data.get_config()
 ui_lang = lang()
@@ -15,8 +15,8 @@ alerts = config.alerts
 
 st.title(tr("alerts", ui_lang))
 st.subheader(tr("rules_in_force", ui_lang))
-st.markdown(tr("default_rule", ui_lang, window=alerts.window, min_count=alerts.min_count,
-               cooldown=alerts.cooldown, every=alerts.every))
+st.markdown(tr("default_rule", ui_lang, window=fmt_duration(alerts.window), min_count=alerts.min_count,
+               cooldown=fmt_duration(alerts.cooldown), every=fmt_duration(alerts.every)))
 if alerts.recipients:
     st.caption(f"{tr('recipients', ui_lang)}: " + ", ".join(alerts.recipients))
 if alerts.rules:
@@ -49,10 +49,10 @@ if sent.empty:
 else:
     st.dataframe(sent, hide_index=True, width="stretch", key="alerts_sent", column_config={
         "sent": st.column_config.DatetimeColumn(tr("sent", ui_lang), format="YYYY-MM-DD HH:mm"),
-        "channel": tr("channel", ui_lang), "territory": tr("place", ui_lang),
+        "channel": tr("channel", ui_lang), "to": tr("recipients", ui_lang),
         "subject": tr("subject", ui_lang),
         "explanation": st.column_config.TextColumn(tr("explanation", ui_lang), width="large"),
     })
     for row in sent.head(5).itertuples():
-        with st.expander(f"{row.sent:%Y-%m-%d %H:%M} · {row.subject or row.territory}"):
+        with st.expander(f"{row.sent:%Y-%m-%d %H:%M} · {row.subject}"):
             st.text(row.explanation)

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import tr
 from dashboard.render import highlight_mention, highlight_snippet
-from dashboard.ui import current_period, document_card, fmt_date, lang
+from dashboard.ui import current_period, document_card, fmt_date, fmt_duration, lang
 
 config = data.get_config()
 ui_lang = lang()
@@ -52,7 +52,7 @@ def timeline(key: str) -> pd.DataFrame:
             x="start:T", y=alt.value(10), text="label:N"))
     st.altair_chart(alt.layer(*layers).properties(height=280), width="stretch")
     note = "spike_rule_note" if data.spike_method() == "detector" else "spike_fallback_note"
-    st.caption(tr(note, ui_lang, window=config.alerts.window))
+    st.caption(tr(note, ui_lang, window=fmt_duration(config.alerts.window)))
     return spikes
 
 

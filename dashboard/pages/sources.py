@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import tr
-from dashboard.ui import lang
+from dashboard.ui import fmt_duration, lang
 
 ui_lang = lang()
 
@@ -17,7 +18,10 @@ health = data.source_health()
 if health.empty:
     st.info(tr("no_sources", ui_lang))
 else:
-    shown = health.assign(status=health["status"].map(lambda s: tr(f"status_{s}", ui_lang)))
+    shown = health.assign(
+        status=health["status"].map(lambda s: tr(f"status_{s}", ui_lang)),
+        every=health["every"].map(lambda d: fmt_duration(d) if pd.notna(d) else ""),
+    )
     a, b, c = st.columns(3)
     a.metric(tr("sources", ui_lang), len(health))
     b.metric(tr("status_failing", ui_lang), int((health["status"] == "failing").sum()))

@@ -97,13 +97,12 @@ def hostile_document(now: datetime) -> tuple[RawDocument, Analysis]:
 
 def sent_alert(now: datetime) -> OutboxMessage:
     """An alert already delivered, whose explanation quotes the hostile title."""
+    text = f"42 mentions against 6 expected; top words: télécabine, panne; top story: {XSS_TITLE}"
     return OutboxMessage(
         key="spike:les-arcs:test", channel="email", created=now - timedelta(hours=2),
         payload={
-            "subject": "Spike: Les Arcs",
-            "territory": "les-arcs",
-            "explanation": f"42 mentions against 6 expected; top words: télécabine, panne; "
-                           f"top story: {XSS_TITLE}",
+            "to": ["office@example.org"], "subject": "Spike: Les Arcs", "text": text,
+            "html": f"<p>{XSS_TITLE}</p>",  # what a careless mailer might have stored: never rendered
         },
     )
 
@@ -120,3 +119,36 @@ def add_hostile(data_dir: Path, now: datetime | None = None) -> None:
     store.enqueue([alert])
     store.mark_sent(alert.key, now - timedelta(hours=2))
     store.close()
+
+
+SPIKE_CONFIG = CONFIG + """
+[alerts]
+window = "1d"
+min_count = 5
+"""
+
+
+def build_spike(tmp: Path, now: datetime | None = None) -> Path:
+    """Les Arcs: one or two mentions a day for five weeks, then 25 in one day two days ago."""
+    now = now or datetime.now(UTC)
+    (tmp / "placewatch.toml").write_text(SPIKE_CONFIG.replace("{lang}", "en"), encoding="utf-8")
+    store = SqliteStore(tmp / "pw.db")
+    store.setup()
+    items = []
+    days = [d for d in range(3, 40) for _ in range(1 + (d % 3 == 0))] + [2] * 25
+    for i, d in enumerate(days):
+        spike = d == 2
+        title = f"Gondola stopped at Les Arcs, report {i}" if spike else f"Les Arcs daily {i}"
+        text = f"Les Arcs {'gondola breakdown, skiers lowered by rope' if spike else 'fresh snow'}."
+        doc = RawDocument(
+            id=document_id(f"spike{i}"), url=f"https://example.org/s{i}", source_id="news" if spike else "feed",
+            source_type="rss", text=text, title=title, collected=now,
+            published=now - timedelta(days=d, minutes=i), lang="en",
+        )
+        score = -0.6 if spike else 0.4
+        place = PlaceMention("Les Arcs", 0, 8, "Les Arcs", "les-arcs", kind="resort", sentiment=score)
+        items.append((doc, Analysis("en", Sentiment(score, "negative" if spike else "positive"), (place,))))
+    store.upsert_raw(d for d, _ in items)
+    store.save_analyses(items)
+    store.close()
+    return tmp / "placewatch.toml"
