@@ -11,7 +11,7 @@ import tempfile
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -86,7 +86,7 @@ def baseline(base: str, concurrency: int, results: Any) -> None:
 
     class NothingSpider(scrapy.Spider):
         name = "nothing"
-        start_urls = [f"{base}/feed.xml"]
+        start_urls: ClassVar[list[str]] = [f"{base}/feed.xml"]
         pages = 0
 
         def parse(self, response: Any) -> Any:
