@@ -57,7 +57,7 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
         return 1
     from crawlers import crawl_in_subprocess
 
-    report = crawl_in_subprocess(config, args.sources or None)
+    report = crawl_in_subprocess(config, args.sources or None, force=True)
     print(report.summary() if hasattr(report, "summary") else report)
     return 0 if getattr(report, "ok", True) else 1
 
