@@ -728,6 +728,14 @@ def state_from_source(s: Mapping[str, Any]) -> SourceState:
     return SourceState(**{k: v for k, v in data.items() if k in known})
 
 
+_RENAMED = {"from": "from_", "_source": "source"}
+
+
+def search_kwargs(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A request body as keyword arguments of the client's `search` (`from` is `from_`)."""
+    return {_RENAMED.get(key, key): value for key, value in body.items()}
+
+
 def client_options(url: str, api_key: str | None, timeout: float = 30.0) -> dict[str, Any]:
     """Keyword arguments of the official client: retries on 429/5xx and timeouts, API key auth."""
     options: dict[str, Any] = {
@@ -849,7 +857,8 @@ class ElasticsearchStore:
 
     def _search(self, body: dict[str, Any], index: str | None = None) -> Mapping[str, Any]:
         with self._errors("searching"):
-            return self.client.search(index=index or self.names["alias"], **body).body  # type: ignore[no-any-return]
+            response = self.client.search(index=index or self.names["alias"], **search_kwargs(body))
+            return response.body  # type: ignore[no-any-return]
 
     def _bulk(self, actions: Iterable[dict[str, Any]], what: str) -> int:
         """Write through streaming_bulk; returns how many actions succeeded (409 on create ignored)."""

@@ -203,3 +203,27 @@ def test_unreachable_cluster_is_a_clear_store_error() -> None:
     with pytest.raises(StoreError):
         store.upsert_raw([corpus()[0][0]])
     store.close()
+
+
+def test_every_request_is_a_valid_client_call() -> None:
+    import inspect
+
+    from elasticsearch import Elasticsearch
+
+    from indexer.elasticsearch import (
+        cooccurring_request,
+        examples_request,
+        search_kwargs,
+        share_request,
+        stats_request,
+        voices_request,
+    )
+
+    accepted = set(inspect.signature(Elasticsearch.search).parameters)
+    f = MentionFilter(since=T0, territories=("val-thorens",), syndicated_once=True)
+    for body in (
+        ranking_request(f), volume_request(f, "day"), share_request(f, True), stats_request(),
+        voices_request(f, "author", reach="max"), cooccurring_request("val-thorens", f),
+        examples_request("val-thorens", f, "negative", 5), search_request("neige", f, 2, 10),
+    ):
+        assert set(search_kwargs(body)) <= accepted
