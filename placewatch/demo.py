@@ -41,6 +41,9 @@ def run_demo(data_dir: Path, dashboard: bool = True, port: int | None = None, ou
         print(text, file=out, flush=True)
 
     now = utcnow()
+    # The demo's dates are relative to today: start from an empty store so the spike is recent.
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / (DB_NAME + suffix)).unlink(missing_ok=True)
     site = DemoSite(reference=now, port=DEMO_SITE_PORT)
     try:
         site.start()
