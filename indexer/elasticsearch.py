@@ -883,11 +883,16 @@ class ElasticsearchStore:
     # ---------------------------------------------------------------- raw documents
 
     def _existing(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Stored sources by id; each remembers its concrete index under `_index`."""
         if not ids:
             return {}
         with self._errors("reading documents"):
             resp = self.client.mget(index=self.names["alias"], ids=list(ids))
-        return {d["_id"]: d["_source"] for d in resp["docs"] if d.get("found")}
+        return {d["_id"]: {**d["_source"], "_index": d["_index"]} for d in resp["docs"] if d.get("found")}
+
+    def _index_of(self, existing: Mapping[str, Any] | None) -> str:
+        """Where a document is written: after a rollover, updates go to the index holding it."""
+        return str(existing["_index"]) if existing else self.names["alias"]
 
     def upsert_raw(self, docs: Iterable[RawDocument]) -> int:
         new = 0
@@ -896,8 +901,8 @@ class ElasticsearchStore:
             existing = self._existing([d.id for d in latest])
             new += sum(1 for d in latest if d.id not in existing)
             self._bulk(
-                ({"_op_type": "index", "_index": self.names["alias"], "_id": d.id,
-                  "_source": merge_recollected(existing[d.id], d) if d.id in existing
+                ({"_op_type": "index", "_index": self._index_of(existing.get(d.id)), "_id": d.id,
+                  "_source": merge_recollected(_stored(existing[d.id]), d) if d.id in existing
                   else document_source(d, None)}
                  for d in latest),
                 "storing raw documents",
@@ -906,7 +911,7 @@ class ElasticsearchStore:
 
     def get_document(self, doc_id: str) -> RawDocument | None:
         found = self._existing([doc_id])
-        return doc_from_source(found[doc_id]) if doc_id in found else None
+        return doc_from_source(_stored(found[doc_id])) if doc_id in found else None
 
     def find_by_content_hash(self, content_hash: str) -> str | None:
         resp = self._search({"size": 1, "query": {"term": {"content_hash": content_hash}},
@@ -952,10 +957,10 @@ class ElasticsearchStore:
             existing = self._existing([d.id for d, _ in latest])
             actions = []
             for d, a in latest:
-                source = dict(existing[d.id]) if d.id in existing else document_source(d, None)
+                source = _stored(existing[d.id]) if d.id in existing else document_source(d, None)
                 source.update(analysis_source(doc_from_source(source), a))
-                actions.append({"_op_type": "index", "_index": self.names["alias"], "_id": d.id,
-                                "_source": source})
+                actions.append({"_op_type": "index", "_index": self._index_of(existing.get(d.id)),
+                                "_id": d.id, "_source": source})
             self._bulk(actions, "storing analyses")
             count += len(batch)
         return count
@@ -970,10 +975,10 @@ class ElasticsearchStore:
                 doc = e.doc
                 if e.doc.id in existing and not doc.raw:
                     # An export carries no raw payload: keep the one collected here.
-                    kept = doc_from_source(existing[e.doc.id]).raw
+                    kept = doc_from_source(_stored(existing[e.doc.id])).raw
                     doc = RawDocument(**{**doc.__dict__, "raw": kept})
-                actions.append({"_op_type": "index", "_index": self.names["alias"], "_id": doc.id,
-                                "_source": document_source(doc, e.analysis)})
+                actions.append({"_op_type": "index", "_index": self._index_of(existing.get(doc.id)),
+                                "_id": doc.id, "_source": document_source(doc, e.analysis)})
             self._bulk(actions, "importing documents")
             count += len(batch)
         return count
@@ -1093,6 +1098,11 @@ class ElasticsearchStore:
         resp = self._search({"size": 10_000, "query": query, "sort": [{"sent": "desc"}]},
                             index=self.names["outbox"])
         return [message_from_source(h["_source"]) for h in resp["hits"]["hits"]]
+
+
+def _stored(source: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored source without the bookkeeping `_index` key."""
+    return {k: v for k, v in source.items() if k != "_index"}
 
 
 def _reason(exc: Exception) -> str:
