@@ -473,6 +473,20 @@ def map_points(since: datetime, until: datetime, limit: int = 300) -> pd.DataFra
     return df.dropna(subset=["lat", "lon"]).reset_index(drop=True)
 
 
+def watched_area(points: pd.DataFrame, margin: float = 2.0) -> pd.Series:
+    """Which points lie in the box around the watched territories (plus a margin in degrees).
+
+    A gazetteer match on the other side of the world (a namesake) would otherwise shrink the
+    watched region to a dot; with no watched coordinates every point is in.
+    """
+    coords = [(t.lat, t.lon) for t in get_config().territories if t.lat is not None and t.lon is not None]
+    if not coords or points.empty:
+        return pd.Series(True, index=points.index)
+    lats, lons = [c[0] for c in coords], [c[1] for c in coords]
+    return (points["lat"].between(min(lats) - margin, max(lats) + margin)
+            & points["lon"].between(min(lons) - margin, max(lons) + margin))
+
+
 # ------------------------------------------------------------------ alerts and sources
 
 

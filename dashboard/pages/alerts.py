@@ -53,6 +53,6 @@ else:
         "subject": tr("subject", ui_lang),
         "explanation": st.column_config.TextColumn(tr("explanation", ui_lang), width="large"),
     })
-    for row in sent.head(5).itertuples():
-        with st.expander(f"{row.sent:%Y-%m-%d %H:%M} · {row.subject}"):
+    for i, row in enumerate(sent.head(5).itertuples()):
+        with st.expander(f"{row.sent:%Y-%m-%d %H:%M} · {row.subject}", expanded=i == 0):
             st.text(row.explanation)

@@ -27,7 +27,7 @@ def period_summary(summary: pd.DataFrame, weighted: bool) -> None:
     cols = st.columns(max(1, len(summary)))
     for col, row in zip(cols, summary.itertuples(), strict=False):
         n = row.reach if weighted else row.mentions
-        col.metric(row.place, f"{row.share:.0%}", f"{n:,} / {total:,}", delta_color="off")
+        col.metric(row.place, f"{row.share:.0%}", f"{n:,} / {total:,}", delta_color="off", delta_arrow="off")
     st.dataframe(
         summary[["place", "mentions", "reach", "share", "net_sentiment", "positive", "neutral", "negative"]],
         hide_index=True, width="stretch", key="competitors_summary",
@@ -60,7 +60,7 @@ def sov_chart(series: pd.DataFrame, weighted: bool) -> None:
         color=alt.Color("place:N", title=tr("place", ui_lang)),
         tooltip=tooltip,
     )
-    shares = base.mark_area().encode(
+    shares = base.mark_bar().encode(
         y=alt.Y("value:Q", stack="normalize", title=tr("share_of_voice", ui_lang), axis=alt.Axis(format="%"))
     ).properties(height=300)
     counts = base.mark_bar().encode(y=alt.Y("value:Q", stack="zero", title=measure)).properties(
@@ -77,12 +77,12 @@ def sentiment_chart(summary: pd.DataFrame) -> None:
     st.subheader(tr("sentiment_per_place", ui_lang))
     chart = alt.Chart(summary).mark_bar().encode(
         x=alt.X("net_sentiment:Q", title=tr("net_sentiment", ui_lang), scale=alt.Scale(domain=[-1, 1])),
-        y=alt.Y("place:N", sort="-x", title=None),
+        y=alt.Y("place:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
         color=alt.Color("net_sentiment:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[-1, 1]),
                         legend=None),
         tooltip=["place:N", "mentions:Q", "positive:Q", "negative:Q",
                  alt.Tooltip("net_sentiment:Q", format="+.2f")],
-    ).properties(height=max(120, 30 * len(summary)))
+    ).properties(height=max(120, 34 * len(summary)))
     st.altair_chart(chart, width="stretch")
 
 
@@ -102,9 +102,9 @@ groups = [g for g in config.groups if g.territories]
 if not groups:
     st.info(tr("no_groups", ui_lang))
 else:
-    left, mid, right = st.columns([2, 1, 1])
+    left, right = st.columns([2, 1])
     group = left.selectbox(tr("group", ui_lang), groups, format_func=lambda g: g.name, key="competitors_group")
-    weighted = mid.toggle(tr("weighted", ui_lang), value=False, key="competitors_weighted")
+    weighted = right.toggle(tr("weighted", ui_lang), value=False, key="competitors_weighted")
     once = right.toggle(tr("syndicated_once", ui_lang), value=False, key="competitors_once")
     summary = data.group_summary(group.territories, since, until, weighted=weighted, syndicated_once=once)
     series = data.share_of_voice_series(group.territories, since, until, bucket, weighted=weighted,

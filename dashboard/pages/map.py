@@ -16,6 +16,11 @@ st.title(tr("map_title", ui_lang))
 st.caption(tr("period_range", ui_lang, since=fmt_date(since), until=fmt_date(until)))
 
 points = data.map_points(since, until)
+if not st.toggle(tr("all_places", ui_lang), value=False, key="map_all"):
+    inside = data.watched_area(points)
+    if (~inside).any():
+        st.caption(tr("far_places", ui_lang, n=int((~inside).sum())))
+    points = points[inside]
 if points.empty:
     st.info(tr("no_coordinates", ui_lang))
 else:
@@ -34,7 +39,7 @@ else:
                         scale=alt.Scale(scheme="redyellowgreen", domain=[-1, 1])),
         tooltip=tooltip,
     )
-    labels = base.transform_filter(alt.datum.mentions >= points["mentions"].nlargest(15).min()).mark_text(
+    labels = base.transform_filter(alt.datum.mentions >= points["mentions"].nlargest(8).min()).mark_text(
         dy=-12, fontSize=11).encode(text="place:N")
     chart = alt.layer(circles, labels).project(type="mercator").properties(height=560)
     st.altair_chart(chart, width="stretch")

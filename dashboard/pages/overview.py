@@ -29,9 +29,10 @@ def territory_tiles() -> None:
              help=tr("change", ui_lang))
     if t["group"]:
         b.metric(tr("sov_in_group", ui_lang, group=t["group"]), f"{t['share']:.0%}",
-                 tr("sov_of_total", ui_lang, n=t["mentions"], total=t["group_total"]), delta_color="off")
+                 tr("sov_of_total", ui_lang, n=t["mentions"], total=t["group_total"]), delta_color="off",
+                 delta_arrow="off")
     else:
-        b.metric(tr("share_of_voice", ui_lang), "—", tr("no_group", ui_lang), delta_color="off")
+        b.metric(tr("share_of_voice", ui_lang), "—", tr("no_group", ui_lang), delta_color="off", delta_arrow="off")
     c.metric(tr("net_sentiment", ui_lang), f"{t['net_sentiment']:+.2f}",
              f"{t['net_sentiment'] - t['previous_net_sentiment']:+.2f}")
     d.metric(tr("reach", ui_lang), f"{t['reach']:,}")
@@ -70,6 +71,8 @@ def what_moved() -> None:
     if moved.empty:
         st.caption(tr("nothing_moved", ui_lang))
         return
+    moved = moved.assign(change_pct=[f"{p:+.0%}" if p is not None and p == p else tr("new", ui_lang)
+                                     for p in moved["change_pct"]])
     st.dataframe(
         moved[["place", "mentions", "previous", "change", "change_pct"]],
         hide_index=True,
@@ -80,7 +83,7 @@ def what_moved() -> None:
             "mentions": st.column_config.NumberColumn(tr("mentions", ui_lang)),
             "previous": st.column_config.NumberColumn(tr("previous", ui_lang)),
             "change": st.column_config.NumberColumn(tr("change", ui_lang), format="%+d"),
-            "change_pct": st.column_config.NumberColumn("%", format="percent"),
+            "change_pct": st.column_config.TextColumn("%"),
         },
     )
 

@@ -27,7 +27,8 @@ else:
     b.metric(tr("status_failing", ui_lang), int((health["status"] == "failing").sum()))
     c.metric(tr("documents", ui_lang), f"{int(health['documents'].sum()):,}")
     st.dataframe(
-        shown.drop(columns=["enabled"]), hide_index=True, width="stretch", key="sources_health",
+        shown[["status", "source", "type", "last_success", "documents", "consecutive_errors", "errors",
+               "last_error", "last_attempt", "every", "url"]], hide_index=True, width="stretch", key="sources_health",
         column_config={
             "status": tr("status", ui_lang), "source": tr("source", ui_lang), "type": tr("source_type", ui_lang),
             "url": tr("url", ui_lang), "every": tr("every", ui_lang),
