@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 TTL = 60  # seconds: the scheduler adds data in the background
 RANKING_DEPTH = 200  # places compared between two periods for "what moved"
 SEARCH_EXPORT_LIMIT = 5000
-SPIKE_HISTORY = timedelta(days=28)  # baseline the spike detector looks back on
+SPIKE_HISTORY = timedelta(days=28)  # what the alerts' detector reads before the period
+LONG_PERIOD = timedelta(days=91)
 LABELS = ("positive", "neutral", "negative")
 
 
@@ -279,16 +280,25 @@ def spike_method() -> str:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def spike_window(since: datetime, until: datetime) -> timedelta:
+    """The alerts' window (at least an hour); a day beyond a quarter, where hours would be too many."""
+    window = max(get_config().alerts.window, timedelta(hours=1))
+    return window if until - since <= LONG_PERIOD else max(window, timedelta(days=1))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def place_spikes(key: str, since: datetime, until: datetime) -> pd.DataFrame:
     """Windows of the period where the place's mentions spiked, as the alerts would see them."""
     alerts = get_config().alerts
-    bucket = window_bucket(alerts.window)
-    history = place_timeline(key, since - SPIKE_HISTORY, until, bucket)
-    series = [(ts.to_pydatetime(), float(v)) for ts, v in zip(history["bucket"], history["mentions"], strict=True)]
-    found = _detect(series, alerts.window, alerts.min_count, alerts.cooldown)
+    window = spike_window(since, until)
+    history = place_timeline(key, since - SPIKE_HISTORY, until, "hour" if window < timedelta(days=1) else "day")
+    counts = (history.set_index("bucket")["mentions"]
+              .resample(pd.Timedelta(window), origin="epoch").sum())
+    series = [(ts.to_pydatetime(), float(v)) for ts, v in counts.items()]
+    found = _detect(series, window, alerts.min_count, alerts.cooldown)
     df = pd.DataFrame(found, columns=["start", "mentions", "expected", "score"])
     df = df[df["start"] >= since] if not df.empty else df
-    df["end"] = df["start"] + (alerts.window if bucket != "week" else timedelta(days=7))
+    df["end"] = df["start"] + window
     return df.reset_index(drop=True)
 
 
@@ -333,19 +343,22 @@ def mentions_between(key: str, start: datetime, end: datetime, limit: int = 50) 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def sentiment_series(key: str, since: datetime, until: datetime, bucket: str) -> pd.DataFrame:
     """Positive, neutral and negative mentions of a place per bucket, with the net sentiment."""
-    frames = []
-    for label in LABELS:
+    df = place_timeline(key, since, until, bucket).rename(columns={"mentions": "total"})
+    df = df[df["total"] > 0]
+    for label in ("positive", "negative"):
         f = _filter(since, until, territories=(key,), sentiment=label)
         points = get_store().volume(f, bucket)  # type: ignore[arg-type]
-        frames.append(pd.DataFrame([{"bucket": p.bucket, label: p.mentions} for p in points],
-                                   columns=["bucket", label]))
-    df = frames[0].merge(frames[1], on="bucket", how="outer").merge(frames[2], on="bucket", how="outer")
+        counts = pd.DataFrame([{"bucket": pd.Timestamp(p.bucket), label: p.mentions} for p in points],
+                              columns=["bucket", label])
+        counts["bucket"] = pd.to_datetime(counts["bucket"], utc=True)
+        df = df.merge(counts, on="bucket", how="left")
     df = df.fillna(0)
-    for label in LABELS:
+    for label in ("positive", "negative"):
         df[label] = df[label].astype(int)
-    total = df["positive"] + df["neutral"] + df["negative"]
+    df["neutral"] = (df["total"] - df["positive"] - df["negative"]).clip(lower=0).astype(int)
+    total = df["total"]
     df["net_sentiment"] = (df["positive"] - df["negative"]) / total.where(total > 0, 1)
-    return df.sort_values("bucket").reset_index(drop=True)
+    return df[["bucket", *LABELS, "net_sentiment"]].sort_values("bucket").reset_index(drop=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

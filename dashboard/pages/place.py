@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -33,9 +35,10 @@ def choose_place() -> tuple[str, str] | None:
 def timeline(key: str) -> pd.DataFrame:
     st.subheader(tr("timeline", ui_lang))
     spikes = data.place_spikes(key, since, until)
-    window_bucket = data.window_bucket(config.alerts.window)
-    shown = window_bucket if days <= 30 and window_bucket != "week" else bucket
-    counts = data.place_timeline(key, since, until, shown)
+    window = data.spike_window(since, until)
+    shown = data.window_bucket(window) if days <= 30 and window <= timedelta(days=1) else bucket
+    counts = data.place_timeline(key, since - data.SPIKE_HISTORY, until, shown)  # shared with spikes
+    counts = counts[counts["bucket"] >= since]
     line = alt.Chart(counts).mark_line(point=days <= 30).encode(
         x=alt.X("bucket:T", title=tr(shown, ui_lang)),
         y=alt.Y("mentions:Q", title=tr("mentions", ui_lang)),
@@ -52,7 +55,7 @@ def timeline(key: str) -> pd.DataFrame:
             x="start:T", y=alt.value(10), text="label:N"))
     st.altair_chart(alt.layer(*layers).properties(height=280), width="stretch")
     note = "spike_rule_note" if data.spike_method() == "detector" else "spike_fallback_note"
-    st.caption(tr(note, ui_lang, window=fmt_duration(config.alerts.window)))
+    st.caption(tr(note, ui_lang, window=fmt_duration(window)))
     return spikes
 
 
