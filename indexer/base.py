@@ -10,6 +10,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from placewatch.models import Analysis, EnrichedDocument, RawDocument, SentimentLabel
 
 Bucket = Literal["hour", "day", "week"]
+SearchOrder = Literal["newest", "relevance"]  # newest first (undated last), or best match first
 
 # Snippets mark matched terms with these control characters; the dashboard and the
 # emails escape the text first and only then turn the markers into <mark> tags.
@@ -102,10 +103,16 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchPage:
+    """One page of hits. A backend may stop counting past a bound: `total` is then that
+    bound and `total_is_lower_bound` is true (show "1,000+"); it is always more than the
+    hits up to and including this page, so "is there a next page" stays `page*size < total`.
+    """
+
     total: int
     hits: list[SearchHit]
     page: int
     size: int
+    total_is_lower_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,7 +218,8 @@ class Store(Protocol):
         self, key: str, f: MentionFilter, label: SentimentLabel, limit: int = 5
     ) -> list[MentionExample]: ...
     def search(
-        self, query: str, f: MentionFilter, page: int = 1, size: int = 20
+        self, query: str, f: MentionFilter, page: int = 1, size: int = 20,
+        order: SearchOrder = "newest",
     ) -> SearchPage: ...
 
     # crawl state

@@ -21,6 +21,7 @@ from indexer.base import (
     PlaceCount,
     RankedValue,
     SearchHit,
+    SearchOrder,
     SearchPage,
     ShareOfVoice,
     SourceState,
@@ -594,8 +595,9 @@ def to_es(node: Node) -> dict[str, Any]:
     raise TypeError(f"not a query node: {node!r}")
 
 
-def search_request(query: str, f: MentionFilter, page: int, size: int) -> dict[str, Any]:
-    """A highlighted, paged search; raises QuerySyntaxError like the SQLite store."""
+def search_request(query: str, f: MentionFilter, page: int, size: int,
+                   order: SearchOrder = "newest") -> dict[str, Any]:
+    """A highlighted, paged search, newest first or by relevance; raises QuerySyntaxError."""
     node, fields = split_fields(parse_query(query))
     f = with_fields(f, fields)
     clauses = document_clauses(f)
@@ -610,7 +612,8 @@ def search_request(query: str, f: MentionFilter, page: int, size: int) -> dict[s
     }
     if node is not None:
         bool_query["must"] = [to_es(node)]
-        request["sort"] = ["_score", {"published": {"order": "desc", "missing": "_last"}}, "id"]
+        newest = [{"published": {"order": "desc", "missing": "_last"}}, "id"]
+        request["sort"] = ["_score", *newest] if order == "relevance" else newest
         request["highlight"] = {
             "pre_tags": [HIGHLIGHT_START],
             "post_tags": [HIGHLIGHT_END],
@@ -1030,8 +1033,9 @@ class ElasticsearchStore:
                          limit: int = 5) -> list[MentionExample]:
         return parse_examples(self._search(examples_request(key, f, label, limit)), key)
 
-    def search(self, query: str, f: MentionFilter, page: int = 1, size: int = 20) -> SearchPage:
-        return parse_search(self._search(search_request(query, f, page, size)), page, size)
+    def search(self, query: str, f: MentionFilter, page: int = 1, size: int = 20,
+               order: SearchOrder = "newest") -> SearchPage:
+        return parse_search(self._search(search_request(query, f, page, size, order)), page, size)
 
     # ---------------------------------------------------------------- crawl state
 

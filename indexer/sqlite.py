@@ -25,6 +25,7 @@ from indexer.base import (
     PlaceCount,
     RankedValue,
     SearchHit,
+    SearchOrder,
     SearchPage,
     ShareOfVoice,
     SourceState,
@@ -47,7 +48,7 @@ from placewatch.models import (
 
 logger = logging.getLogger(__name__)
 
-BATCH = 5000  # documents per write transaction
+BATCH = 20_000  # documents per write transaction
 
 # Each migration moves the schema from version i to i + 1; never edit a released one.
 MIGRATIONS: tuple[str, ...] = (
@@ -250,7 +251,54 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
     END;
     """,
+    # 3: documents carry a search key that orders them newest first (see `search_key`), and
+    # the full-text index is keyed by it: a search reads matches in date order, a period is
+    # a key range, and a page stops after LIMIT. New documents are indexed in bulk by the
+    # write methods (a per-row trigger made FTS5 flush a tiny segment per document); updates
+    # and deletes keep their triggers. The key's index replaces the one on `published`, and
+    # nothing needs the one on `collected` enough to pay for it on every insert.
+    """
+    ALTER TABLE documents ADD COLUMN search_key INTEGER;
+    UPDATE documents SET search_key = CASE WHEN published IS NULL
+        THEN -4611686018427387904 + (rowid % 536870912)
+        ELSE max(-8589934591, min(8589934591, published)) * 536870912 + (rowid % 536870912) END;
+    CREATE UNIQUE INDEX documents_search_key ON documents(search_key);
+    DROP INDEX documents_published;
+    DROP INDEX documents_collected;
+    DROP TRIGGER documents_ai;
+    DROP TRIGGER documents_ad;
+    DROP TRIGGER documents_au;
+    DROP TABLE documents_fts;
+    CREATE VIRTUAL TABLE documents_fts USING fts5(
+        title, text, content='documents', content_rowid='search_key',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+    CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.search_key, old.title, old.text);
+    END;
+    CREATE TRIGGER documents_au AFTER UPDATE OF title, text, search_key ON documents WHEN old.title IS NOT new.title OR old.text IS NOT new.text OR old.search_key IS NOT new.search_key BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.search_key, old.title, old.text);
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.search_key, new.title, new.text);
+    END;
+    """,
 )
+
+# Search keys: published seconds (clamped to +-2**33, about the years 1698-2242) times
+# 2**29, plus the rowid modulo 2**29; undated documents sit below every dated one. Keys
+# are unique up to 2**29 (536 million) documents. Migration 3 holds a frozen copy of this.
+KEY_SPAN = 1 << 29
+KEY_MAX_SECONDS = (1 << 33) - 1
+KEY_UNDATED = -(1 << 62)
+_KEY_SQL = (
+    "CASE WHEN {p} IS NULL THEN -4611686018427387904 + ({r} % 536870912) "
+    "ELSE max(-8589934591, min(8589934591, {p})) * 536870912 + ({r} % 536870912) END"
+)
+TERMS_SAMPLE = 2000  # latest documents read for top terms (the Elasticsearch store reads as many)
+# Searches count matches exactly up to this many (more than a page's reach), then say "N+".
+SEARCH_COUNT_LIMIT = 1000
 
 
 def _ts(dt: datetime | None) -> int | None:
@@ -425,26 +473,31 @@ class SqliteStore:
         new = 0
         for batch in _batched(docs, BATCH):
             with self._write() as conn:
-                existing = dict(
-                    _chunked_in(conn, "SELECT id, content_hash FROM documents WHERE id IN",
-                                list({d.id for d in batch}))
-                )
-                inserts: list[tuple[Any, ...]] = []
+                rowids: dict[str, int] = {}
+                existing: dict[str, str] = {}
+                for doc_id, h, rowid in _chunked_in(
+                    conn, "SELECT id, content_hash, rowid FROM documents WHERE id IN",
+                    list({d.id for d in batch}),
+                ):
+                    existing[doc_id], rowids[doc_id] = h, rowid
+                inserts: dict[str, tuple[RawDocument, str]] = {}  # new: the last copy wins
                 updates: list[tuple[Any, ...]] = []
                 mention_updates: list[tuple[Any, ...]] = []
                 for d in batch:
                     h = d.content_hash
-                    if d.id not in existing:
-                        inserts.append(_raw_row(d, h))
+                    if d.id not in existing or d.id in inserts:
+                        inserts[d.id] = (d, h)
                         existing[d.id] = h
                         continue
                     changed = existing[d.id] != h
                     existing[d.id] = h
+                    published = _ts(d.published)
+                    e = d.engagement
                     updates.append((
-                        d.url, d.source_id, d.source_type, d.title, d.text, _ts(d.published),
-                        d.author, d.lang, d.engagement.likes, d.engagement.reposts,
-                        d.engagement.replies, d.engagement.followers, _pack(d.raw), h,
-                        d.duplicate_of, changed, d.id,
+                        d.url, d.source_id, d.source_type, d.title, d.text, published,
+                        search_key(published, rowids[d.id]), d.author, d.lang, e.likes,
+                        e.reposts, e.replies, e.followers, _pack(d.raw), h, d.duplicate_of,
+                        changed, d.id,
                     ))
                     # Engagement and grouping may change without the text changing.
                     mention_updates.append((
@@ -452,10 +505,10 @@ class SqliteStore:
                         d.source_id, d.source_type, d.author, d.id,
                     ))
                 new += len(inserts)
-                conn.executemany(_INSERT_DOCUMENT, inserts)
+                base = _insert_documents(conn, list(inserts.values()))
                 conn.executemany(
                     """UPDATE documents SET url=?, source_id=?, source_type=?, title=?, text=?,
-                        published=?, author=?, declared_lang=?, likes=?, reposts=?, replies=?,
+                        published=?, search_key=?, author=?, declared_lang=?, likes=?, reposts=?, replies=?,
                         followers=?, raw=?, content_hash=?, duplicate_of=?,
                         analysed = CASE WHEN ? THEN 0 ELSE analysed END
                        WHERE id=?""",
@@ -466,6 +519,7 @@ class SqliteStore:
                         source_type=?, author=? WHERE doc_id=?""",
                     mention_updates,
                 )
+                _index_new(conn, base)
         return new
 
     def get_document(self, doc_id: str) -> RawDocument | None:
@@ -513,11 +567,11 @@ class SqliteStore:
                 # An analysis never arrives without its document: store the raw one if missing.
                 known = {r[0] for r in _chunked_in(conn, "SELECT id FROM documents WHERE id IN",
                                                    [d.id for d, _ in latest])}
-                conn.executemany(
-                    _INSERT_DOCUMENT,
-                    [_raw_row(d, d.content_hash) for d, _ in latest if d.id not in known],
+                base = _insert_documents(
+                    conn, [(d, d.content_hash) for d, _ in latest if d.id not in known]
                 )
                 _write_analyses(conn, latest)
+                _index_new(conn, base)
             count += len(batch)
         return count
 
@@ -526,18 +580,11 @@ class SqliteStore:
         for batch in _batched(docs, BATCH):
             latest = _last_per_id(batch, lambda e: e.doc.id)
             with self._write() as conn:
-                conn.executemany(
-                    _INSERT_DOCUMENT + """ ON CONFLICT(id) DO UPDATE SET url=excluded.url,
-                        source_id=excluded.source_id, source_type=excluded.source_type,
-                        title=excluded.title, text=excluded.text, published=excluded.published,
-                        collected=excluded.collected, author=excluded.author,
-                        declared_lang=excluded.declared_lang, likes=excluded.likes,
-                        reposts=excluded.reposts, replies=excluded.replies,
-                        followers=excluded.followers, content_hash=excluded.content_hash,
-                        duplicate_of=excluded.duplicate_of""",
-                    [_raw_row(e.doc, e.doc.content_hash) for e in latest],
+                base = _insert_documents(
+                    conn, [(e.doc, e.doc.content_hash) for e in latest], upsert=True
                 )
                 _write_analyses(conn, [(e.doc, e.analysis) for e in latest])
+                _index_new(conn, base)
             count += len(batch)
         return count
 
@@ -716,15 +763,22 @@ class SqliteStore:
         return [RankedValue(r[0], r[2], 0, r[1]) for r in rows]
 
     def top_terms(self, f: MentionFilter, limit: int = 20) -> list[RankedValue]:
+        """Terms of the latest documents of the filter, without the names of its places."""
         where, params = _where(f)
+        sample = f"SELECT m.doc_id FROM mentions m {where} ORDER BY m.published DESC LIMIT ?"
+        params.append(TERMS_SAMPLE)
         rows = self._read(
-            f"""SELECT d.title, d.text, d.lang FROM documents d WHERE d.id IN (
-                    SELECT m.doc_id FROM mentions m {where} ORDER BY m.published DESC LIMIT 2000)""",
-            params,
+            f"SELECT d.title, d.text, d.lang FROM documents d WHERE d.id IN ({sample})", params
         )
+        # The names of the places in those documents (only the filter's, if it names some).
+        name_params = list(params)
+        scope = _in("place_key", f.territories, name_params) if f.territories else "1"
         names = {
             word
-            for r in self._read(f"SELECT DISTINCT m.name FROM mentions m {where} LIMIT 200", params)
+            for r in self._read(
+                f"SELECT DISTINCT name FROM mentions WHERE doc_id IN ({sample}) AND {scope}",
+                name_params,
+            )
             for word in terms_of(r[0])
         }
         return [
@@ -754,27 +808,48 @@ class SqliteStore:
                     break
         return out
 
-    def search(self, query: str, f: MentionFilter, page: int = 1, size: int = 20) -> SearchPage:
+    def search(
+        self, query: str, f: MentionFilter, page: int = 1, size: int = 20,
+        order: SearchOrder = "newest",
+    ) -> SearchPage:
+        """Newest first (undated last), or by relevance; counts exactly up to a bound.
+
+        The full-text index is keyed by `search_key`, so matches come out newest first
+        and a period is a key range: a page reads only as far as it shows. The count
+        stops past `SEARCH_COUNT_LIMIT` (or past the page asked for, if further).
+        """
         fts, fields = to_fts5(query)
         f = with_fields(f, fields)
         page = max(1, page)
         where, params = _doc_where(f)
-        match_sql = "documents_fts MATCH ?" if fts else "1"
-        match_params: list[Any] = [fts] if fts else []
-        base = f"""FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid
-                   WHERE {match_sql} AND d.analysed = 1 {where}"""
-        if not fts:
+        key = "documents_fts.rowid" if fts else "d.search_key"
+        low, high = _key_range(f)
+        if low is not None:
+            where += f" AND {key} >= ?"
+            params.append(low)
+        if high is not None:
+            where += f" AND {key} < ?"
+            params.append(high)
+        if fts:
+            base = f"""FROM documents_fts JOIN documents d ON d.search_key = documents_fts.rowid
+                       WHERE documents_fts MATCH ? AND d.analysed = 1 {where}"""
+            params.insert(0, fts)
+            snippet = f"snippet(documents_fts, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', ' … ', 24)"
+        else:
             base = f"FROM documents d WHERE d.analysed = 1 {where}"
-        total = self._read(f"SELECT count(*) {base}", (*match_params, *params))[0][0]
-        snippet = (
-            f"snippet(documents_fts, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', ' … ', 24)"
-            if fts else "substr(d.text, 1, 200)"
-        )
-        order = "bm25(documents_fts), d.published DESC" if fts else "d.published DESC"
-        rows = self._read(
-            f"SELECT d.*, {snippet} AS snip {base} ORDER BY {order} LIMIT ? OFFSET ?",
-            (*match_params, *params, size, (page - 1) * size),
-        )
+            snippet = "substr(d.text, 1, 200)"
+        ordering = f"{key} DESC"
+        if order == "relevance" and fts:
+            ordering = f"bm25(documents_fts), {key} DESC"
+        cap = max(SEARCH_COUNT_LIMIT, page * size + 1)
+        found = self._read(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", (*params, cap + 1))
+        total = int(found[0][0])
+        rows = []
+        if (page - 1) * size < total:
+            rows = self._read(
+                f"SELECT d.*, {snippet} AS snip {base} ORDER BY {ordering} LIMIT ? OFFSET ?",
+                (*params, size, (page - 1) * size),
+            )
         hits = []
         for r in rows:
             analysis = _analysis_from_row(r)
@@ -785,7 +860,8 @@ class SqliteStore:
                     places=tuple(dict.fromkeys(p.name for p in analysis.places)),
                 )
             )
-        return SearchPage(total=total, hits=hits, page=page, size=size)
+        return SearchPage(total=min(total, cap), hits=hits, page=page, size=size,
+                          total_is_lower_bound=total > cap)
 
     # ---------------------------------------------------------------- crawl state
 
@@ -890,18 +966,79 @@ def _chunked_in(conn: sqlite3.Connection, prefix: str, values: Sequence[str]) ->
         yield from conn.execute(f"{prefix} ({','.join('?' * len(chunk))})", chunk)
 
 
-def _raw_row(d: RawDocument, h: str) -> tuple[Any, ...]:
+def search_key(published: int | None, rowid: int) -> int:
+    """A document's key in the full-text index: newest first, undated last, one per rowid."""
+    r = rowid % KEY_SPAN
+    if published is None:
+        return KEY_UNDATED + r
+    return max(-KEY_MAX_SECONDS, min(KEY_MAX_SECONDS, published)) * KEY_SPAN + r
+
+
+def _key_sql(published: str, rowid: str) -> str:
+    """`search_key` as an SQL expression over two SQL operands (column names or '?')."""
+    return _KEY_SQL.format(p=published, r=rowid)
+
+
+def _key_range(f: MentionFilter) -> tuple[int | None, int | None]:
+    """The [low, high) search keys of the documents published in the filter's period."""
+    since, until = _ts(f.since), _ts(f.until)
+    if since is None and until is None:
+        return None, None
+    low = search_key(since, 0) if since is not None else search_key(-KEY_MAX_SECONDS, 0)
+    high = search_key(until, 0) if until is not None else None
+    return low, high
+
+
+def _raw_row(d: RawDocument, h: str, rowid: int) -> tuple[Any, ...]:
     e = d.engagement
+    published = _ts(d.published)
     return (
-        d.id, d.url, d.source_id, d.source_type, d.title, d.text, _ts(d.published),
+        rowid, d.id, d.url, d.source_id, d.source_type, d.title, d.text, published,
         _ts(d.collected), d.author, d.lang, e.likes, e.reposts, e.replies, e.followers,
-        _pack(d.raw), h, d.duplicate_of,
+        _pack(d.raw), h, d.duplicate_of, search_key(published, rowid),
     )
 
 
-_INSERT_DOCUMENT = """INSERT INTO documents (id, url, source_id, source_type, title, text,
+_INSERT_DOCUMENT = """INSERT INTO documents (rowid, id, url, source_id, source_type, title, text,
     published, collected, author, declared_lang, likes, reposts, replies, followers, raw,
-    content_hash, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+    content_hash, duplicate_of, search_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+
+_UPSERT_DOCUMENT = f""" ON CONFLICT(id) DO UPDATE SET url=excluded.url,
+    source_id=excluded.source_id, source_type=excluded.source_type, title=excluded.title,
+    text=excluded.text, published=excluded.published, collected=excluded.collected,
+    author=excluded.author, declared_lang=excluded.declared_lang, likes=excluded.likes,
+    reposts=excluded.reposts, replies=excluded.replies, followers=excluded.followers,
+    content_hash=excluded.content_hash, duplicate_of=excluded.duplicate_of,
+    search_key={_key_sql("excluded.published", "rowid")}"""
+
+
+def _insert_documents(
+    conn: sqlite3.Connection, docs: Sequence[tuple[RawDocument, str]], upsert: bool = False
+) -> int:
+    """Insert documents (with their content hashes) after the last rowid, which it returns.
+
+    Rowids are given here, inside the write transaction, so each search key is known
+    without reading the row back; `_index_new` then indexes them all at once.
+    """
+    base = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0])
+    if docs:
+        rows = [_raw_row(d, h, base + i) for i, (d, h) in enumerate(docs, 1)]
+        conn.executemany(_INSERT_DOCUMENT + (_UPSERT_DOCUMENT if upsert else ""), rows)
+    return base
+
+
+def _index_new(conn: sqlite3.Connection, base: int) -> None:
+    """Add the documents inserted after rowid `base` to the full-text index in one statement.
+
+    In key order and last in a write transaction: FTS5 flushes what it holds whenever a
+    rowid is lower than the one before, or when another statement follows, and a flush
+    per document writes a tiny segment per document.
+    """
+    conn.execute(
+        "INSERT INTO documents_fts(rowid, title, text) "
+        "SELECT search_key, title, text FROM documents WHERE rowid > ? ORDER BY search_key",
+        (base,),
+    )
 
 
 def _last_per_id(batch: list[Any], key: Callable[[Any], str]) -> list[Any]:
@@ -1125,7 +1262,8 @@ def _doc_where(f: MentionFilter) -> tuple[str, list[Any]]:
             MentionFilter(territories=f.territories, sentiment=f.sentiment,
                           watched_only=f.watched_only)
         )
-        clauses.append(f"d.id IN (SELECT m.doc_id FROM mentions m {inner})")
+        # Checked per candidate document: matches arrive in order, and a page stops early.
+        clauses.append(f"EXISTS (SELECT 1 FROM mentions m {inner} AND m.doc_id = d.id)")
         params.extend(inner_params)
     if f.syndicated_once:
         clauses.append("d.duplicate_of IS NULL")

@@ -22,16 +22,19 @@ def stop_words() -> frozenset[str]:
 
 def terms_of(text: str) -> set[str]:
     """The distinct content words of one text, case-folded, elisions removed."""
-    stops = stop_words()
-    out: set[str] = set()
-    for m in _WORD.finditer(text):
-        w = m.group(0).casefold().replace("’", "'")
-        if "'" in w[:3]:
-            w = w.split("'", 1)[1]
-        w = w.strip("'-")
-        if len(w) >= 3 and w not in stops:
-            out.add(w)
+    out = {_term(w) for w in _WORD.findall(text)}
+    out.discard("")
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str:
+    """One matched word as a term, or '' for a stop word: cached, as vocabularies repeat."""
+    w = word.casefold().replace("’", "'")
+    if "'" in w[:3]:
+        w = w.split("'", 1)[1]
+    w = w.strip("'-")
+    return w if len(w) >= 3 and w not in stop_words() else ""
 
 
 def top_terms_of(texts: Iterable[tuple[str, str | None]], limit: int = 50) -> list[tuple[str, int]]:

@@ -108,6 +108,13 @@ def test_search_request_folds_fields_into_filters_and_highlights() -> None:
     assert req["track_total_hits"] is True
 
 
+def test_search_request_sorts_newest_first_unless_relevance_is_asked() -> None:
+    newest = [{"published": {"order": "desc", "missing": "_last"}}, "id"]
+    assert search_request("neige", MentionFilter(), 1, 20)["sort"] == newest
+    assert search_request("", MentionFilter(), 1, 20)["sort"] == newest
+    assert search_request("neige", MentionFilter(), 1, 20, "relevance")["sort"] == ["_score", *newest]
+
+
 @pytest.mark.parametrize(("query", "position"), [("neige AND (pluie", 10), ('"unclosed', 0)])
 def test_search_syntax_errors_say_where(query: str, position: int) -> None:
     with pytest.raises(QuerySyntaxError) as err:

@@ -141,3 +141,66 @@ def test_in_memory_store_works(tmp_path: Path) -> None:
     f = MentionFilter(since=PERIOD[0], until=PERIOD[1] + timedelta(hours=1))
     assert store.ranking(f)[0].key == "val-thorens"
     store.close()
+
+
+def test_search_counts_up_to_a_bound_then_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import indexer.sqlite
+
+    monkeypatch.setattr(indexer.sqlite, "SEARCH_COUNT_LIMIT", 2)
+    with SqliteStore(tmp_path / "bound.db") as store:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items)
+        first = store.search("Thorens", MentionFilter(), size=1)
+        assert (first.total, first.total_is_lower_bound, len(first.hits)) == (2, True, 1)
+        # Always more than the pages up to the one asked for, so paging goes on...
+        third = store.search("Thorens", MentionFilter(), page=3, size=1)
+        assert (third.total, third.total_is_lower_bound) == (4, False)
+        assert [h.doc.id for h in third.hits] == ["d3"]
+        # ...and exact whenever the bound is not reached.
+        assert store.search("gondola", MentionFilter()).total_is_lower_bound is False
+
+
+@pytest.mark.parametrize("published", [None, 0, 1, -1, 1_772_409_600, -(2**40), 2**40])
+@pytest.mark.parametrize("rowid", [1, 2, 2**29 - 1, 2**29, 2**31 + 5])
+def test_search_key_in_python_matches_the_sql_of_migration_3(published: int | None, rowid: int) -> None:
+    from indexer.sqlite import _KEY_SQL, search_key
+
+    conn = sqlite3.connect(":memory:")
+    in_sql = conn.execute(f"SELECT {_KEY_SQL.format(p='?1', r='?2')}", (published, rowid)).fetchone()[0]
+    assert in_sql == search_key(published, rowid)
+    assert _KEY_SQL.format(p="published", r="rowid") in " ".join(MIGRATIONS[2].split())
+
+
+def test_key_order_is_date_order() -> None:
+    from indexer.sqlite import search_key
+
+    assert search_key(None, 2**29 - 1) < search_key(-(2**40), 1) < search_key(0, 5) < search_key(1, 0)
+    assert search_key(100, 2**29 - 1) < search_key(101, 0)
+
+
+def test_migration_to_search_keys_keeps_documents_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    from indexer.sqlite import _split_sql
+
+    for migration in MIGRATIONS[:2]:
+        for statement in _split_sql(migration):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    for i, (d, _) in enumerate(corpus(), 1):
+        conn.execute(
+            "INSERT INTO documents (id, url, source_id, source_type, title, text, published, "
+            "collected, content_hash, analysed) VALUES (?,?,?,?,?,?,?,?,?,1)",
+            (d.id, d.url, d.source_id, d.source_type, d.title, d.text,
+             int(d.published.timestamp()) if d.published else None, i, d.content_hash),
+        )
+    conn.close()
+    with SqliteStore(path) as store:
+        assert [h.doc.id for h in store.search("Chamonix", MentionFilter(), size=50).hits] == [
+            "d3", "d1", "d6", "d4"]
+        assert {h.doc.id for h in store.search("Chamonix", MentionFilter(since=PERIOD[0])).hits} == {"d1", "d3"}
+        items = corpus()
+        store.save_analyses(items)
+        store.upsert_raw([replace(items[0][0], id="d8", text="Chamonix encore")])
+        assert store.search("Chamonix", MentionFilter(), size=50).total == 4  # d8 not analysed yet

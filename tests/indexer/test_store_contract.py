@@ -513,3 +513,54 @@ def test_counts_follow_a_recrawl_that_moves_the_date(store: Store) -> None:
     [vt] = store.ranking(later)
     assert (vt.key, vt.mentions, vt.reach) == ("val-thorens", 1, 9)
     assert [(p.bucket, p.mentions) for p in store.volume(later, "day")] == [(T0 + timedelta(days=20), 1)]
+
+
+class TestSearchOrder:
+    def test_newest_first_undated_last(self, store: Store) -> None:
+        load(store)
+        page = store.search("Chamonix", MentionFilter(), size=50)
+        assert [h.doc.id for h in page.hits] == ["d3", "d1", "d6", "d4"]
+        assert not page.total_is_lower_bound
+        assert [h.doc.id for h in store.search("", MentionFilter(), size=3).hits] == ["d5", "d2", "d7"]
+
+    def test_pages_follow_the_same_order(self, store: Store) -> None:
+        load(store)
+        pages = [store.search("Thorens", MentionFilter(), page=n, size=1) for n in (1, 2, 3, 4)]
+        assert [h.doc.id for p in pages for h in p.hits] == ["d2", "d7", "d3", "d1"]
+
+    def test_relevance_order_finds_the_same_documents(self, store: Store) -> None:
+        load(store)
+        newest = store.search("neige OR pluie", MentionFilter(), size=50)
+        relevant = store.search("neige OR pluie", MentionFilter(), size=50, order="relevance")
+        assert ids(relevant) == ids(newest) == {"d1", "d3", "d6", "d7"}
+        assert relevant.total == newest.total == 4
+
+    def test_period_edges_are_exact_to_the_second(self, store: Store) -> None:
+        load(store)
+        d1 = T0 + timedelta(days=1, hours=10, minutes=15)
+        assert "d1" in ids(store.search("Thorens", MentionFilter(since=d1), size=50))
+        assert "d1" not in ids(store.search("Thorens", MentionFilter(since=d1 + timedelta(seconds=1))))
+        assert "d1" not in ids(store.search("Thorens", MentionFilter(until=d1)))
+        assert "d1" in ids(store.search("Thorens", MentionFilter(until=d1 + timedelta(seconds=1))))
+        # A period leaves undated documents out, as the rankings do.
+        assert "d4" not in ids(store.search("Chamonix", MentionFilter(until=UNTIL), size=50))
+        assert "d4" not in ids(store.search("", MentionFilter(until=UNTIL), size=50))
+
+    def test_search_follows_a_recrawl_that_moves_the_date(self, store: Store) -> None:
+        load(store)
+        d7 = corpus()[6][0]
+        store.upsert_raw([replace(d7, published=T0 + timedelta(days=20))])
+        assert "d7" not in ids(store.search("neige", IN_PERIOD))
+        later = MentionFilter(since=T0 + timedelta(days=14), until=T0 + timedelta(days=30))
+        assert ids(store.search("neige", later)) == {"d7"}
+        assert store.search("neige", MentionFilter(), size=50).hits[0].doc.id == "d7"
+
+    def test_reimport_keeps_search_in_step(self, make_store) -> None:
+        source, target = make_store(), make_store()
+        load(source)
+        target.import_documents(source.iter_documents())
+        target.import_documents(source.iter_documents())
+        for query in ("neige", "Thorens lang:en", ""):
+            assert [h.doc.id for h in target.search(query, MentionFilter(), size=50).hits] == [
+                h.doc.id for h in source.search(query, MentionFilter(), size=50).hits
+            ]
