@@ -297,6 +297,10 @@ _KEY_SQL = (
     "ELSE max(-8589934591, min(8589934591, {p})) * 536870912 + ({r} % 536870912) END"
 )
 TERMS_SAMPLE = 2000  # latest documents read for top terms (the Elasticsearch store reads as many)
+# A search filtered to places with at most this many mentions in the period (and a
+# quarter of the query's matches) starts from their mentions rather than from the matches.
+PLACE_FIRST_MAX = 20_000
+PLACE_FIRST_RATIO = 4
 # Searches count matches exactly up to this many (more than a page's reach), then say "N+".
 SEARCH_COUNT_LIMIT = 1000
 
@@ -821,15 +825,14 @@ class SqliteStore:
         fts, fields = to_fts5(query)
         f = with_fields(f, fields)
         page = max(1, page)
+        low, high = _key_range(f)
+        if order == "newest" and self._few_place_mentions(fts, f, low, high):
+            return self._search_by_place(fts, f, page, size, low, high)
         where, params = _doc_where(f)
         key = "documents_fts.rowid" if fts else "d.search_key"
-        low, high = _key_range(f)
-        if low is not None:
-            where += f" AND {key} >= ?"
-            params.append(low)
-        if high is not None:
-            where += f" AND {key} < ?"
-            params.append(high)
+        ranged, range_params = _rowid_range(key, low, high)
+        where += ranged
+        params += range_params
         if fts:
             base = f"""FROM documents_fts JOIN documents d ON d.search_key = documents_fts.rowid
                        WHERE documents_fts MATCH ? AND d.analysed = 1 {where}"""
@@ -850,18 +853,77 @@ class SqliteStore:
                 f"SELECT d.*, {snippet} AS snip {base} ORDER BY {ordering} LIMIT ? OFFSET ?",
                 (*params, size, (page - 1) * size),
             )
-        hits = []
-        for r in rows:
-            analysis = _analysis_from_row(r)
-            hits.append(
-                SearchHit(
-                    doc=_doc_from_row(r), snippet=r["snip"] or "",
-                    sentiment=analysis.sentiment.label,
-                    places=tuple(dict.fromkeys(p.name for p in analysis.places)),
-                )
-            )
-        return SearchPage(total=min(total, cap), hits=hits, page=page, size=size,
+        return SearchPage(total=min(total, cap), hits=_hits(rows), page=page, size=size,
                           total_is_lower_bound=total > cap)
+
+    def _few_place_mentions(
+        self, fts: str, f: MentionFilter, low: int | None, high: int | None
+    ) -> bool:
+        """Whether the filter's places have far fewer mentions in the period than the query
+        has matches: then listing their documents and keeping the matches reads less than
+        walking the matches and checking their places one by one."""
+        if not f.territories:
+            return False
+        scope = MentionFilter(since=f.since, until=f.until, territories=f.territories)
+        mentions = sum(t[0] for t in self._place_totals(scope).values())
+        if mentions > PLACE_FIRST_MAX:
+            return False
+        if not fts:
+            return True
+        ranged, params = _rowid_range("rowid", low, high)
+        matches = self._read(
+            f"SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ? {ranged}",
+            (fts, *params),
+        )[0][0]
+        # Walking the matches stops once it has a page and the count's bound: it wins unless
+        # the places are much rarer than the matches.
+        return mentions * PLACE_FIRST_RATIO < int(matches)
+
+    def _search_by_place(
+        self, fts: str, f: MentionFilter, page: int, size: int, low: int | None, high: int | None
+    ) -> SearchPage:
+        """Search starting from the mentions of a few places: every key, then one page."""
+        mention_where, params = _where(MentionFilter(
+            since=f.since, until=f.until, territories=f.territories, sentiment=f.sentiment,
+            watched_only=f.watched_only,
+        ))
+        doc_where, doc_params = _doc_where(replace(
+            f, since=None, until=None, territories=(), sentiment=None, watched_only=False
+        ))
+        params += doc_params
+        match = ""
+        if fts:
+            ranged, range_params = _rowid_range("rowid", low, high)
+            match = (" AND d.search_key IN (SELECT rowid FROM documents_fts "
+                     f"WHERE documents_fts MATCH ? {ranged})")
+            params += [fts, *range_params]
+        # CROSS JOIN keeps the mentions as the outer loop.
+        keys = [r[0] for r in self._read(
+            f"""SELECT DISTINCT d.search_key FROM mentions m CROSS JOIN documents d
+                ON d.id = m.doc_id {mention_where} AND d.analysed = 1 {doc_where}{match}
+                ORDER BY d.search_key DESC""",
+            params,
+        )]
+        shown = keys[(page - 1) * size : page * size]
+        rows: list[sqlite3.Row] = []
+        if shown and fts:
+            in_params: list[Any] = [fts]
+            rows = self._read(
+                f"""SELECT d.*, snippet(documents_fts, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}',
+                           ' … ', 24) AS snip
+                    FROM documents_fts JOIN documents d ON d.search_key = documents_fts.rowid
+                    WHERE documents_fts MATCH ? AND {_in("documents_fts.rowid", shown, in_params)}
+                    ORDER BY documents_fts.rowid DESC""",
+                in_params,
+            )
+        elif shown:
+            in_params = []
+            rows = self._read(
+                f"""SELECT d.*, substr(d.text, 1, 200) AS snip FROM documents d
+                    WHERE {_in("d.search_key", shown, in_params)} ORDER BY d.search_key DESC""",
+                in_params,
+            )
+        return SearchPage(total=len(keys), hits=_hits(rows), page=page, size=size)
 
     # ---------------------------------------------------------------- crawl state
 
@@ -987,6 +1049,30 @@ def _key_range(f: MentionFilter) -> tuple[int | None, int | None]:
     low = search_key(since, 0) if since is not None else search_key(-KEY_MAX_SECONDS, 0)
     high = search_key(until, 0) if until is not None else None
     return low, high
+
+
+def _rowid_range(column: str, low: int | None, high: int | None) -> tuple[str, list[Any]]:
+    """' AND column >= low AND column < high' for the bounds that are set."""
+    sql, params = "", []
+    if low is not None:
+        sql += f" AND {column} >= ?"
+        params.append(low)
+    if high is not None:
+        sql += f" AND {column} < ?"
+        params.append(high)
+    return sql, params
+
+
+def _hits(rows: Iterable[sqlite3.Row]) -> list[SearchHit]:
+    """Search hits from document rows carrying their snippet as `snip`."""
+    hits = []
+    for r in rows:
+        analysis = _analysis_from_row(r)
+        hits.append(SearchHit(
+            doc=_doc_from_row(r), snippet=r["snip"] or "", sentiment=analysis.sentiment.label,
+            places=tuple(dict.fromkeys(p.name for p in analysis.places)),
+        ))
+    return hits
 
 
 def _raw_row(d: RawDocument, h: str, rowid: int) -> tuple[Any, ...]:

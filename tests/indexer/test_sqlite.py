@@ -204,3 +204,34 @@ def test_migration_to_search_keys_keeps_documents_searchable(tmp_path: Path) -> 
         store.save_analyses(items)
         store.upsert_raw([replace(items[0][0], id="d8", text="Chamonix encore")])
         assert store.search("Chamonix", MentionFilter(), size=50).total == 4  # d8 not analysed yet
+
+
+@pytest.mark.parametrize(
+    ("query", "f"),
+    [
+        ("", MentionFilter(territories=("chamonix",))),
+        ("neige OR pluie", MentionFilter(territories=("chamonix", "val-thorens"))),
+        ("Thorens", MentionFilter(since=PERIOD[0], until=PERIOD[1], territories=("val-thorens",),
+                                  sentiment="positive")),
+        ("Chamonix lang:fr", MentionFilter(until=PERIOD[1], territories=("chamonix",))),
+        ("neige", MentionFilter(territories=("val-thorens",), syndicated_once=True)),
+        ("tignes", MentionFilter(territories=("chamonix",))),
+    ],
+)
+def test_search_from_places_or_from_matches_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str, f: MentionFilter
+) -> None:
+    import indexer.sqlite
+
+    with SqliteStore(tmp_path / "plans.db") as store:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items)
+        pages = []
+        for limit in (0, 10**9):  # never / always start from the places' mentions
+            monkeypatch.setattr(indexer.sqlite, "PLACE_FIRST_MAX", limit)
+            pages.append([store.search(query, f, page=n, size=2) for n in (1, 2)])
+        (a1, a2), (b1, b2) = pages
+        assert [h.doc.id for h in a1.hits + a2.hits] == [h.doc.id for h in b1.hits + b2.hits]
+        assert [h.snippet for h in a1.hits] == [h.snippet for h in b1.hits]
+        assert a1.total == b1.total
