@@ -284,6 +284,16 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO documents_fts(rowid, title, text) VALUES (new.search_key, new.title, new.text);
     END;
     """,
+    # 4: the (place, time) index also carries story, reach and label, so questions about a
+    # few places over a period (syndicated copies counted once above all) never leave it.
+    # New mentions reach the roll-ups through one grouped statement per batch
+    # (`_add_to_rollups`) rather than two upserts per row; updates and deletes keep their
+    # triggers.
+    """
+    DROP INDEX mentions_place_time;
+    CREATE INDEX mentions_place_time ON mentions(place_key, published, story, reach, label);
+    DROP TRIGGER mentions_rollup_ai;
+    """,
 )
 
 # Search keys: published seconds (clamped to +-2**33, about the years 1698-2242) times
@@ -1163,6 +1173,7 @@ def _write_analyses(conn: sqlite3.Connection, items: list[tuple[RawDocument, Ana
             author, reach, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
         mentions,
     )
+    _add_to_rollups(conn, [d.id for d, _ in items])
     conn.executemany(
         """INSERT INTO places (place_key, name, territory, kind, lat, lon) VALUES (?,?,?,?,?,?)
            ON CONFLICT(place_key) DO UPDATE SET name = excluded.name,
@@ -1172,6 +1183,35 @@ def _write_analyses(conn: sqlite3.Connection, items: list[tuple[RawDocument, Ana
             OR kind IS NOT excluded.kind OR lat IS NOT excluded.lat OR lon IS NOT excluded.lon""",
         list(places.values()),
     )
+
+
+_ADD_TO_ROLLUPS = (
+    """INSERT INTO place_days (day, place_key, n, reach, positive, neutral, negative)
+       SELECT (m.published / 86400) * 86400 AS day, m.place_key, count(*), sum(m.reach),
+              sum(m.label = 'positive'), sum(m.label = 'neutral'), sum(m.label = 'negative')
+       FROM json_each(?) AS batch JOIN mentions m ON m.doc_id = batch.value
+       WHERE m.published IS NOT NULL GROUP BY day, m.place_key
+       ON CONFLICT (day, place_key) DO UPDATE SET n = n + excluded.n,
+           reach = reach + excluded.reach, positive = positive + excluded.positive,
+           neutral = neutral + excluded.neutral, negative = negative + excluded.negative""",
+    """INSERT INTO place_days_by (day, place_key, lang, source_type, n, reach, positive,
+           neutral, negative)
+       SELECT (m.published / 86400) * 86400 AS day, m.place_key, coalesce(m.lang, '') AS lang,
+              m.source_type, count(*), sum(m.reach), sum(m.label = 'positive'),
+              sum(m.label = 'neutral'), sum(m.label = 'negative')
+       FROM json_each(?) AS batch JOIN mentions m ON m.doc_id = batch.value
+       WHERE m.published IS NOT NULL GROUP BY day, m.place_key, 3, m.source_type
+       ON CONFLICT (day, place_key, lang, source_type) DO UPDATE SET n = n + excluded.n,
+           reach = reach + excluded.reach, positive = positive + excluded.positive,
+           neutral = neutral + excluded.neutral, negative = negative + excluded.negative""",
+)
+
+
+def _add_to_rollups(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
+    """Count the just-inserted mentions of these documents into the daily roll-ups."""
+    batch = json.dumps(list(dict.fromkeys(doc_ids)))  # each document once
+    for statement in _ADD_TO_ROLLUPS:
+        conn.execute(statement, (batch,))
 
 
 def _per_place(places: Iterable[PlaceMention]) -> dict[str, tuple[PlaceMention, int, float, float]]:

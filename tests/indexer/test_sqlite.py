@@ -235,3 +235,34 @@ def test_search_from_places_or_from_matches_agree(
         assert [h.doc.id for h in a1.hits + a2.hits] == [h.doc.id for h in b1.hits + b2.hits]
         assert [h.snippet for h in a1.hits] == [h.snippet for h in b1.hits]
         assert a1.total == b1.total
+
+
+def test_roll_ups_equal_a_recount_after_every_kind_of_write(tmp_path: Path) -> None:
+    from tests.indexer.store_corpus import T0, analysis, place
+
+    def recount(conn: sqlite3.Connection, table: str, columns: str) -> set[tuple]:
+        kept = set(conn.execute(
+            f"SELECT day, place_key, {columns} n, reach, positive, neutral, negative "
+            f"FROM {table} WHERE n != 0"
+        ))
+        lang = "coalesce(lang, ''), source_type," if columns else ""
+        counted = set(conn.execute(
+            f"SELECT (published / 86400) * 86400, place_key, {lang} count(*), sum(reach), "
+            "sum(label = 'positive'), sum(label = 'neutral'), sum(label = 'negative') "
+            f"FROM mentions WHERE published IS NOT NULL GROUP BY 1, 2 {', 3, 4' if lang else ''}"
+        ))
+        return kept ^ counted
+
+    with SqliteStore(tmp_path / "rollups.db") as store:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items)
+        d5, _ = items[4]
+        store.save_analyses([(d5, analysis("en", 0.0, place("Tignes", d5.text, "tignes", -0.9)))])
+        d7 = items[6][0]
+        store.upsert_raw([replace(d7, published=T0 + timedelta(days=20))])
+        store.import_documents(list(store.iter_documents()))
+        store.save_analyses(items[:3] + items[:3])  # a batch carrying documents twice
+        conn = store.conn
+        assert recount(conn, "place_days", "") == set()
+        assert recount(conn, "place_days_by", "lang, source_type,") == set()
