@@ -1142,6 +1142,10 @@ def _last_per_id(batch: list[Any], key: Callable[[Any], str]) -> list[Any]:
     return list({key(item): item for item in batch}.values())
 
 
+# One encoder for every row: json.dumps with options builds a new one per call.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _write_analyses(conn: sqlite3.Connection, items: list[tuple[RawDocument, Analysis]]) -> None:
     """Replace the analyses and mentions of distinct documents, one statement per kind of row."""
     documents: list[tuple[Any, ...]] = []
@@ -1151,7 +1155,7 @@ def _write_analyses(conn: sqlite3.Connection, items: list[tuple[RawDocument, Ana
         s = analysis.sentiment
         documents.append((
             analysis.lang, s.score, s.label, s.positive, s.negative,
-            json.dumps([p.to_dict() for p in analysis.places], ensure_ascii=False), doc.id,
+            _to_json([p.to_dict() for p in analysis.places]), doc.id,
         ))
         published, reach, story = _ts(doc.published), doc.engagement.reach, doc.duplicate_of or doc.id
         for key, (p, n, sent, conf) in _per_place(analysis.places).items():
@@ -1216,9 +1220,13 @@ def _add_to_rollups(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
 
 def _per_place(places: Iterable[PlaceMention]) -> dict[str, tuple[PlaceMention, int, float, float]]:
     """Collapse a document's mentions to one per place: count, mean sentiment, best confidence."""
+    places = tuple(places)
+    keys = [p.place_key for p in places]
+    if len(set(keys)) == len(keys):  # the usual case: each place named once
+        return {key: (p, 1, p.sentiment, p.confidence) for key, p in zip(keys, places, strict=True)}
     grouped: dict[str, list[PlaceMention]] = {}
-    for p in places:
-        grouped.setdefault(p.place_key, []).append(p)
+    for key, p in zip(keys, places, strict=True):
+        grouped.setdefault(key, []).append(p)
     return {
         key: (
             ps[0],
