@@ -8,6 +8,7 @@ import logging
 import math
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def features(text: str, lexicon: tuple[float, float, float]) -> dict[str, float]
     feats: dict[str, float] = {}
     for t in toks:
         feats["w:" + t] = 1.0
-    for a, b in zip(toks, toks[1:], strict=False):
+    for a, b in pairwise(toks):
         feats[f"b:{a}_{b}"] = 1.0
     compound, pos, neg = lexicon
     feats["lex:compound"] = compound

@@ -144,13 +144,16 @@ class PlaceLinker:
         found: list[Candidate] = []
         for start, end, tid, tagged, cased, words in doc._.pw_territory_hits or ():
             found.append(Candidate(start, end, "territory", tid, tagged, cased, words))
+        territory_hits = sorted(found, key=lambda c: c.end)
+        hit_ends = [c.end for c in territory_hits]
         persons: list[tuple[int, int]] = []
         others: list[tuple[int, int]] = []
         for ent in doc.ents:
             if ent.label_ in self.place_labels:
                 start, end = trim_span(ent)
                 cand = Candidate(start, end, "ner", ner_place=True, words=len(ent))
-                same = [c for c in found if c.overlaps(cand)]
+                k = bisect.bisect_left(hit_ends, start + 1)
+                same = [c for c in territory_hits[k : k + 3] if c.overlaps(cand)]
                 for c in same:
                     c.ner_place = True
                 if not same:
@@ -166,6 +169,7 @@ class PlaceLinker:
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         kept: list[Candidate] = []
+        text = doc.text  # Doc.text is rebuilt from the tokens on every access
         for c in found:
             if not (c.ner_place or c.tagged):
                 if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in persons):
@@ -175,7 +179,7 @@ class PlaceLinker:
                 c.other_reading = (c.start, c.end) in others or (c.start, c.end) in persons
             c.in_name = any(s <= c.start and c.end <= e for s, e in others)
             if c.source != "demonym":
-                c.entries = self._entries(doc.text[c.start : c.end], c.territory)
+                c.entries = self._entries(text[c.start : c.end], c.territory)
             kept.append(c)
         return kept
 
@@ -226,8 +230,9 @@ class PlaceLinker:
         """Countries of the document's unambiguous places: the context for ambiguous ones."""
         ctx: Counter[str] = Counter()
         seen: set[str] = set()
+        text = doc.text
         for c in cands:
-            key = fold_key(doc.text[c.start : c.end])
+            key = fold_key(text[c.start : c.end])
             if c.entries and key not in seen:
                 seen.add(key)
                 ctx[c.entries[0].country] += 1
@@ -262,14 +267,15 @@ class PlaceLinker:
         cands = self.candidates(doc)
         if not cands:
             return []
-        sent_starts = [s.start_char for s in doc.sents]
-        sent_ends = [s.end_char for s in doc.sents]
+        sents = list(doc.sents)
+        sent_starts = [s.start_char for s in sents]
+        sent_ends = [s.end_char for s in sents]
         ctx = self.context_countries(doc, cands)
         shouting = shouting_ratio(doc) > 0.6
         title_keys = {fold_key(w) for w in re.findall(r"[\w'-]+", doc._.pw_title or "")}
         scored: list[tuple[Candidate, float]] = []
         for c in cands:
-            z = self._evidence(doc, c, sent_starts, sent_ends, shouting)
+            z = self._evidence(doc, text, c, sent_starts, sent_ends, shouting)
             if fold_key(text[c.start : c.end]) in title_keys:
                 z += 0.5
             scored.append((c, z))
@@ -303,10 +309,15 @@ class PlaceLinker:
         return entries[0].country if entries else None
 
     def _evidence(
-        self, doc: Doc, c: Candidate, sent_starts: list[int], sent_ends: list[int], shouting: bool
+        self,
+        doc: Doc,
+        text: str,
+        c: Candidate,
+        sent_starts: list[int],
+        sent_ends: list[int],
+        shouting: bool,
     ) -> float:
         """Sum of weighted evidence that the candidate names a place (log-odds)."""
-        text = doc.text
         surface = text[c.start : c.end]
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
         first = span[0] if span is not None and len(span) else None
@@ -321,7 +332,7 @@ class PlaceLinker:
         if c.ner_place:
             z += 2.5
         if c.territory:
-            z += 1.5 + (1.0 if c.words > 1 else 0.0)
+            z += 2.5 if c.words > 1 or c.tagged else 1.5 if c.ner_place else 0.5
         if c.tagged:
             z += 2.5
         if c.entries:
@@ -336,7 +347,7 @@ class PlaceLinker:
         elif first is not None and (first.tag_ in ("NNP", "NNPS") or first.pos_ == "PROPN"):
             z += 0.5
         if sentence_initial and not c.ner_place and not c.tagged and prev_word not in self.cues:
-            z -= 1.0
+            z -= 2.0 if c.words == 1 else 1.0
         if c.other_reading:
             z -= 2.5
         if shouting and not c.ner_place and not c.territory:

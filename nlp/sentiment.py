@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import warnings
@@ -20,7 +21,7 @@ from placewatch.models import Sentiment
 logger = logging.getLogger(__name__)
 
 LONG_TEXT = 5000  # beyond this, a document's score is the mean of its sentences' scores
-MAX_SENTENCES = 300
+MAX_SENTENCES = 2000  # sentences scored per document at most
 
 Scorer = Callable[[str], tuple[float, float, float]]  # text → (score, positive, negative)
 MODEL_EN = Path(__file__).parent / "data" / "sentiment_en.json.gz"  # made by nlp/train_sentiment.py
@@ -113,18 +114,19 @@ class SentimentComponent:
         if scorer is None or not text.strip():
             doc._.pw_sentiment = Sentiment().to_dict()
             return doc
-        sentences = list(doc.sents)[:MAX_SENTENCES] if len(text) > LONG_TEXT or doc._.pw_places else []
+        sentences = list(doc.sents) if len(text) > LONG_TEXT or doc._.pw_places else []
         cache: dict[int, float] = {}
 
         def sentence_score(i: int) -> float:
             if i not in cache:
-                cache[i] = scorer(sentences[i].text)[0]
+                cache[i] = scorer(sentences[i].text)[0] if len(cache) < MAX_SENTENCES else 0.0
             return cache[i]
 
         if len(text) <= LONG_TEXT:
             doc_scores = scorer(text)
         else:
-            parts = [scorer(s.text) for s in sentences]
+            step = max(1, len(sentences) // MAX_SENTENCES)  # a spread sample of long documents
+            parts = [scorer(s.text) for s in sentences[::step][:MAX_SENTENCES]]
             n = max(1, len(parts))
             doc_scores = (
                 sum(p[0] for p in parts) / n, sum(p[1] for p in parts) / n, sum(p[2] for p in parts) / n
@@ -132,8 +134,8 @@ class SentimentComponent:
         doc._.pw_sentiment = to_sentiment(doc_scores, self.neutral_threshold).to_dict()
         ends = [s.end_char for s in sentences]
         for place in doc._.pw_places or ():
-            i = next((k for k, e in enumerate(ends) if place["start"] < e), None)
-            place["sentiment"] = round(sentence_score(i), 4) if i is not None else 0.0
+            i = bisect.bisect_right(ends, place["start"])
+            place["sentiment"] = round(sentence_score(i), 4) if i < len(sentences) else 0.0
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:

@@ -1,0 +1,44 @@
+"""Quality gate: place-mention F1 and sentiment figures on the shared datasets, against pinned floors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eval.nlp_common import DATASETS, floors
+
+pytestmark = [pytest.mark.quality, pytest.mark.slow]
+
+if not Path(DATASETS).exists():
+    pytest.skip(f"shared datasets not found at {DATASETS}", allow_module_level=True)
+
+# toponyms_en is scored on a deterministic half (by doc id) to keep the gate within a few minutes
+# on two shared cores; `python eval/nlp_places.py` prints the full-set figure.
+TOPONYMS_FRACTION = 0.5
+
+
+@pytest.fixture(scope="module")
+def analyzer():  # type: ignore[no-untyped-def]
+    from nlp import Analyzer
+
+    return Analyzer([])
+
+
+def test_place_mention_floors(analyzer) -> None:  # type: ignore[no-untyped-def]
+    from eval.nlp_places import eval_hipe_fr, eval_toponyms_en
+
+    floor = floors("places")
+    en = eval_toponyms_en(analyzer, TOPONYMS_FRACTION)["score"]
+    fr = eval_hipe_fr(analyzer)["score"]
+    assert en.f1 >= floor["toponyms_en_f1"], f"toponyms_en F1 {en.f1:.3f}"
+    assert fr.f1 >= floor["hipe_fr_loc_f1"], f"HIPE fr loc F1 {fr.f1:.3f}"
+
+
+def test_sentiment_floors() -> None:
+    from eval.nlp_sentiment import measure
+
+    floor = floors("sentiment")
+    got = measure()
+    for name, value in floor.items():
+        assert got[name] >= value, f"{name} {got[name]:.3f} < floor {value}"
