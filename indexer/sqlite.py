@@ -294,6 +294,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX mentions_place_time ON mentions(place_key, published, story, reach, label);
     DROP TRIGGER mentions_rollup_ai;
     """,
+    # 5: let more full-text segments gather before merging them (FTS5's default is 4):
+    # bulk loads merge less, and searches read a few more, still small, doclists.
+    """
+    INSERT INTO documents_fts(documents_fts, rank) VALUES ('automerge', 8);
+    """,
 )
 
 # Search keys: published seconds (clamped to +-2**33, about the years 1698-2242) times
@@ -579,12 +584,20 @@ class SqliteStore:
             latest = _last_per_id(batch, lambda item: item[0].id)
             with self._write() as conn:
                 # An analysis never arrives without its document: store the raw one if missing.
-                known = {r[0] for r in _chunked_in(conn, "SELECT id FROM documents WHERE id IN",
-                                                   [d.id for d, _ in latest])}
+                # A document never analysed (no place list yet) has no mentions to replace.
+                analysed_before: set[str] = set()
+                known: set[str] = set()
+                for doc_id, analysed in _chunked_in(
+                    conn, "SELECT id, places_json IS NOT NULL FROM documents WHERE id IN",
+                    [d.id for d, _ in latest],
+                ):
+                    known.add(doc_id)
+                    if analysed:
+                        analysed_before.add(doc_id)
                 base = _insert_documents(
                     conn, [(d, d.content_hash) for d, _ in latest if d.id not in known]
                 )
-                _write_analyses(conn, latest)
+                _write_analyses(conn, latest, replaces=analysed_before)
                 _index_new(conn, base)
             count += len(batch)
         return count
@@ -1146,8 +1159,15 @@ def _last_per_id(batch: list[Any], key: Callable[[Any], str]) -> list[Any]:
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _write_analyses(conn: sqlite3.Connection, items: list[tuple[RawDocument, Analysis]]) -> None:
-    """Replace the analyses and mentions of distinct documents, one statement per kind of row."""
+def _write_analyses(
+    conn: sqlite3.Connection, items: list[tuple[RawDocument, Analysis]],
+    replaces: set[str] | None = None,
+) -> None:
+    """Replace the analyses and mentions of distinct documents, one statement per kind of row.
+
+    `replaces`, when given, names the documents that may have mentions already (the others
+    have never been analysed); by default every document's are deleted first.
+    """
     documents: list[tuple[Any, ...]] = []
     mentions: list[tuple[Any, ...]] = []
     places: dict[str, tuple[Any, ...]] = {}
@@ -1170,7 +1190,10 @@ def _write_analyses(conn: sqlite3.Connection, items: list[tuple[RawDocument, Ana
             sentiment_positive = ?, sentiment_negative = ?, places_json = ? WHERE id = ?""",
         documents,
     )
-    conn.executemany("DELETE FROM mentions WHERE doc_id = ?", [(d.id,) for d, _ in items])
+    conn.executemany(
+        "DELETE FROM mentions WHERE doc_id = ?",
+        [(d.id,) for d, _ in items if replaces is None or d.id in replaces],
+    )
     conn.executemany(
         """INSERT INTO mentions (doc_id, place_key, name, territory, kind, geonames_id, lat, lon,
             occurrences, sentiment, label, confidence, published, source_id, source_type, lang,
