@@ -424,10 +424,10 @@ def mention_filter(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def search(query: str, f: MentionFilter, page: int = 1, size: int = 20) -> tuple[int, pd.DataFrame]:
-    """One page of full-text search hits; raises QuerySyntaxError for a malformed query."""
+def search(query: str, f: MentionFilter, page: int = 1, size: int = 20) -> tuple[int, bool, pd.DataFrame]:
+    """One page of hits, the total and whether it is a lower bound; QuerySyntaxError if malformed."""
     result = get_store().search(query, f, page=page, size=size)
-    return result.total, hits_frame(result)
+    return result.total, result.total_is_lower_bound, hits_frame(result)
 
 
 def hits_frame(result: SearchPage) -> pd.DataFrame:

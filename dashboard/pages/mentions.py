@@ -42,7 +42,7 @@ def filters() -> tuple[str, object]:
 def results(query: str, f: object) -> None:
     page = int(st.session_state.get("mentions_page", 1))
     try:
-        total, hits = data.search(query, f, page, PAGE_SIZE)
+        total, more, hits = data.search(query, f, page, PAGE_SIZE)
     except QuerySyntaxError as exc:
         st.error(tr("query_error", ui_lang, error=str(exc)))
         return
@@ -51,7 +51,8 @@ def results(query: str, f: object) -> None:
         st.info(tr("no_results", ui_lang))
         return
     top, right = st.columns([3, 1])
-    top.caption(tr("results", ui_lang, total=total, page=min(page, pages), pages=pages))
+    shown = f"{total:,}+" if more else f"{total:,}"  # counting stops past a thousand: it says so
+    top.caption(tr("results", ui_lang, total=shown, page=min(page, pages), pages=pages))
     right.download_button(
         tr("download_csv", ui_lang), lambda: data.search_csv(query, f), mime="text/csv",
         file_name=f"mentions-{fmt_date(since)}-{fmt_date(until)}.csv", on_click="ignore", key="mentions_csv",
