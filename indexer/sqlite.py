@@ -451,7 +451,10 @@ class SqliteStore:
             self._readers.clear()
             self._local = threading.local()
             if self._conn is not None:
-                self._conn.execute("PRAGMA optimize")
+                try:
+                    self._conn.execute("PRAGMA optimize")
+                except sqlite3.OperationalError:
+                    pass  # another process holds the write lock: statistics can wait
                 self._conn.close()
                 self._conn = None
 
