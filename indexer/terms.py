@@ -6,18 +6,25 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 _WORD = re.compile(r"[#@]?[^\W\d_][\w'’-]{2,}", re.UNICODE)
 
 
+_STOP_WORDS_FILE = Path(__file__).with_name("stopwords.txt")
+_WEB_WORDS = ("http", "https", "www", "com", "html")
+
+
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """French and English stop words from spaCy, plus web boilerplate words."""
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    extra = {"http", "https", "www", "com", "les", "des", "est", "été", "cette", "plus", "also"}
-    return frozenset(w.casefold() for w in (*EN, *FR, *extra))
+    """French and English function words (our own list: no spaCy import in the dashboard)."""
+    words = (
+        w.casefold().replace("’", "'")
+        for line in _STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for w in line.split()
+    )
+    return frozenset((*words, *_WEB_WORDS))
 
 
 def terms_of(text: str) -> set[str]:
