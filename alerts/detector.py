@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from statistics import median
+from statistics import NormalDist, median
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,12 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAD_TO_SIGMA = 1.4826
 # A sustained surge alerts only while its current window is itself at least this far up.
 SUSTAIN_GATE = 0.5
+# A place that stayed below this many mentions per window over the whole memory span is a
+# sparse series: it is judged by the exact Poisson tail too, since the log scale flattens
+# "6 mentions where there is usually none", which is news for a small resort. Busy series
+# (night-time dips included) are overdispersed and keep the log-scale score alone.
+SMALL_COUNT = 5.0
+MIN_RATE = 0.5  # the quietest rate a place is assumed to have (no mention yet is not "never")
 
 # A bucket of the resampled series: its start and its count (None when nothing was observed).
 Bucket = tuple[datetime, float | None]
@@ -213,6 +219,23 @@ class _Model:
         self.resid[i] = None if z is None or s is None else z - s
 
 
+def poisson_score(value: float, rate: float) -> float:
+    """The z-score of seeing `value` or more when `rate` is expected (exact Poisson upper tail)."""
+    k = int(value)
+    if k <= rate:
+        return 0.0
+    # Sum the tail upwards from k in log space: no cancellation when it is tiny.
+    term = math.exp(k * math.log(rate) - rate - math.lgamma(k + 1))
+    tail, i = 0.0, k
+    while term > tail * 1e-12 and i < k + 1000:
+        tail += term
+        i += 1
+        term *= rate / i
+    if tail >= 0.5:
+        return 0.0
+    return min(-NormalDist().inv_cdf(max(tail, 1e-300)), 12.0)
+
+
 def score_series(
     series: Sequence[Bucket], window: timedelta, params: DetectorParams | None = None
 ) -> list[tuple[datetime, float | None, float | None, float | None]]:
@@ -232,6 +255,9 @@ def score_series(
         else:
             expected = max(math.exp(base.expected) - params.offset, 0.0)
             sc = (z - base.expected) / base.scale
+            history = [v for _, v in series[max(0, i - model.scale_n) : i] if v is not None]
+            if history and max(history) < SMALL_COUNT:
+                sc = max(sc, poisson_score(value, max(expected, MIN_RATE)))
             recent.append(sc)
             held = len(recent) == params.sustain > 1
             if held and sc >= params.threshold * SUSTAIN_GATE:
