@@ -97,3 +97,19 @@ def test_share_jump_within_group() -> None:
     assert [(j.territory, j.timestamp) for j in jumps] == [("b", grid[40])]
     assert jumps[0].count == 40 and jumps[0].total == 50
     assert abs(jumps[0].expected_share - 0.5) < 1e-9
+
+
+def test_a_usually_silent_resort_with_six_mentions_in_a_day_is_a_spike() -> None:
+    """Small places matter: 0-1 mentions a day for weeks, then 6, is news; then 3 is not."""
+    day = timedelta(days=1)
+    quiet = [(START + i * day, float(1 if i % 9 == 0 else 0)) for i in range(40)]
+    series = [*quiet, (START + 40 * day, 6.0), (START + 41 * day, 0.0), (START + 42 * day, 3.0)]
+    alerts = detect_spikes(series, day)
+    assert [a.timestamp for a in alerts] == [START + 40 * day]
+    assert alerts[0].expected < 1
+
+
+def test_busy_series_with_quiet_nights_do_not_use_the_small_count_test() -> None:
+    """Night-time dips of a busy series are overdispersed, not sparse: no alert on noise."""
+    series = resample(daily_cycle(21, seed=5), HOUR, empty=0.0)
+    assert detect_spikes(series, HOUR) == []
