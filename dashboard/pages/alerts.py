@@ -19,6 +19,11 @@ st.markdown(tr("default_rule", ui_lang, window=fmt_duration(alerts.window), min_
                cooldown=fmt_duration(alerts.cooldown), every=fmt_duration(alerts.every)))
 if alerts.recipients:
     st.caption(f"{tr('recipients', ui_lang)}: " + ", ".join(alerts.recipients))
+def _group_name(group_id: str | None) -> str:
+    group = config.group(group_id) if group_id else None
+    return group.name if group else (group_id or "")
+
+
 if alerts.rules:
     names = data.names()
     rules = pd.DataFrame(
@@ -26,7 +31,7 @@ if alerts.rules:
             {
                 "rule": r.id, "kind": r.kind,
                 "territories": ", ".join(names.get(t, t) for t in r.territories) or tr("all_territories", ui_lang),
-                "group": (config.group(r.group).name if r.group and config.group(r.group) else r.group) or "",
+                "group": _group_name(r.group),
                 "threshold": r.threshold,
                 "recipients": ", ".join(r.recipients or alerts.recipients),
             }

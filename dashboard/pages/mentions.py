@@ -10,6 +10,7 @@ from dashboard import data
 from dashboard.i18n import tr
 from dashboard.render import highlight_snippet
 from dashboard.ui import current_period, document_card, fmt_date, lang
+from indexer import MentionFilter
 from placewatch.errors import QuerySyntaxError
 
 PAGE_SIZE = 20
@@ -21,7 +22,7 @@ st.title(tr("mentions_page", ui_lang))
 st.caption(tr("period_range", ui_lang, since=fmt_date(since), until=fmt_date(until)))
 
 
-def filters() -> tuple[str, object]:
+def filters() -> tuple[str, MentionFilter]:
     query = st.text_input(tr("query", ui_lang), key="mentions_query", help=tr("query_help", ui_lang))
     values = data.filter_values()
     place_names = dict(data.place_choices(since, until))
@@ -39,7 +40,7 @@ def filters() -> tuple[str, object]:
     return query.strip(), f
 
 
-def results(query: str, f: object) -> None:
+def results(query: str, f: MentionFilter) -> None:
     page = int(st.session_state.get("mentions_page", 1))
     try:
         total, more, hits = data.search(query, f, page, PAGE_SIZE)
