@@ -90,3 +90,39 @@ def test_second_crawl_and_enrich_add_nothing(tmp_path: Path) -> None:
         store.close()
     assert second.documents == 0
     assert stats2 == stats1
+
+
+def test_demo_ends_by_serving_the_dashboard(tmp_path: Path) -> None:
+    """Without --no-dashboard, `placewatch demo` serves the dashboard on 127.0.0.1 until stopped."""
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+
+    from tests.dashboard.browser import free_port
+    from tests.helpers import placewatch_cmd
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [*placewatch_cmd(), "demo", "--data-dir", str(tmp_path), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.communicate()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(1)
+        else:
+            raise AssertionError("the dashboard never answered")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    assert "Most talked-about places" in out
+    assert f"http://127.0.0.1:{port}" in out
