@@ -187,6 +187,14 @@ class Store(Protocol):
         """Id of a stored document with exactly this content, if any."""
         ...
 
+    def existing_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        """Which of these document ids are stored: one round trip, no document read."""
+        ...
+
+    def existing_hashes(self, content_hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes a stored document has: one round trip, no document read."""
+        ...
+
     def pending_analysis(self, limit: int = 500) -> list[RawDocument]:
         """Raw documents not analysed yet (or whose analysis was reset)."""
         ...

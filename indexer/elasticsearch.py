@@ -922,6 +922,29 @@ class ElasticsearchStore:
         hits = resp["hits"]["hits"]
         return str(hits[0]["_source"]["id"]) if hits else None
 
+    def existing_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(doc_ids))
+        found: set[str] = set()
+        for i in range(0, len(wanted), BATCH):
+            with self._errors("reading documents"):
+                resp = self.client.mget(
+                    index=self.names["alias"], ids=wanted[i : i + BATCH], source=False
+                )
+            found.update(d["_id"] for d in resp["docs"] if d.get("found"))
+        return found
+
+    def existing_hashes(self, content_hashes: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(content_hashes))
+        found: set[str] = set()
+        for i in range(0, len(wanted), BATCH):
+            chunk = wanted[i : i + BATCH]
+            resp = self._search({
+                "size": 0, "query": {"terms": {"content_hash": chunk}},
+                "aggs": {"hashes": {"terms": {"field": "content_hash", "size": len(chunk)}}},
+            })
+            found.update(b["key"] for b in resp["aggregations"]["hashes"]["buckets"])
+        return found
+
     def pending_analysis(self, limit: int = 500) -> list[RawDocument]:
         resp = self._search({"size": limit, "query": {"term": {"analysed": False}},
                              "sort": [{"collected": "asc"}, "id"]})

@@ -554,6 +554,22 @@ class SqliteStore:
         )
         return rows[0][0] if rows else None
 
+    def existing_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        return self._present("id", doc_ids)
+
+    def existing_hashes(self, content_hashes: Iterable[str]) -> set[str]:
+        return self._present("content_hash", content_hashes)
+
+    def _present(self, column: str, values: Iterable[str]) -> set[str]:
+        """Which values of an indexed column are stored, read from the index alone."""
+        wanted = list(dict.fromkeys(values))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            sql = f"SELECT {column} FROM documents WHERE {column} IN ({','.join('?' * len(chunk))})"
+            found.update(row[0] for row in self._read(sql, chunk))
+        return found
+
     def pending_analysis(self, limit: int = 500) -> list[RawDocument]:
         rows = self._read(
             "SELECT * FROM documents WHERE analysed = 0 ORDER BY collected, rowid LIMIT ?", (limit,)

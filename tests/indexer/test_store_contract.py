@@ -79,6 +79,18 @@ class TestWrites:
         assert store.find_by_content_hash(d1.content_hash) == "d1"
         assert store.find_by_content_hash("0" * 40) is None
 
+    def test_existence_checks_in_bulk(self, store: Store) -> None:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items[:3])
+        stored = [d for d, _ in items[:3]]
+        assert store.existing_ids(["d1", "nope", "d3", "d1"]) == {"d1", "d3"}
+        assert store.existing_ids([]) == set()
+        hashes = [d.content_hash for d in stored]
+        assert store.existing_hashes([*hashes, "0" * 40]) == set(hashes)
+        assert store.existing_hashes([items[5][0].content_hash]) == set()
+        many = [f"x{i}" for i in range(1200)] + ["d2"]
+        assert store.existing_ids(many) == {"d2"}
+
     def test_pending_analysis(self, store: Store) -> None:
         items = corpus()
         store.upsert_raw(d for d, _ in items)
