@@ -31,6 +31,9 @@ class NearDuplicateIndex:
         self.threshold = threshold
         self.num_perm = num_perm
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        # Drawn once: every MinHash shares them instead of drawing (and keeping) its own copy.
+        first = MinHash(num_perm=num_perm)
+        self._scheme, self._permutations = first.scheme, first.permutations
         self._hashes: dict[str, MinHash] = {}
         self._root: dict[str, str] = {}
         self._order: dict[str, int] = {}
@@ -42,7 +45,7 @@ class NearDuplicateIndex:
         shingles = word_shingles(text)
         if len(shingles) < MIN_WORDS - SHINGLE + 1:
             return None
-        m = MinHash(num_perm=self.num_perm)
+        m = MinHash(num_perm=self.num_perm, scheme=self._scheme, permutations=self._permutations)
         m.update_batch(list(shingles))
         return m
 

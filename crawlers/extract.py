@@ -6,14 +6,16 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
 import trafilatura
+from htmldate import find_date
 from lxml import html as lxml_html
+from trafilatura import metadata as trafilatura_metadata
 
 from crawlers.exceptions import NotHtmlError
 from crawlers.urls import resolve_canonical
@@ -26,6 +28,7 @@ __all__ = [
     "detect_language",
     "extract_article",
     "extract_main",
+    "extract_response",
     "looks_binary",
     "parse_date",
 ]
@@ -64,6 +67,8 @@ _BINARY_MAGIC = (
     b"ID3",
     b"\x7fELF",
 )
+# Control characters no text page contains (tab, newlines, form feed and carriage return excepted).
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
 _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
@@ -105,7 +110,7 @@ def looks_binary(body: bytes) -> bool:
     if b"\x00" in head:
         # UTF-16 pages have NULs too; they start with a byte-order mark.
         return not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and controls / len(head) > 0.05
 
 
@@ -341,6 +346,35 @@ def extract_main(html: bytes | str, url: str | None = None) -> str:
     return _polish(_main_text(tree, url), leads)
 
 
+def _page_metadata(
+    tree: Any, url: str, *, need_author: bool, need_date: bool
+) -> tuple[str | None, str | None, str | None]:
+    """Title, author and date string as trafilatura finds them; author and date only when asked.
+
+    The same steps as `trafilatura.metadata.extract_metadata`, without the fields we never
+    use (site name, categories, tags, licence) and without the author and date searches
+    when the page's structured metadata already gave them: they are most of its cost.
+    """
+    meta = trafilatura_metadata.examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    try:
+        meta = trafilatura_metadata.extract_meta_json(tree, meta)
+    except Exception as exc:  # trafilatura's JSON-LD reader has bugs on odd payloads
+        logger.debug("JSON-LD metadata of %s unreadable: %s", url, exc)
+    if not meta.title:
+        meta.title = trafilatura_metadata.extract_title(tree)
+    if need_author and not meta.author:
+        meta.author = trafilatura_metadata.extract_author(tree)
+    if need_date:
+        meta.url = meta.url or trafilatura_metadata.extract_url(tree, url)
+        meta.date = find_date(tree, url=meta.url, extensive_search=False, original_date=True)
+    meta.clean_and_trim()
+    title = (meta.title or "").strip() or None
+    author = ((meta.author or "").strip() or None) if need_author else None
+    return title, author, meta.date if need_date else None
+
+
 def _main_text(tree: Any, url: str | None) -> str:
     doc = trafilatura.bare_extraction(
         tree,
@@ -365,26 +399,16 @@ def extract_article(html: bytes | str, url: str) -> Extracted:
     published, author = _structured_metadata(tree)
     leads = _lead_paragraphs(tree)
     html_lang = tree.get("lang") if hasattr(tree, "get") else None
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,
-        with_metadata=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
+    title, found_author, found_date = _page_metadata(
+        tree, url, need_author=author is None, need_date=published is None
     )
-    title = text = None
-    if doc is not None:
-        title = (doc.title or "").strip() or None
-        text = (doc.text or "").strip()
-        author = author or ((doc.author or "").strip() or None)
-        if published is None and doc.date:
-            published = parse_date(doc.date)
+    author = author or found_author
+    if published is None and found_date:
+        published = parse_date(found_date)
     if title is None:
         found = tree.find(".//title")
         title = (found.text_content().strip() or None) if found is not None else None
-    text = _polish(text or "", leads)
+    text = _polish(_main_text(tree, url), leads)
     lang = detect_language(f"{title or ''}\n{text}", html_lang)
     return Extracted(
         url=canonical,
@@ -395,6 +419,16 @@ def extract_article(html: bytes | str, url: str) -> Extracted:
         lang=lang,
         encoding_warning=warning,
     )
+
+
+def extract_response(body: bytes, url: str, declared_charset: str | None = None) -> Extracted:
+    """Extract a downloaded page decoded with its declared charset; the decoding warning travels along.
+
+    Raises NotHtmlError for bodies with no HTML content.
+    """
+    page, warning = decode_html(body, declared_charset)
+    extracted = extract_article(page, url)
+    return replace(extracted, encoding_warning=warning) if warning else extracted
 
 
 def parse_html_fragment(fragment: str) -> str:

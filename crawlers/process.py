@@ -21,6 +21,14 @@ from placewatch.models import utcnow
 logger = logging.getLogger(__name__)
 
 
+def _level(value: Any) -> int:
+    """A logging level from a LOG_LEVEL setting ("INFO" or 20); INFO when unreadable."""
+    if isinstance(value, int):
+        return value
+    level = logging.getLevelName(str(value).upper())
+    return level if isinstance(level, int) else logging.INFO
+
+
 def select_sources(config: Config, source_ids: Sequence[str] | None) -> list[Source]:
     """The sources to crawl: the named ones (any unknown id is an error), else all enabled."""
     if not source_ids:
@@ -56,15 +64,19 @@ def crawl(
         from indexer import open_store
 
         store = open_store(config.store)
+    settings = crawl_settings(config.crawl)
+    session = None
     try:
-        session = CrawlSession(config, store)
+        session = CrawlSession(config, store, settings["PLACEWATCH_EXTRACTION_WORKERS"])
         root_level = logging.root.level
-        process = CrawlerProcess(
-            settings={**crawl_settings(config.crawl), "LOG_INSTALL_ROOT_HANDLER": False}
-        )
+        process = CrawlerProcess(settings={**settings, "LOG_INSTALL_ROOT_HANDLER": False})
         logging.root.setLevel(root_level)  # Scrapy resets it; the caller's logging stays the caller's
+        # Scrapy's dictConfig puts its loggers at DEBUG, and without its own root handler nothing
+        # applies LOG_LEVEL: every response and item would make a record for the caller's handlers.
+        logging.getLogger("scrapy").setLevel(max(_level(process.settings.get("LOG_LEVEL")), root_level))
         now = utcnow()
         scheduled = 0
+        articles = False
         for source in sources:
             state = store.get_source_state(source.id) or SourceState(source.id)
             report = session.source_report(source.id, source.type)
@@ -78,10 +90,17 @@ def crawl(
             spider_cls: Any = SPIDERS[source.type]
             process.crawl(spider_cls, source=source, state=state, session=session)
             scheduled += 1
+            articles = articles or spider_cls.fetches_articles
         if scheduled:
+            if articles:
+                from twisted.internet import reactor  # the one CrawlerProcess installed
+
+                reactor.callWhenRunning(session.extraction.start)  # type: ignore[attr-defined]
             process.start()
         return session.report
     finally:
+        if session is not None:
+            session.close()
         if own_store:
             store.close()
 

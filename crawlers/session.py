@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from config.settings import Config
 from crawlers.dedupe import NearDuplicateIndex
+from crawlers.workers import ExtractionPool
 from indexer.base import Store
 from placewatch.models import utcnow
 
@@ -79,9 +80,10 @@ class CrawlReport:
 class CrawlSession:
     """Shared by every spider of one run (one reactor, one thread): no locking needed."""
 
-    def __init__(self, config: Config, store: Store) -> None:
+    def __init__(self, config: Config, store: Store, extraction_workers: int = 0) -> None:
         self.config = config
         self.store = store
+        self.extraction = ExtractionPool(extraction_workers)
         self.report = CrawlReport()
         self._near_duplicates: NearDuplicateIndex | None = None
         self._claimed: set[str] = set()
@@ -97,6 +99,10 @@ class CrawlSession:
         if source_id not in self.report.sources:
             self.report.sources[source_id] = SourceReport(source_id, source_type)
         return self.report.sources[source_id]
+
+    def close(self) -> None:
+        """Stop the extraction workers."""
+        self.extraction.close()
 
     @property
     def near_duplicates(self) -> NearDuplicateIndex:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from config.settings import CrawlConfig
@@ -17,6 +18,9 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_START_DELAY = 0.5
 # Cookies are never needed for public feeds and APIs, and they track us.
 COOKIES_ENABLED = False
+# Items (and requests) of one response processed in parallel. Our pipelines are synchronous,
+# so parallelism gives nothing, and Scrapy's default of 100 starts 100 tasks per response.
+CONCURRENT_ITEMS = 1
 # Concurrent requests per site (from [crawl] concurrency_per_domain).
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Concurrent requests over all sites of one crawl.
@@ -53,6 +57,9 @@ LOG_FORMATTER = "crawlers.logformatter.QuietLogFormatter"
 LOG_LEVEL = "INFO"
 # Drop documents already stored (same id or identical content).
 PLACEWATCH_DEDUPE_ENABLED = True
+# Processes that extract articles while the reactor keeps downloading (0: extract inline).
+# Extraction is most of a page's CPU time; one CPU is left to the reactor.
+PLACEWATCH_EXTRACTION_WORKERS = max(0, min(2, (os.cpu_count() or 1) - 1))
 # Group near-duplicate syndicated copies under their first copy (MinHash LSH).
 PLACEWATCH_GROUP_NEAR_DUPLICATES = True
 # Longest Retry-After we wait for inside a crawl, in seconds; longer ones postpone the source.

@@ -38,11 +38,12 @@ class DedupePipeline:
         report = spider.report  # type: ignore[attr-defined]
         store = session.store
         doc = item.doc
-        if doc.id in self._ids or store.get_document(doc.id) is not None:
+        # Index-only existence checks: reading the stored row would read its raw page too.
+        if doc.id in self._ids or store.existing_ids([doc.id]):
             report.duplicates += 1
             raise DropItem(f"already stored: {doc.url}")
         digest = doc.content_hash
-        if digest in self._hashes or store.find_by_content_hash(digest) is not None:
+        if digest in self._hashes or store.existing_hashes([digest]):
             report.duplicates += 1
             raise DropItem(f"identical content already stored: {doc.url}")
         self._ids.add(doc.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -27,7 +27,7 @@ from twisted.web._newclient import ResponseFailed
 
 from config.settings import Source
 from crawlers.exceptions import NotHtmlError
-from crawlers.extract import decode_html, extract_article, looks_binary
+from crawlers.extract import looks_binary
 from crawlers.items import DocumentItem
 from crawlers.session import CrawlSession, SourceReport
 from crawlers.urls import canonicalize_url
@@ -83,6 +83,7 @@ class SourceSpider(scrapy.Spider):
 
     name: ClassVar[str] = "source"
     source_type: ClassVar[str] = ""
+    fetches_articles: ClassVar[bool] = True  # follows links to pages that need extraction
 
     def __init__(
         self, source: Source, state: SourceState, session: CrawlSession, **kwargs: Any
@@ -99,6 +100,7 @@ class SourceSpider(scrapy.Spider):
         self.started = utcnow()
         seen = state.extra.get("seen")
         self._seen: dict[str, None] = dict.fromkeys(seen if isinstance(seen, list) else [])
+        self._stored: dict[str, bool] = {}  # document id -> in the store, asked a listing at a time
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -167,8 +169,18 @@ class SourceSpider(scrapy.Spider):
         if key in self._seen:
             return True
         if url:
-            return self.session.store.get_document(document_id(canonicalize_url(url))) is not None
+            doc_id = document_id(canonicalize_url(url))
+            if doc_id not in self._stored:
+                self.look_up_stored([url])
+            return self._stored[doc_id]
         return False
+
+    def look_up_stored(self, urls: Iterable[str | None]) -> None:
+        """Ask the store once which of a listing's pages it holds, before `is_known` asks about each."""
+        ids = {document_id(canonicalize_url(u)) for u in urls if u} - self._stored.keys()
+        if ids:
+            found = self.session.store.existing_ids(ids)
+            self._stored.update((i, i in found) for i in ids)
 
     def mark_seen(self, key: str) -> None:
         self._seen.pop(key, None)
@@ -245,7 +257,9 @@ class SourceSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_article(self, response: Response, hint: ArticleHint) -> Iterator[DocumentItem]:
+    async def parse_article(
+        self, response: Response, hint: ArticleHint
+    ) -> AsyncIterator[DocumentItem]:
         """Extract an article page; the hint fills what the page does not say (never the crawl date)."""
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         body = response.body
@@ -257,14 +271,14 @@ class SourceSpider(scrapy.Spider):
             charset = None
             if "charset=" in content_type:
                 charset = content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'")
-            page, warning = decode_html(body, charset)
-            extracted = extract_article(page, response.url)
+            extracted = await self.session.extraction.extract(body, response.url, charset)
         except NotHtmlError as exc:
             self.record_error(f"{response.url}: {exc}")
-            yield from self.fallback(hint)
+            for item in self.fallback(hint):
+                yield item
             return
-        if warning:
-            self.record_error(f"{response.url}: {warning}")
+        if extracted.encoding_warning:
+            self.record_error(f"{response.url}: {extracted.encoding_warning}")
         self.mark_seen(hint.key)
         text = extracted.text or hint.text
         if not text.strip() and not (extracted.title or hint.title):

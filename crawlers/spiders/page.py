@@ -85,9 +85,9 @@ class PageSpider(SourceSpider):
             found = self.validators_of(response)
             self.state.etag = found.get("etag")
             self.state.last_modified = found.get("last_modified")
-        for url in page_links(response.body, response.url):
-            if not same_site(url, self.source.url):
-                continue
+        links = [u for u in page_links(response.body, response.url) if same_site(u, self.source.url)]
+        self.look_up_stored(u for u in links if might_be_article(u))
+        for url in links:
             link = canonicalize_url(url)
             if might_be_article(url):
                 if self.room_left() <= 0:

@@ -92,6 +92,7 @@ class FeedSpider(SourceSpider):
         newest = next((e for e in entries if e.published), None)
         if newest is not None and newest.published is not None:
             self.state.cursor = newest.published.isoformat()
+        self.look_up_stored(e.link for e in entries)
         for entry in entries:
             if self.room_left() <= 0:
                 break

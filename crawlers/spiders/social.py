@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 class ApiSpider(SourceSpider):
     """Pages through an API listing newest first, stopping at what the previous crawl saw."""
 
+    fetches_articles: ClassVar[bool] = False  # posts are documents as the API gives them
     page_size: ClassVar[int] = 40
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -71,6 +72,7 @@ class ApiSpider(SourceSpider):
             return
         previous = self.newest.get(listing)
         reached_known = False
+        self.look_up_stored(post.permalink for post in page.posts)
         for post in page.posts:
             key = self.sort_key(post)
             if key and key > self._pending_newest.get(listing, ""):

@@ -1,0 +1,177 @@
+"""Article extraction off the reactor thread: worker processes shared by the spiders of one crawl.
+
+Each worker is a child process the reactor talks to through its stdin and stdout pipes
+(length-prefixed pickles), so the crawl process runs no extra thread: an executor's
+feeder and manager threads would take the GIL from the reactor on every page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.internet.protocol import ProcessProtocol
+from twisted.python.failure import Failure
+
+from crawlers.extract import Extracted, extract_response
+
+logger = logging.getLogger(__name__)
+
+_HEADER = 4  # bytes of the big-endian length before each pickled message
+
+
+class WorkerDied(RuntimeError):
+    """Raised for the pages a worker held when it exited; they are extracted in the crawl process."""
+
+
+def _frame(message: Any) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(_HEADER, "big") + data
+
+
+def serve(requests: BinaryIO, replies: BinaryIO) -> None:
+    """A worker's loop: (seq, body, url, charset) in, (seq, ok, Extracted | exception) out, until EOF."""
+    from crawlers.extract import _language_identifier
+
+    _language_identifier()  # load the model before the first page, not during it
+    while True:
+        header = requests.read(_HEADER)
+        if len(header) < _HEADER:
+            return
+        seq, body, url, charset = pickle.loads(requests.read(int.from_bytes(header, "big")))
+        try:
+            reply = _frame((seq, True, extract_response(body, url, charset)))
+        except Exception as exc:  # the crawl process handles it as if raised there
+            try:
+                reply = _frame((seq, False, exc))
+            except Exception:  # an exception that does not pickle
+                reply = _frame((seq, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        replies.write(reply)
+        replies.flush()
+
+
+def _worker_main() -> None:
+    """Entry point of a worker process (`python -c`): stdout carries replies, nothing else."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
+    level = int(sys.argv[1]) if len(sys.argv) > 1 else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    replies = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the reply stream
+    serve(sys.stdin.buffer, replies)
+
+
+class _Worker(ProcessProtocol):
+    """The crawl's side of one worker: pages sent, replies matched to their Deferreds."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, Deferred[Extracted]] = {}
+        self.alive = True
+        self._buffer = bytearray()
+        self._seq = 0
+
+    def submit(self, body: bytes, url: str, charset: str | None) -> Deferred[Extracted]:
+        self._seq += 1
+        done: Deferred[Extracted] = Deferred()
+        self.pending[self._seq] = done
+        pipe: Any = self.transport  # zope interfaces type poorly: write(data) on the child's stdin
+        pipe.write(_frame((self._seq, body, url, charset)))
+        return done
+
+    def childDataReceived(self, childFD: int, data: bytes) -> None:
+        self._buffer += data
+        while len(self._buffer) >= _HEADER:
+            size = int.from_bytes(self._buffer[:_HEADER], "big")
+            if len(self._buffer) < _HEADER + size:
+                return
+            frame = bytes(self._buffer[_HEADER : _HEADER + size])
+            del self._buffer[: _HEADER + size]
+            seq, ok, value = pickle.loads(frame)
+            done = self.pending.pop(seq, None)
+            if done is not None:
+                done.callback(value) if ok else done.errback(Failure(value))
+
+    def childConnectionLost(self, childFD: int) -> None:
+        if childFD == 1:
+            self._died("its output closed")
+
+    def processEnded(self, reason: Failure) -> None:
+        self._died(str(reason.value))
+
+    def _died(self, why: str) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        if self.pending:
+            logger.warning("extraction worker stopped (%s); extracting in the crawl process", why)
+        pending, self.pending = self.pending, {}
+        for done in pending.values():
+            done.errback(Failure(WorkerDied(why)))
+
+    def stop(self) -> None:
+        """Close its input (it exits at EOF) and reap it, so its resources are accounted for."""
+        self.alive = False
+        pid = getattr(self.transport, "pid", None)
+        if pid is None:
+            return
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass  # already gone, or the reactor reaped it
+
+
+class ExtractionPool:
+    """Extracts pages in `workers` child processes while the reactor keeps downloading.
+
+    Extraction (trafilatura, metadata, language id) is most of a page's CPU time; in the
+    reactor thread it stalls every download meanwhile. With no workers (one CPU) or after
+    a worker died, pages are extracted inline: slower, never lost.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(0, workers)
+        self._live: list[_Worker] = []
+
+    def start(self) -> None:
+        """Spawn the workers (call with the reactor running or about to run)."""
+        from twisted.internet import reactor as installed
+
+        reactor: Any = installed  # the one Scrapy installed
+        root = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+        level = str(logging.getLogger().getEffectiveLevel())
+        code = "from crawlers.workers import _worker_main; _worker_main()"
+        for _ in range(self.workers):
+            worker = _Worker()
+            try:
+                reactor.spawnProcess(
+                    worker, sys.executable, [sys.executable, "-c", code, level], env=env,
+                    childFDs={0: "w", 1: "r", 2: 2},
+                )
+            except OSError as exc:
+                logger.warning("cannot start an extraction worker (%s); extracting inline", exc)
+                break
+            self._live.append(worker)
+
+    async def extract(self, body: bytes, url: str, declared_charset: str | None = None) -> Extracted:
+        """`extract_response` in the least busy worker (or inline); raises what it raises (NotHtmlError)."""
+        live = [w for w in self._live if w.alive]
+        if live:
+            worker = min(live, key=lambda w: len(w.pending))
+            try:
+                return await maybe_deferred_to_future(worker.submit(body, url, declared_charset))
+            except WorkerDied:
+                pass
+        return extract_response(body, url, declared_charset)
+
+    def close(self) -> None:
+        for worker in self._live:
+            worker.stop()
+        self._live = []
