@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.extensions import register_extensions
-from nlp.french import french_scores
+from nlp.sentiment_fr import french_scores
 from placewatch.models import Sentiment
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def scorer_for(lang: str) -> Scorer | None:
     """The sentiment scorer chosen by measurement for a language, None when we have none.
 
     English: logistic model over VADER scores and words, trained on the MIT ratings.
-    French: VADER-style rules over vaderSentiment-fr's lexicon with French negation."""
+    French: VADER-style rules over vaderSentiment-fr's (MIT) and textblob-fr's (MIT package, PDDL
+    lexicon) lexicons with French negation and contrast (nlp/sentiment_fr.py)."""
     if lang == "en":
         return _english_model()
     if lang == "fr":

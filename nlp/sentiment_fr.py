@@ -1,0 +1,333 @@
+"""French sentiment: VADER-style rules over two permissively licensed French lexicons.
+
+Lexicons (both read from the installed packages, nothing is downloaded):
+
+- vaderSentiment-fr's ``fr_lexicon.txt`` (MIT), a French adaptation of VADER's lexicon: wide
+  coverage (nouns, verbs, adjectives), valences in [-4, 4], noisy on inflected forms;
+- textblob-fr's ``fr-sentiment.xml`` (package MIT; the lexicon itself is pattern's French adjective
+  lexicon by De Smedt & Daelemans, released under the PDDL, public domain): hand-checked adjectives
+  with every inflected form, polarity in [-1, 1].
+
+On top of them: a short list of common French opinion idioms neither lexicon gets right (``IDIOMS``),
+French negation scope (``ne … pas/plus/jamais/guère/rien/aucun``, spoken ``pas`` alone, ``sans``;
+``ne … que`` is restriction, not negation), contrast (``mais``, ``cependant``…) weighting within
+the sentence, more weight to the opening sentence of a multi-sentence text, a narrower neutral band
+for long texts, emoticons and letter repetitions (``géniaaal``). Measured and dropped: more weight
+to the concluding sentence, plural/feminine fallbacks for unknown words (both lowered both sets).
+Nothing here is trained: the French evaluation sets are for measuring only (eval/nlp_sentiment.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import math
+import re
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.french import lexicon as vader_fr_lexicon
+from nlp.text import fold
+
+logger = logging.getLogger(__name__)
+
+NEG_SCALAR = -0.74  # VADER's empirically derived flip-and-dampen factor for negated words
+BOOST = 0.293  # VADER's booster increment
+ALPHA = 15.0  # VADER's normalisation constant
+TEXTBLOB_SCALE = 3.0  # textblob-fr polarity [-1, 1] → VADER valence scale
+MIN_SUBJECTIVITY = 0.4  # textblob-fr's objective adjectives ("durable", "nouvelle") are no verdict
+NEGATIVE_WEIGHT = 1.6  # negative words are rarer and weaker in the lexicons than in use: rebalance
+CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5  # "X mais Y": Y carries the verdict
+FIRST_SENTENCE_WEIGHT = 1.5  # an opening verdict ("Super série !", "Excellente série .") counts more
+NEGATION_REACH = 3
+LONG_WORDS = 30  # texts this long (reviews, articles) get a narrower neutral band…
+LONG_STRETCH = 1.5  # …by stretching their compound: with the 0.15 French threshold, 0.10
+VADER_SCALE = 0.7  # vaderSentiment-fr's translated valences are noisier than textblob-fr's adjectives  # words after the negation particle that it covers
+
+CLOSING = {"pas", "jamais", "plus", "rien", "guere", "aucun", "aucune", "personne", "nullement", "point"}
+OPENING = {"ne", "n'"}
+BARE = {"pas", "jamais", "sans", "aucun", "aucune", "ni", "guere"}
+CONTRAST = {"mais", "cependant", "pourtant", "toutefois", "neanmoins", "sauf"}
+SENTENCE_END = {".", "!", "?", "!?", "?!", "...", "…"}
+CLAUSE_END = {".", ";", ":", ",", "!", "?", "...", "…", "(", ")"}
+
+EMOTICONS = {
+    ":)": 2.0, ":-)": 2.0, ":d": 2.0, ":-d": 2.0, ";)": 1.5, ";-)": 1.5, "^^": 1.5, "^_^": 1.5,
+    "<3": 2.5, "xd": 1.5, ":p": 1.0, ":(": -2.0, ":-(": -2.0, ":'(": -2.2, ":/": -1.0, ":-/": -1.0,
+}
+
+# Common French opinion words and idioms missing from, or mis-valued in, both lexicons (VADER scale).
+# Multi-word keys are matched before single words, so "pas mal" is not a negated "mal".
+IDIOMS: dict[str, float] = {
+    "pas mal": 1.5,
+    "pas terrible": -1.8,
+    "pas top": -1.8,
+    "pas fameux": -1.8,
+    "pas genial": -1.5,
+    "pas le pied": -1.5,
+    "sans interet": -2.2,
+    "aucun interet": -2.2,
+    "peu d'interet": -1.8,
+    "a eviter": -2.2,
+    "a voir": 1.5,
+    "a revoir": 1.2,
+    "a fuir": -2.5,
+    "a mourir de rire": 2.5,
+    "mort de rire": 2.5,
+    "perte de temps": -2.5,
+    "j'adore": 2.8,
+    "adore": 2.5,
+    "adoree": 2.5,
+    "j'aime": 2.0,
+    "bof": -1.5,
+    "nul": -2.5,
+    "nulle": -2.5,
+    "nuls": -2.5,
+    "nullissime": -3.0,
+    "navrant": -2.5,
+    "navrante": -2.5,
+    "affligeant": -2.5,
+    "affligeante": -2.5,
+    "ennui": -1.8,
+    "ennuyeux": -2.0,
+    "ennuyeuse": -2.0,
+    "ennuie": -1.5,
+    "niais": -2.0,
+    "niaise": -2.0,
+    "debile": -2.0,
+    "deception": -2.2,
+    "decu": -2.0,
+    "decue": -2.0,
+    "decevant": -2.2,
+    "decevante": -2.2,
+    "pire": -2.2,
+    "pitoyable": -2.8,
+    "lamentable": -2.8,
+    "mediocre": -2.2,
+    "nullite": -2.5,
+    "culte": 2.2,
+    "sans plus": -1.2,
+    "fade": -1.5,
+    "poussif": -1.5,
+    "daube": -2.5,
+    "nunuche": -1.5,
+    "gnangnan": -1.5,
+    "kitsch": -0.8,
+    "soulant": -1.5,
+    "lassant": -1.5,
+    "previsible": -1.2,
+    "bacle": -2.0,
+    "baclee": -2.0,
+    "naze": -2.0,
+    "minable": -2.5,
+    "merde": -2.5,
+    "ennuient": -1.5,
+    "ennuyant": -2.0,
+    "ennuyante": -2.0,
+    "deconseille": -2.0,
+    "je deconseille": -2.0,
+    "je conseille": 1.5,
+    "je recommande": 2.0,
+    "kiff": 2.0,
+    "kiffe": 2.0,
+    "accro": 1.8,
+    "bluffant": 2.5,
+    "bluffante": 2.5,
+    "captivant": 2.2,
+    "captivante": 2.2,
+    "prenant": 1.8,
+    "prenante": 1.8,
+    "addictif": 2.0,
+    "addictive": 2.0,
+    "incontournable": 2.0,
+    "sympa": 1.8,
+    "genial": 2.8,
+    "geniale": 2.8,
+    "geniaux": 2.8,
+    "excellent": 3.0,
+    "excellente": 3.0,
+    "top": 1.8,
+    "bien": 1.2,
+    "dommage": -1.0,  # "too bad": mild, and often regret that a good series ended
+    "seul": 0.0,  # "only", far more often than "lonely"
+    "seule": 0.0,
+    "dingue": 0.0,  # "j'en suis dingue": fond of, not crazy
+    "trop": 0.0,  # a booster, not a verdict
+    "vraiment": 0.0,
+    "part": 0.0,  # "share"/"leaves", a translation artefact
+    "jouent": 0.0,
+    "joue": 0.0,
+}
+
+_TOKEN = re.compile(
+    r"[:;]['-]?[()dp/]|\^_?\^|<3|[a-z]+'|[a-z]+(?:-[a-z]+)*|\.\.\.|…|[!?]+|[.;:,()]"
+)
+_REPEAT = re.compile(r"([a-z])\1{2,}")
+
+
+def _textblob_fr_file() -> Path | None:
+    """Where textblob-fr's adjective lexicon is installed, found without importing the package."""
+    spec = importlib.util.find_spec("textblob_fr")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fr-sentiment.xml"
+    return path if path.exists() else None
+
+
+@lru_cache(maxsize=1)
+def textblob_fr_lexicon() -> dict[str, float]:
+    """Folded adjective → polarity in [-1, 1] from textblob-fr (mean over its senses)."""
+    path = _textblob_fr_file()
+    if path is None:
+        logger.warning("textblob-fr is not installed: French sentiment uses one lexicon")
+        return {}
+    sums: dict[str, list[float]] = {}
+    for el in ET.parse(path).getroot().iter("word"):
+        form, polarity = el.get("form"), el.get("polarity")
+        subjectivity = float(el.get("subjectivity") or 0.0)
+        if form and polarity is not None and subjectivity >= MIN_SUBJECTIVITY:
+            sums.setdefault(fold(form.strip()), []).append(float(polarity))
+    return {w: sum(v) / len(v) for w, v in sums.items()}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> tuple[dict[str, float], dict[str, float]]:
+    """Word or phrase → valence (VADER scale) merged from both lexicons and the idioms; boosters."""
+    vader_words, boosters = vader_fr_lexicon()
+    words = {w: v * VADER_SCALE for w, v in vader_words.items()}
+    for word, polarity in textblob_fr_lexicon().items():
+        if polarity == 0.0:
+            continue
+        scaled = polarity * TEXTBLOB_SCALE
+        # where both lexicons know a word, average them (measured better than either one winning)
+        words[word] = (scaled + words[word]) / 2 if word in words else scaled
+    words.update({" ".join(french_tokens(k)): v for k, v in IDIOMS.items()})
+    words.update(EMOTICONS)
+    return words, boosters
+
+
+def french_tokens(text: str) -> list[str]:
+    """Folded tokens with elisions split off (n'aime → n' aime), punctuation and emoticons kept."""
+    return _TOKEN.findall(fold(text).replace("’", "'"))
+
+
+def _lookup(words: dict[str, float], token: str) -> float:
+    """Valence of a token, trying it without letter repetitions ("géniaaal") when unknown."""
+    if token in words:
+        return words[token]
+    if len(token) < 4:
+        return 0.0
+    return words.get(_REPEAT.sub(r"\1", token), 0.0)
+
+
+def _negation_marks(tokens: list[str]) -> list[bool]:
+    """Which tokens a French negation covers."""
+    negated = [False] * len(tokens)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        t = tokens[i]
+        if t in OPENING:
+            j = i + 1
+            while j < n and j - i <= 6 and tokens[j] not in CLOSING and tokens[j] not in CLAUSE_END:
+                if tokens[j] in ("que", "qu'"):
+                    break
+                j += 1
+            if j < n and tokens[j] in CLOSING:
+                for k in range(i + 1, j):
+                    negated[k] = True
+                k = j + 1
+                while k < n and k - j <= NEGATION_REACH and tokens[k] not in CLAUSE_END:
+                    if tokens[k] in CONTRAST or tokens[k] in ("que", "qu'"):
+                        break
+                    negated[k] = True
+                    k += 1
+                i = j + 1
+                continue
+        elif t in BARE:
+            if t == "pas" and i > 0 and tokens[i - 1] not in CLAUSE_END:
+                negated[i - 1] = True  # "j'aime pas"
+            k = i + 1
+            while k < n and k - i <= NEGATION_REACH and tokens[k] not in CLAUSE_END:
+                if tokens[k] in CONTRAST:
+                    break
+                negated[k] = True
+                k += 1
+        i += 1
+    return negated
+
+
+def valences(tokens: list[str]) -> list[float]:
+    """Per-token valence after idioms, boosters, negation, contrast and sentence position."""
+    words, boosters = lexicon()
+    n = len(tokens)
+    vals = [0.0] * n
+    phrase = [False] * n  # idioms that contain their negation ("pas mal") are not negated again
+    i = 0
+    while i < n:
+        for size in (4, 3, 2):
+            if i + size <= n:
+                key = " ".join(tokens[i : i + size])
+                if key in words:
+                    vals[i] = words[key]
+                    if any(t in BARE or t in OPENING for t in tokens[i : i + size]):
+                        for k in range(i, i + size):
+                            phrase[k] = True
+                    i += size
+                    break
+        else:
+            vals[i] = _lookup(words, tokens[i])
+            if vals[i] and i > 0 and tokens[i - 1] in boosters:
+                vals[i] += math.copysign(BOOST, vals[i]) * (1 if boosters[tokens[i - 1]] > 0 else -1)
+            i += 1
+    negated = _negation_marks(tokens)
+    for i in range(n):
+        if vals[i] and negated[i] and not phrase[i]:
+            vals[i] *= NEG_SCALAR
+        if vals[i] < 0:
+            vals[i] *= NEGATIVE_WEIGHT
+    # contrast and position, sentence by sentence
+    sentences: list[tuple[int, int]] = []
+    start = 0
+    for i, t in enumerate(tokens):
+        if t in SENTENCE_END or (t and t[0] in "!?"):
+            if i + 1 < n and (tokens[i + 1] in SENTENCE_END or tokens[i + 1][0] in "!?"):
+                continue
+            sentences.append((start, i + 1))
+            start = i + 1
+    if start < n:
+        sentences.append((start, n))
+    scored = [s for s in sentences if any(vals[s[0] : s[1]])]
+    for s, e in sentences:
+        for i in range(s, e):
+            if tokens[i] in CONTRAST:
+                for k in range(s, i):
+                    vals[k] *= CONTRAST_BEFORE
+                for k in range(i + 1, e):
+                    vals[k] *= CONTRAST_AFTER
+    if len(scored) >= 2:
+        s, e = scored[0]
+        for k in range(s, e):
+            vals[k] *= FIRST_SENTENCE_WEIGHT
+    return vals
+
+
+def french_scores(text: str) -> tuple[float, float, float]:
+    """(compound in [-1, 1], positive share, negative share), VADER's normalisation."""
+    toks = french_tokens(text[:20000])
+    vals = valences(toks)
+    total = sum(vals)
+    bangs = min(4, sum(t.count("!") for t in toks))
+    if total:
+        total += math.copysign(0.292 * bangs, total)
+    compound = total / math.sqrt(total * total + ALPHA) if total else 0.0
+    words = sum(1 for t in toks if t[0].isalpha())
+    if words >= LONG_WORDS:
+        # a weak overall score over a long text is still a verdict: a narrower neutral band
+        compound = max(-1.0, min(1.0, compound * LONG_STRETCH))
+    pos = sum(v + 1 for v in vals if v > 0)
+    neg = sum(abs(v) + 1 for v in vals if v < 0)
+    neutral = sum(1 for v in vals if v == 0)
+    denom = pos + neg + neutral or 1.0
+    return compound, pos / denom, neg / denom

@@ -1,0 +1,75 @@
+"""French sentiment rules on hard cases a marketer would notice: idioms, negation scope, contrast."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.sentiment_fr import french_scores, french_tokens, textblob_fr_lexicon
+
+THRESHOLD = 0.15  # nlp.pipeline.NEUTRAL_THRESHOLD["fr"]
+
+
+def label(text: str) -> str:
+    score = french_scores(text)[0]
+    return "positive" if score >= THRESHOLD else "negative" if score <= -THRESHOLD else "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # negation idioms: "pas mal" is praise, "pas terrible" is not
+        ("Le nouveau télésiège est vraiment pas mal du tout.", "positive"),
+        ("L'hôtel était pas terrible, franchement.", "negative"),
+        ("Le séjour n'était pas terrible.", "negative"),
+        # negation scope: ne … pas covers the verdict after it
+        ("Je ne suis pas déçu par cette station.", "positive"),
+        ("Les pistes ne sont guère agréables.", "negative"),
+        ("Ce n'est pas un bon plan pour les familles.", "negative"),
+        # ne … que restricts, it does not negate
+        ("Il n'y a que de belles plages à Biarritz.", "positive"),
+        # contrast: the clause after "mais" carries the verdict
+        ("La vue est belle mais l'accueil est vraiment nul.", "negative"),
+        ("Un peu cher, mais un séjour génial.", "positive"),
+        # spoken French, elisions, emphasis and emoticons
+        ("J'adore Annecy !!!", "positive"),
+        ("Géniaaal ce week-end à Val Thorens :)", "positive"),
+        ("Bof, rien de spécial :(", "negative"),
+        ("Une perte de temps, à éviter.", "negative"),
+        # a plain statement is neutral
+        ("Le train part de Lyon à 8 heures.", "neutral"),
+    ],
+)
+def test_french_verdicts(text: str, expected: str) -> None:
+    assert label(text) == expected
+
+
+def test_opening_verdict_of_a_long_review_counts() -> None:
+    text = (
+        "Excellente série ! Le scénario est très bien ficelé. Il y a des drames, des morts et de la "
+        "peur dans chaque épisode, la prison est sombre et les méchants font froid dans le dos, "
+        "mais les acteurs sont formidables et on ne s'ennuie jamais pendant ces trois saisons."
+    )
+    assert label(text) == "positive"
+
+
+def test_objective_adjectives_carry_no_verdict() -> None:
+    assert label("Une nouvelle centrale solaire à Strasbourg, un projet durable.") == "neutral"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "1234", "\x00\x01"])
+def test_empty_and_junk_text_is_neutral(text: str) -> None:
+    assert french_scores(text) == (0.0, 0.0, 0.0)
+
+
+def test_very_long_text_is_bounded() -> None:
+    score, pos, neg = french_scores("Un séjour génial à Nice. " * 100_000)
+    assert 0.0 < score <= 1.0 and 0.0 <= pos <= 1.0 and 0.0 <= neg <= 1.0
+
+
+def test_elisions_split() -> None:
+    assert french_tokens("J’adore l’Alpe d’Huez") == ["j'", "adore", "l'", "alpe", "d'", "huez"]
+
+
+def test_second_lexicon_is_installed() -> None:
+    # textblob-fr ships the hand-checked adjective lexicon (PDDL); without it French accuracy drops
+    assert textblob_fr_lexicon().get("magnifique", 0.0) > 0.5
