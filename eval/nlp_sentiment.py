@@ -17,6 +17,7 @@ from eval.nlp_common import DATASETS, f1, read_jsonl
 from nlp.linear import LinearSentiment
 from nlp.pipeline import NEUTRAL_THRESHOLD
 from nlp.sentiment import label_for, scorer_for, vader_en_scores, vader_fr_scores
+from nlp.sentiment_fr import BARE, CONTRAST, LONG_WORDS, OPENING, french_tokens
 from nlp.train_sentiment import fit
 
 SENTIMENT = DATASETS / "sentiment"
@@ -77,6 +78,35 @@ def french_figures(score: Score, threshold: float) -> dict[str, float]:
     }
 
 
+def error_kinds(text: str) -> list[str]:
+    """Which hard cases a French text shows: long, contrast, negation, question (for error analysis)."""
+    toks = french_tokens(text)
+    kinds = []
+    if sum(1 for t in toks if t[0].isalpha()) >= LONG_WORDS:
+        kinds.append("long")
+    if any(t in CONTRAST for t in toks):
+        kinds.append("contrast")
+    if any(t in BARE or t in OPENING for t in toks):
+        kinds.append("negation")
+    if "?" in text:
+        kinds.append("question")
+    return kinds or ["plain"]
+
+
+def print_errors(score: Score, threshold: float, limit: int) -> None:
+    """The French reviews the scorer gets wrong, grouped by kind, with their scores."""
+    by_kind: dict[str, list[str]] = {}
+    for r in read_jsonl(SENTIMENT / "fr_reviews.jsonl"):
+        value = score(r["text"])[0]
+        got = label_for(value, threshold)
+        if got != r["label"]:
+            kind = "neutral answer" if got == "neutral" else "/".join(error_kinds(r["text"]))
+            by_kind.setdefault(kind, []).append(f"  [{r['label'][:3]} {value:+.2f}] {r['text'][:300]}")
+    for kind, lines in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
+        print(f"{kind}: {len(lines)}")
+        print("\n".join(lines[:limit]))
+
+
 def measure(with_baselines: bool = False) -> dict[str, float]:
     """The gated figures (and, on request, the VADER baselines beside them)."""
     rows = list(read_jsonl(SENTIMENT / "en_vader_ratings.jsonl"))
@@ -97,10 +127,17 @@ def measure(with_baselines: bool = False) -> dict[str, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--baselines", action="store_true", help="also print VADER baselines")
+    parser.add_argument("--errors", type=int, metavar="N", default=0,
+                        help="print up to N misclassified French reviews per kind, then stop")
     args = parser.parse_args(argv)
     if not SENTIMENT.exists():
         print(f"datasets not found at {SENTIMENT}", file=sys.stderr)
         return 2
+    if args.errors:
+        fr_scorer = scorer_for("fr")
+        assert fr_scorer is not None
+        print_errors(fr_scorer, NEUTRAL_THRESHOLD["fr"], args.errors)
+        return 0
     t0 = time.perf_counter()
     for name, value in measure(args.baselines).items():
         print(f"{name:<45} {value:.3f}")

@@ -263,6 +263,7 @@ def valences(tokens: list[str]) -> list[float]:
     words, boosters = lexicon()
     n = len(tokens)
     vals = [0.0] * n
+    span = [1] * n  # tokens a lexicon entry covers from here ("j' aime" is one entry, two tokens)
     phrase = [False] * n  # idioms that contain their negation ("pas mal") are not negated again
     i = 0
     while i < n:
@@ -270,10 +271,8 @@ def valences(tokens: list[str]) -> list[float]:
             if i + size <= n:
                 key = " ".join(tokens[i : i + size])
                 if key in words:
-                    vals[i] = words[key]
-                    if any(t in BARE or t in OPENING for t in tokens[i : i + size]):
-                        for k in range(i, i + size):
-                            phrase[k] = True
+                    vals[i], span[i] = words[key], size
+                    phrase[i] = any(t in BARE or t in OPENING for t in tokens[i : i + size])
                     i += size
                     break
         else:
@@ -283,7 +282,7 @@ def valences(tokens: list[str]) -> list[float]:
             i += 1
     negated = _negation_marks(tokens)
     for i in range(n):
-        if vals[i] and negated[i] and not phrase[i]:
+        if vals[i] and any(negated[i : i + span[i]]) and not phrase[i]:
             vals[i] *= NEG_SCALAR
         if vals[i] < 0:
             vals[i] *= NEGATIVE_WEIGHT

@@ -25,6 +25,8 @@ def label(text: str) -> str:
         ("Je ne suis pas déçu par cette station.", "positive"),
         ("Les pistes ne sont guère agréables.", "negative"),
         ("Ce n'est pas un bon plan pour les familles.", "negative"),
+        ("J'aime pas ce genre d'hôtel.", "negative"),
+        ("Un bon restaurant, mais sans plus.", "negative"),
         # ne … que restricts, it does not negate
         ("Il n'y a que de belles plages à Biarritz.", "positive"),
         # contrast: the clause after "mais" carries the verdict
@@ -35,6 +37,7 @@ def label(text: str) -> str:
         ("Géniaaal ce week-end à Val Thorens :)", "positive"),
         ("Bof, rien de spécial :(", "negative"),
         ("Une perte de temps, à éviter.", "negative"),
+        ("Je recommande ce camping, super sympa !", "positive"),
         # a plain statement is neutral
         ("Le train part de Lyon à 8 heures.", "neutral"),
     ],
