@@ -13,7 +13,10 @@ French negation scope (``ne … pas/plus/jamais/guère/rien/aucun``, spoken ``pa
 ``ne … que`` is restriction, not negation), contrast (``mais``, ``cependant``…) weighting within
 the sentence, more weight to the opening sentence of a multi-sentence text, a narrower neutral band
 for long texts, emoticons and letter repetitions (``géniaaal``). Measured and dropped: more weight
-to the concluding sentence, plural/feminine fallbacks for unknown words (both lowered both sets).
+to the concluding sentence (lowered fr_reviews), plural/feminine fallbacks for unknown words and
+removing the valence of booster words (both lowered both French sets).
+textblob-fr pulls in textblob (MIT) and NLTK (Apache-2.0); only its lexicon file is read here, the
+package is never imported.
 Nothing here is trained: the French evaluation sets are for measuring only (eval/nlp_sentiment.py).
 """
 
@@ -40,10 +43,10 @@ MIN_SUBJECTIVITY = 0.4  # textblob-fr's objective adjectives ("durable", "nouvel
 NEGATIVE_WEIGHT = 1.6  # negative words are rarer and weaker in the lexicons than in use: rebalance
 CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5  # "X mais Y": Y carries the verdict
 FIRST_SENTENCE_WEIGHT = 1.5  # an opening verdict ("Super série !", "Excellente série .") counts more
-NEGATION_REACH = 3
+NEGATION_REACH = 3  # words after the negation particle that it covers
 LONG_WORDS = 30  # texts this long (reviews, articles) get a narrower neutral band…
 LONG_STRETCH = 1.5  # …by stretching their compound: with the 0.15 French threshold, 0.10
-VADER_SCALE = 0.7  # vaderSentiment-fr's translated valences are noisier than textblob-fr's adjectives  # words after the negation particle that it covers
+VADER_SCALE = 0.7  # vaderSentiment-fr's translated valences are noisier than textblob-fr's adjectives
 
 CLOSING = {"pas", "jamais", "plus", "rien", "guere", "aucun", "aucune", "personne", "nullement", "point"}
 OPENING = {"ne", "n'"}
