@@ -50,6 +50,9 @@ def serve(pages: int, port_queue: Any) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes: with Nagle's algorithm and delayed ACKs a
+        # keep-alive response can stall ~40 ms, and the do-nothing spider then measures the server.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             host = f"http://127.0.0.1:{self.server.server_address[1]}"

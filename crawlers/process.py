@@ -76,7 +76,6 @@ def crawl(
         logging.getLogger("scrapy").setLevel(max(_level(process.settings.get("LOG_LEVEL")), root_level))
         now = utcnow()
         scheduled = 0
-        articles = False
         for source in sources:
             state = store.get_source_state(source.id) or SourceState(source.id)
             report = session.source_report(source.id, source.type)
@@ -90,12 +89,7 @@ def crawl(
             spider_cls: Any = SPIDERS[source.type]
             process.crawl(spider_cls, source=source, state=state, session=session)
             scheduled += 1
-            articles = articles or spider_cls.fetches_articles
         if scheduled:
-            if articles:
-                from twisted.internet import reactor  # the one CrawlerProcess installed
-
-                reactor.callWhenRunning(session.extraction.start)  # type: ignore[attr-defined]
             process.start()
         return session.report
     finally:

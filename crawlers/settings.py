@@ -18,9 +18,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_START_DELAY = 0.5
 # Cookies are never needed for public feeds and APIs, and they track us.
 COOKIES_ENABLED = False
-# Items (and requests) of one response processed in parallel. Our pipelines are synchronous,
-# so parallelism gives nothing, and Scrapy's default of 100 starts 100 tasks per response.
-CONCURRENT_ITEMS = 1
+# Items and requests of one response handled at once: enough to keep the downloader's slots
+# fed from a long listing. Scrapy's default of 100 starts 100 tasks for every response, and
+# an article page yields one item; 1 would trickle a listing's requests to the downloader.
+CONCURRENT_ITEMS = 16
 # Concurrent requests per site (from [crawl] concurrency_per_domain).
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Concurrent requests over all sites of one crawl.

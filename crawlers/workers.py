@@ -138,9 +138,12 @@ class ExtractionPool:
     def __init__(self, workers: int) -> None:
         self.workers = max(0, workers)
         self._live: list[_Worker] = []
+        self._started = False
 
     def start(self) -> None:
-        """Spawn the workers (call with the reactor running or about to run)."""
+        """Spawn the workers; `extract` does it on the first page, so a crawl that finds
+        nothing new (the usual incremental run) starts none."""
+        self._started = True
         from twisted.internet import reactor as installed
 
         reactor: Any = installed  # the one Scrapy installed
@@ -159,9 +162,13 @@ class ExtractionPool:
                 logger.warning("cannot start an extraction worker (%s); extracting inline", exc)
                 break
             self._live.append(worker)
+        if self._live:
+            logger.info("extracting articles in %d worker processes", len(self._live))
 
     async def extract(self, body: bytes, url: str, declared_charset: str | None = None) -> Extracted:
         """`extract_response` in the least busy worker (or inline); raises what it raises (NotHtmlError)."""
+        if not self._started:
+            self.start()
         live = [w for w in self._live if w.alive]
         if live:
             worker = min(live, key=lambda w: len(w.pending))

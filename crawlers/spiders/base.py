@@ -83,7 +83,6 @@ class SourceSpider(scrapy.Spider):
 
     name: ClassVar[str] = "source"
     source_type: ClassVar[str] = ""
-    fetches_articles: ClassVar[bool] = True  # follows links to pages that need extraction
 
     def __init__(
         self, source: Source, state: SourceState, session: CrawlSession, **kwargs: Any

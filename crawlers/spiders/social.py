@@ -23,7 +23,6 @@ logger = logging.getLogger(__name__)
 class ApiSpider(SourceSpider):
     """Pages through an API listing newest first, stopping at what the previous crawl saw."""
 
-    fetches_articles: ClassVar[bool] = False  # posts are documents as the API gives them
     page_size: ClassVar[int] = 40
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
