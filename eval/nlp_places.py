@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,20 +89,29 @@ def eval_toponyms_en(analyzer: Analyzer, fraction: float = 1.0) -> dict[str, Any
 
 
 def eval_hipe_fr(analyzer: Analyzer, fraction: float = 1.0) -> dict[str, Any]:
-    """Span F1 on HIPE French location entities (types starting with `loc`)."""
+    """Span F1 on HIPE French location entities (types starting with `loc`), with the errors:
+    false positives as (predicted kind, confidence, text, gold type overlapped) and misses as text."""
     rows = [r for r in read_jsonl(DATASETS / "toponyms_fr_hipe.jsonl") if in_sample(r["doc_id"], fraction)]
     items = [(r["text"], None, "fr") for r in rows]
     total = SpanScore(0, 0, 0, 0)
+    false_pos: list[tuple[str, float, str, str]] = []
+    missed: list[str] = []
     for row, analysis in zip(rows, analyzer.analyze_many(items), strict=True):
         pred = [(p.start, p.end) for p in analysis.places]
         gold = [(e["start"], e["end"]) for e in row["entities"] if str(e["type"]).startswith("loc")]
         total = total + score_spans(pred, gold)
-    return {"docs": len(rows), "score": total}
+        for p in analysis.places:
+            if not any(overlaps((p.start, p.end), g) for g in gold):
+                other = [str(e["type"]) for e in row["entities"] if overlaps((p.start, p.end), (e["start"], e["end"]))]
+                false_pos.append((p.kind, p.confidence, p.text, ",".join(other) or "-"))
+        missed += [row["text"][s:e] for s, e in gold if not any(overlaps((s, e), p) for p in pred)]
+    return {"docs": len(rows), "score": total, "false_positives": false_pos, "missed": missed}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fraction", type=float, default=1.0, help="deterministic subsample")
+    parser.add_argument("--errors", action="store_true", help="print HIPE false positives and misses")
     args = parser.parse_args(argv)
     if not DATASETS.exists():
         print(f"datasets not found at {DATASETS}", file=sys.stderr)
@@ -116,6 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     fr = eval_hipe_fr(analyzer, args.fraction)
     s = fr["score"]
     print(f"hipe_fr_loc  docs={fr['docs']}  P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}")
+    if args.errors:
+        kinds = Counter(k for k, *_ in fr["false_positives"])
+        print("  false positives by predicted kind:", dict(kinds.most_common()))
+        for kind, conf, text, other in sorted(fr["false_positives"]):
+            print(f"  FP {kind:<8} {conf:.2f} {text!r} (gold: {other})")
+        for text in fr["missed"]:
+            print(f"  FN {text!r}")
     print(f"({time.perf_counter() - t0:.0f}s)")
     return 0
 

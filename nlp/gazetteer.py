@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from nlp.text import fold_key
+from nlp.text import fold, fold_key
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,13 @@ logger = logging.getLogger(__name__)
 DEMONYM_SUFFIXES = ("ais", "ois", "ain", "aine", "ien", "ienne", "ean", "ian", "an", "en", "ol", "ole", "and",
                     "ande", "ese", "ish", "ique", "i", "e")
 KIND_WEIGHT = {"country": 4.0, "region": 2.0, "city": 1.0}
+# A city this big is known abroad under its other names too (London → Londres, Wien → Vienne), so
+# the text scan looks for those as well as for primary names.
+WELL_KNOWN_CITY = 500_000
+# Towns this big lend their names to peoples' names (Viennois, Neuchâtelois, Brémois).
+DEMONYM_TOWN = 20_000
+TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ienne", "er", "ese", "ian", "ien",
+                         "oises", "ais", "aises", "ains", "aines", "iens", "iennes", "ers", "ians")
 
 
 @dataclass(frozen=True)
@@ -48,15 +55,22 @@ class Gazetteer:
     def __init__(self, entries: Iterable[tuple[str, GazEntry]]) -> None:
         index: dict[str, list[GazEntry]] = defaultdict(list)
         primary: set[str] = set()
+        well_known: set[str] = set()
+        spellings: set[str] = set()
         for name, entry in entries:
             key = fold_key(name)
+            spellings.add(name.lower())
             if key and entry not in index[key]:
                 index[key].append(entry)
             if key and (name == entry.name or entry.kind != "city"):
                 primary.add(key)
+            elif key and entry.population >= WELL_KNOWN_CITY and len(key) >= 5 and not name.isupper():
+                well_known.add(key)  # Londres, Vienne, Gênes: a big city's other-language name
         self._primary = frozenset(primary)
+        self._scannable = frozenset(primary | well_known)
+        self._spellings = frozenset(spellings)
         self._countries: list[tuple[str, GazEntry]] | None = None
-        self._areas: frozenset[str] | None = None
+        self._areas: dict[str, list[tuple[str, bool]]] | None = None
         for key, cands in index.items():
             linked = {e.country for e in cands if e.geonames_id is not None}
             # a region we only know by name yields to a GeoNames place of that name and country
@@ -97,23 +111,38 @@ class Gazetteer:
         """True for a word shaped like a people's name from a country or region it shares a stem
         with (Autrichiens ← Autriche, Espagnols ← Espagne, Vaudois ← Vaud): people, not a place."""
         key = fold_key(word)
+        if " " in key and "-" in word:
+            key = key.rsplit(" ", 1)[1]  # "Austro-Allemands": the last part names the people
         if " " in key or len(key) < 5 or key in self._index:
             return False
+        if key.endswith("s") and any(e.kind == "country" for e in self._index.get(key[:-1], ())):
+            return True  # "les Suisses": the plural of a country's name is its people
         stem = key[:-1] if key.endswith("s") else key
-        if not stem.endswith(DEMONYM_SUFFIXES):
+        if not (stem.endswith(DEMONYM_SUFFIXES) or key.endswith(DEMONYM_SUFFIXES)):
             return False
-        for name in self._area_names():
+        for name, town in self._area_names().get(stem[:4], ()):
             shared = _shared_prefix(stem, name)
-            if shared >= 4 and shared >= len(name) - 3 and len(stem) > shared + 1:
+            if town:
+                # a town's people take its whole name plus a people's ending: Neuchâtel-ois, Vienn-ois
+                if shared >= len(name) - 1 and key[shared:].endswith(TOWN_DEMONYM_SUFFIXES) and \
+                        len(key) - shared <= 6:
+                    return True
+            elif shared >= 4 and shared >= len(name) - 3 and len(stem) > shared + 1:
                 return True
         return False
 
-    def _area_names(self) -> frozenset[str]:
+    def _area_names(self) -> dict[str, list[tuple[str, bool]]]:
+        """Single-word names of countries and regions (False) and of towns (True), by first four letters."""
         if self._areas is None:
-            self._areas = frozenset(
-                k for k, es in self._index.items() for e in es
-                if e.kind in ("country", "region") and " " not in k and k in self._primary
-            )
+            areas: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+            for k, es in self._index.items():
+                if " " in k or len(k) < 4:
+                    continue
+                if any(e.kind in ("country", "region") for e in es) and k in self._primary:
+                    areas[k[:4]].append((k, False))
+                elif any(e.population >= DEMONYM_TOWN for e in es):
+                    areas[k[:4]].append((k, True))
+            self._areas = dict(areas)
         return self._areas
 
     def _country_names(self) -> list[tuple[str, GazEntry]]:
@@ -127,6 +156,16 @@ class Gazetteer:
     def is_primary(self, name: str) -> bool:
         """True for a place's main name or a country/region name (not a city's alternate name)."""
         return fold_key(name) in self._primary
+
+    def accents_differ(self, surface: str) -> bool:
+        """True when an accented word is known only without its accents ("Marché" but only
+        "Marche"): in French the accent tells a common word from the place."""
+        low = surface.lower()
+        return fold(low) != low and low not in self._spellings and fold_key(surface) in self._index
+
+    def is_scannable(self, name: str) -> bool:
+        """True for a name the text scan looks for: a primary name or a big city's other name."""
+        return fold_key(name) in self._scannable
 
 
 def _shared_prefix(a: str, b: str) -> int:
@@ -227,9 +266,15 @@ def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, 
         lat, lon, pop = centres.get(s["code"], (None, None, 0))
         entry = GazEntry(s["name"], "region", int(s["geonameid"]), lat, lon, pop, "US")
         yield s["name"], entry
+    try:
+        fr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
+    except OSError:  # pragma: no cover - locales always ship with pycountry
+        fr = gettext.NullTranslations()
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code != "US":
             names = subdivision_names(sub.name)
+            # French names too (Argovie, Tessin, Bavière, Asturies): French text names them so
+            names += [n for n in subdivision_names(fr.gettext(sub.name)) if n not in names]
             entry = GazEntry(names[0], "region", None, None, None, 300_000, sub.country_code)
             for name in names:
                 yield name, entry

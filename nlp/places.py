@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from nlp.extensions import register_extensions
 from nlp.gazetteer import GazEntry, Gazetteer, load_gazetteer
-from nlp.text import fold, fold_key, is_capitalised
+from nlp.text import fold, fold_key, is_all_caps, is_capitalised
 from nlp.watchlist import WatchlistMatcher, excluded
 
 logger = logging.getLogger(__name__)
@@ -41,12 +41,26 @@ TRAVEL_WORDS = {
            "week-end", "aeroport", "montagne", "frontiere", "departement", "commune"],
 }
 SMALL_PLACE = 100_000  # population under which an alternate-name-only link needs more evidence
+COMMON_NOUN_TOWN = 200_000  # a town smaller than this that spells a common noun is likelier the noun
 UNVERIFIED_CONFIDENCE = 0.7  # most confidence a name no gazetteer or watchlist confirms can have
 LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
 # Titles before a person's name ("M. Baroche", "Mrs Kellogg"): the name after one is a person.
 HONORIFICS = {"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "me", "sir", "lord", "lady"}
 # Word classes a place name never takes: a capitalised token the tagger reads so is a common word
 # ("Nice little bakery", "Bloqués dans la cabine").
+# A sentence break inside an entity: OCR lost the space ("Suisse.-Groupe B", "Israël.-Groupe C").
+OCR_GLUE = re.compile(r"\.\s*[-—–]")
+OCR_GLUED_NAME = re.compile(r"([^\W\d_]{3,})\.[-—–]")
+# An all-caps name that opens a dispatch or a section: "PARIS, 15 (Havas). —", "VAUD. — D'une enquête".
+DATELINE = re.compile(r"\s*[.,]?\s*(?:\d|[-—–]|\(|\n|$)")
+# A place and a date opening a dispatch: "Berne, 15 septembre", "Gènes 16 août".
+DATED = re.compile(r"\s*,?\s*\d{1,2}\s*(?:er\s+)?[^\W\d_]{3,}")
+# What follows a person in results and lists of members: "Olano (Esp)", "Chuard (Lausanne)".
+AFFILIATION = re.compile(r"\s*[({]\s*[A-ZÀ-Ý][\w.'-]*\s*[,)}]")
+# What separates the items of an enumeration: "Chanel, Lanvin et Patou".
+LIST_GAP = re.compile(r"\s*(?:,|;|&|et|and)\s*")
+# What precedes one: a rank in results, "3. Tchmil", "155. Beuchat".
+RANK = re.compile(r"(?:^|\s)\d{1,3}\s*\.\s*$")
 NON_NAME_POS = {"ADJ", "ADV", "VERB", "AUX", "PRON", "DET", "ADP", "INTJ", "NUM", "CCONJ", "SCONJ", "PART"}
 
 
@@ -66,6 +80,9 @@ class Candidate:
     in_name: bool = False  # inside an organisation's or a facility's name (Ohio Department of ...)
     other_reading: bool = False  # NER reads exactly this span as a person or an organisation
     named: bool = False  # NER reads some entity here, whatever its label: a name, not a common word
+    # a generic head before a known name ("canton de Vaud", "lac de Neuchâtel", "rue de Brest"): a
+    # place, but not the one the name links to, so it stays unlinked
+    known_tail: bool = False
 
     def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
@@ -86,6 +103,40 @@ def trim_span(span: Span) -> tuple[int, int]:
                                or tokens[-1].text.endswith(("'", "’"))):
         tokens = tokens[:-1]  # "Palafour jusqu’": an elided word is never the end of a name
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def proper_tail(surface: str) -> str:
+    """The proper name after a generic head: 'canton de Vaud' → 'Vaud', 'mer Baltique' → 'Baltique';
+    '' when the text opens with a capital (it is a name already) or has no capitalised word."""
+    words = surface.split()
+    if not words or is_capitalised(words[0]):
+        return ""
+    for i, w in enumerate(words):
+        if is_capitalised(w):
+            return " ".join(words[i:]).lstrip("'’")
+        if "'" in w or "’" in w:  # "d'Aboukir", "l'Erff"
+            tail = re.split(r"['’]", w, maxsplit=1)[1]
+            if is_capitalised(tail):
+                return " ".join([tail, *words[i + 1 :]])
+    return ""
+
+
+@lru_cache(maxsize=4)
+def model_nouns(package: str) -> frozenset[str]:
+    """Folded nouns of a spaCy model package's lemmatizer tables, read from disk (the pipeline
+    leaves the lemmatizer out for speed); empty when the package ships none."""
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    try:
+        root = get_package_path(package)
+    except (ImportError, ModuleNotFoundError, TypeError):
+        return frozenset()
+    for path in root.glob("*/lemmatizer/lookups"):
+        lookups = Lookups().from_disk(path)
+        if lookups.has_table("lemma_index") and "noun" in lookups.get_table("lemma_index"):
+            return frozenset(fold(w) for w in lookups.get_table("lemma_index")["noun"])
+    return frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -123,6 +174,16 @@ def previous_word(doc: Doc, i: int) -> str:
     return fold(doc[j].text) if j >= 0 else ""
 
 
+def cue_before_article(doc: Doc, i: int) -> str:
+    """The folded word before the article that precedes token i ("pour" in "pour la Crimée")."""
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    if j >= 0 and doc[j].text.endswith(("'", "’")) and j > 0 and doc[j].idx == doc[j - 1].idx + len(doc[j - 1]):
+        return ""  # "jusqu'" is a word of its own, not an article
+    return previous_word(doc, j) if j >= 0 else ""
+
+
 def letters(text: str) -> int:
     """Number of letters in a text."""
     return sum(1 for c in text if c.isalpha())
@@ -155,6 +216,7 @@ class PlaceLinker:
         scan_gazetteer: bool,
         unlinked_penalty: float = 0.0,
         lexicon_lang: str = "",
+        nlp: Language | None = None,
     ) -> None:
         register_extensions()
         self.name = name
@@ -173,6 +235,8 @@ class PlaceLinker:
         self.unlinked_penalty = unlinked_penalty
         self.lexicon_lang = lexicon_lang
         self._gazetteer: Gazetteer | None = None
+        self._nlp = nlp
+        self._nouns: frozenset[str] | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -184,8 +248,24 @@ class PlaceLinker:
     def common_words(self) -> frozenset[str]:
         return lexicon_words(self.lexicon_lang)
 
+    @property
+    def common_nouns(self) -> frozenset[str]:
+        """Folded common nouns the model's own lemmatizer knows ("union", "empire", "canton"):
+        a capitalised one that names only a town is more often the noun ("l'Union", "de l'Empire")."""
+        if self._nouns is None:
+            self._nouns = model_nouns(self._nlp.meta.get("lang", "") + "_" + self._nlp.meta.get("name", "")
+                                      if self._nlp is not None else "")
+        return self._nouns
+
+    def is_common_noun(self, surface: str) -> bool:
+        """True when the word or its singular is a common noun of the model's lexicon."""
+        word = fold(surface)
+        return word in self.common_nouns or (word.endswith("s") and word[:-1] in self.common_nouns)
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
+        state["_nouns"] = self.common_nouns  # the pipeline itself does not travel with the component
+        state["_nlp"] = None
         state["_gazetteer"] = None  # reloaded lazily in a worker process
         return state
 
@@ -224,7 +304,8 @@ class PlaceLinker:
                     found.append(Candidate(ent.start_char, ent.end_char, "demonym", entries=[country]))
             elif ent.label_ in self.person_labels:
                 persons.append((ent.start_char, ent.end_char))
-            elif ent.label_ in self.blocking_labels:
+            elif ent.label_ in self.blocking_labels and not OCR_GLUE.search(ent.text):
+                # an entity running over a sentence break ("Suisse.-Groupe B") is OCR glue, not a name
                 others.append(trim_span(ent))
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
@@ -232,18 +313,34 @@ class PlaceLinker:
         ent_starts = [s for s, _ in ent_bounds]
         kept: list[Candidate] = []
         text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        person_names: dict[str, set[str]] = {}
+        for s, e in persons:
+            name = text[s:e].strip()
+            if " " in name:
+                person_names.setdefault(name.split()[0], set()).add(name)
         for c in found:
+            surface = text[c.start : c.end]
+            if not c.tagged and surface.split() and any(
+                    text.startswith(name, c.start) and len(name) > len(surface)
+                    for name in person_names.get(surface.split()[0], ())):
+                continue  # "Paris Hilton" read as a person elsewhere in the document: a person here too
+            if c.source != "demonym":
+                c.entries = self._entries(text[c.start : c.end], c.territory)
+            if c.source == "ner" and not c.entries:
+                tail = proper_tail(text[c.start : c.end])
+                c.known_tail = bool(tail) and tail in self.gazetteer
+            # NER reads headlines and datelines in capitals poorly ("PARIS" as MISC): a known
+            # place name in capitals keeps its place reading unless NER sees a person there
+            caps = is_all_caps(text[c.start : c.end]) and bool(c.entries)
             if not (c.ner_place or c.tagged):
                 if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in persons):
                     continue  # a name inside a person's name (Paris Hilton) is not a place
                 # NER reads the whole span as a person or an organisation (Orange, the telecom):
                 # only other, confident place readings in the same document can overturn that.
-                c.other_reading = (c.start, c.end) in others or (c.start, c.end) in persons
-            c.in_name = any(s <= c.start and c.end <= e for s, e in others)
+                c.other_reading = (c.start, c.end) in persons or (not caps and (c.start, c.end) in others)
+            c.in_name = not caps and any(s <= c.start and c.end <= e for s, e in others)
             k = bisect.bisect_right(ent_starts, c.end) - 1
             c.named = c.ner_place or any(s < c.end and c.start < e for s, e in ent_bounds[max(0, k - 2) : k + 1])
-            if c.source != "demonym":
-                c.entries = self._entries(text[c.start : c.end], c.territory)
             kept.append(c)
         return kept
 
@@ -259,6 +356,12 @@ class PlaceLinker:
         while i < n:
             tok = doc[i]
             if not (tok.is_alpha and len(tok) > 2 and tok.text[0].isupper()):
+                glued = OCR_GLUED_NAME.match(tok.text)
+                if glued and tok.text[0].isupper() and self.gazetteer.is_scannable(glued.group(1)):
+                    s, e = tok.idx, tok.idx + len(glued.group(1))  # "Suisse.-Groupe": OCR lost a space
+                    k = bisect.bisect_right(starts, e) - 1
+                    if not any(ts < e and s < te for ts, te in taken[max(0, k - 3) : k + 1]):
+                        yield Candidate(s, e, "gazetteer")
                 i += 1
                 continue
             hit = None
@@ -266,7 +369,7 @@ class PlaceLinker:
                 span = doc[i : i + size]
                 if not span[-1].is_alpha:
                     continue
-                if self.gazetteer.is_primary(span.text):
+                if self.gazetteer.is_scannable(span.text):
                     hit = span
                     break
             if hit is None:
@@ -388,10 +491,21 @@ class PlaceLinker:
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
         first = span[0] if span is not None and len(span) else None
         prev_word = previous_word(doc, first.i) if first is not None else ""
+        if prev_word in LEADING_ARTICLES and first is not None and is_capitalised(surface):
+            # "pour la Crimée", "sur les Vosges", "in the Alps": the cue comes before the article
+            before = cue_before_article(doc, first.i)
+            if before in self.cues:
+                prev_word = before
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent_start = sent_starts[k] if k >= 0 else 0
         line_start = max(sent_start, text.rfind("\n", 0, c.start) + 1)  # a line starts like a sentence
         sentence_initial = not text[line_start : c.start].strip(" \t\n\"'«“(-*•#@")
+        # a known name in capitals opening a dispatch or a section is a dateline or a heading
+        dateline = bool(c.entries) and (
+            (is_all_caps(surface) and (sentence_initial or DATELINE.match(text, c.end) is not None))
+            or (sentence_initial and DATED.match(text, c.end) is not None))  # "Berne, 15 septembre"
+        if dateline:
+            sentence_initial = False
         if c.source == "demonym":
             return self.demonym_evidence
         z = {"territory": -1.0, "ner": -1.0, "gazetteer": -1.8}[c.source]
@@ -409,7 +523,7 @@ class PlaceLinker:
             if not c.territory and top.kind == "city" and top.population < SMALL_PLACE \
                     and not self.gazetteer.is_primary(surface):
                 z -= 2.0  # a small town's alternate name (Granges → Grenchen): more likely a local name
-        if prev_word in self.cues:
+        if prev_word in self.cues or dateline:
             z += 1.5
         elif prev_word in self.weak_cues:
             z += 0.4
@@ -427,8 +541,17 @@ class PlaceLinker:
         if c.words == 1 and not c.tagged and first is not None:
             if word_class(first) in NON_NAME_POS:
                 z -= 3.0  # read as an adjective or a verb: a common word, whatever NER says
-            elif not c.entries and not c.territory and word_class(first) != "PROPN":
-                z -= 1.5 * self.unlinked_penalty  # a common noun no gazetteer knows ("Etat", "Département")
+            elif not c.entries and not c.territory and word_class(first) != "PROPN" and (
+                    not self.common_nouns or self.is_common_noun(surface)):
+                # a common noun no gazetteer knows ("Etat", "Département"); a word the model's own
+                # lexicon does not know as a noun is a name the tagger misread ("Angleterre")
+                z -= 1.5 * self.unlinked_penalty
+        if c.words == 1 and not c.territory and c.entries and prev_word not in self.cues and \
+                all(e.kind == "city" and e.population < COMMON_NOUN_TOWN for e in c.entries) and \
+                fold(surface) in self.common_nouns:
+            z -= 2.0  # "l'Union", "de l'Empire", "la Confédération": a common noun a town also spells
+        if c.entries and not c.territory and not c.tagged and self.gazetteer.accents_differ(surface):
+            z -= 1.5  # "Marché" is not "Marche": the accent makes it another word
         if c.words == 1 and not c.tagged and not c.ner_place and fold(surface) in self.common_words:
             z -= 2.5 if sentence_initial else 1.0  # "Nice day!", "Super ambiance": an evaluative word
         if prev_word.rstrip(".") in HONORIFICS and not c.tagged:
@@ -442,17 +565,53 @@ class PlaceLinker:
             if self.gazetteer.is_demonym(surface):
                 z -= 3.0  # "les Autrichiens", "the Vaudois": people, not a place
         if c.other_reading:
-            # a watched territory is a name the user asked for: NER's other reading weighs less
-            z -= 1.0 if c.territory else 2.5
+            # a watched territory is a name the user asked for, and a known place right after "à",
+            # "in", "près de" is read so by the sentence itself: NER's other reading weighs less
+            z -= 1.0 if c.territory or (c.entries and prev_word in self.cues) else 2.5
         if shouting and not c.ner_place and not c.territory:
             z -= 1.0
-        if not is_capitalised(surface) and not c.tagged and c.source == "ner":
+        if c.known_tail:
+            z += 1.5
+        elif not is_capitalised(surface) and not c.tagged and c.source == "ner":
             z -= 4.0
+        if not c.entries and not c.territory and not c.tagged and (
+                self._affiliated(text, c.end) or RANK.search(text, max(0, c.start - 8), c.start)):
+            z -= 2.0  # a name no gazetteer knows, ranked or with a place in brackets: a person
+        if not c.entries and not c.territory and not c.tagged and self._listed_with_people(doc, text, c):
+            z -= 2.0  # "Chanel, Lanvin, Lucien Lelong": a name no gazetteer knows, listed among people
+        if first is not None and first.lower_.rstrip(".") in HONORIFICS and c.words > 1 and not c.tagged:
+            z -= 3.0  # "M. Wou": the title is inside the span
         sent_end = sent_ends[k] if k >= 0 else len(text)
         words = set(re.findall(r"[\w-]+", fold(text[sent_start:sent_end])))
         if words & self.travel_words:
             z += 0.4
         return z
+
+    def _listed_with_people(self, doc: Doc, text: str, c: Candidate) -> bool:
+        """True when the entity right before or after the candidate in an enumeration ("A, B et C")
+        is a person."""
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None:
+            return False
+        ents = doc.ents
+        k = bisect.bisect_left([e.start for e in ents], span.start)  # ents are sorted and disjoint
+        for j in (k - 1, k, k + 1):
+            if 0 <= j < len(ents) and ents[j].label_ in self.person_labels:
+                e = ents[j]
+                if e.end_char <= c.start and LIST_GAP.fullmatch(text, e.end_char, c.start):
+                    return True
+                if e.start_char >= c.end and LIST_GAP.fullmatch(text, c.end, e.start_char):
+                    return True
+        return False
+
+    def _affiliated(self, text: str, end: int) -> bool:
+        """A bracket after a name that says where a person comes from ("Olano (Esp)", "Chuard
+        (Lausanne)"), not which region a place is in ("Bossonens (Fribourg)", "Mézières (Vaud)")."""
+        m = AFFILIATION.match(text, end)
+        if m is None:
+            return False
+        inner = m.group(0).strip(" \t\n({,)}")
+        return not any(e.kind == "region" for e in self.gazetteer.lookup(inner))
 
     def _mention(
         self, text: str, c: Candidate, conf: float, entry: GazEntry | None
@@ -553,5 +712,5 @@ def make_place_linker(
     `unlinked_penalty` is the log-odds an NER-only name no gazetteer knows loses (NER's coarseness)."""
     return PlaceLinker(
         name, territories, place_labels, person_labels, blocking_labels, demonym_labels, cues, weak_cues, travel_words,
-        min_confidence, cities, scan_gazetteer, unlinked_penalty, lexicon_lang,
+        min_confidence, cities, scan_gazetteer, unlinked_penalty, lexicon_lang, nlp,
     )

@@ -18,7 +18,8 @@ MIN_RECALL = 0.95
 # A place outside the watchlist is plausible when the item's gold names it or when the linker is
 # unsure of it: names no gazetteer confirms are capped at 0.7 (UNVERIFIED_CONFIDENCE), so 0.75
 # separates what we assert from what we merely report. Measured: 15 confident reports the gold
-# does not list (France, Europe, Paris in "Paris Hilton", Granges → Grenchen, …); pinned, to shrink.
+# does not list (France, Europe, the Canaries, Granges → Grenchen, Marché → Marche, …; "Paris" in
+# "Paris Hilton" is gone since a person's name NER reads once is a person's everywhere); pinned, to shrink.
 CONFIDENT = 0.75
 MAX_CONFIDENT_UNLISTED = 15
 
