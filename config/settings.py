@@ -140,6 +140,7 @@ class CrawlConfig:
     download_delay: float = 0.0
     autothrottle: bool = True
     enrich_every: timedelta = timedelta(minutes=5)
+    extraction_workers: int | None = None  # processes extracting articles; None: one per spare CPU (max 2)
 
 
 @dataclass(frozen=True)
@@ -438,6 +439,9 @@ def _build(data: dict[str, Any], path: Path | None, env: dict[str, str]) -> Conf
         download_delay=_float(c, "download_delay", "[crawl]", 0.0) or 0.0,
         autothrottle=_bool(c, "autothrottle", "[crawl]", True),
         enrich_every=_duration(c, "enrich_every", "[crawl]", timedelta(minutes=5)),
+        extraction_workers=(
+            _int(c, "extraction_workers", "[crawl]", 0) if "extraction_workers" in c else None
+        ),
     )
 
     u = _table(data, "ui")

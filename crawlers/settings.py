@@ -100,4 +100,6 @@ def crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
         ROBOTSTXT_OBEY=crawl.obey_robots,
         USER_AGENT=user_agent(crawl.contact),
     )
+    if crawl.extraction_workers is not None:
+        values["PLACEWATCH_EXTRACTION_WORKERS"] = crawl.extraction_workers
     return values

@@ -67,6 +67,12 @@ def test_valid_config_loads_with_paths_relative_to_the_file(tmp_path: Path) -> N
     assert config.smtp.starttls and config.smtp.port == 587
 
 
+def test_crawl_extraction_workers_default_to_automatic(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, VALID), env={}).crawl.extraction_workers is None
+    config = load_config(write(tmp_path, VALID + "\n[crawl]\nextraction_workers = 0\n"), env={})
+    assert config.crawl.extraction_workers == 0
+
+
 def test_secrets_come_from_the_environment(tmp_path: Path) -> None:
     env = {"PLACEWATCH_SMTP_PASSWORD": "s3cret", "PLACEWATCH_ES_URL": "http://es:9200"}
     config = load_config(write(tmp_path, VALID), env=env)
