@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 from typing import Any
 
 import trafilatura
@@ -19,6 +18,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from crawlers.exceptions import NotHtmlError
 from crawlers.urls import resolve_canonical
+from nlp.langid import classify
 
 logger = logging.getLogger(__name__)
 
@@ -175,13 +175,6 @@ def parse_date(value: str | None) -> datetime | None:
     return dt
 
 
-@lru_cache(maxsize=1)
-def _language_identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """ISO 639-1 language of a text; the page's declared language breaks ties on short text."""
     sample = " ".join(text.split())[:3000]
@@ -190,7 +183,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
         hint_code = None
     if len(sample) < 25:
         return hint_code
-    lang, prob = _language_identifier().classify(sample)
+    lang, prob = classify(sample)
     if prob < 0.6 and hint_code:
         return hint_code
     return str(lang)

@@ -38,9 +38,9 @@ def _frame(message: Any) -> bytes:
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     """A worker's loop: (seq, body, url, charset) in, (seq, ok, Extracted | exception) out, until EOF."""
-    from crawlers.extract import _language_identifier
+    from nlp.langid import load as load_language_model
 
-    _language_identifier()  # load the model before the first page, not during it
+    load_language_model()  # load the model before the first page, not during it
     while True:
         header = requests.read(_HEADER)
         if len(header) < _HEADER:

@@ -21,6 +21,17 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def classify(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code, probability) of a text sample, straight from the identifier."""
+    lang, prob = _identifier().classify(text)
+    return str(lang), float(prob)
+
+
+def load() -> None:
+    """Load the model now (a worker does it before its first page, not during it)."""
+    _identifier()
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or "und" when it cannot be told (empty, too short)."""
     sample = _NOISE.sub(" ", text[:5000])
