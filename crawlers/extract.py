@@ -128,7 +128,7 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str | No
     if charset is None:
         m = _CHARSET_META.search(body[:4096])
         charset = m.group(1).decode("ascii", "replace").lower() if m else None
-    if charset in (None, "utf8", "utf-8", "us-ascii", "ascii"):
+    if charset is None or charset in ("utf8", "utf-8", "us-ascii", "ascii"):
         try:
             return body.decode("utf-8"), None
         except UnicodeDecodeError as exc:

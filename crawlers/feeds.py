@@ -220,7 +220,7 @@ def _parse_json_feed(body: bytes, url: str) -> Feed:
         text = parse_html_fragment(html_part) if isinstance(html_part, str) else ""
         text = text or str(item.get("content_text") or item.get("summary") or "").strip()
         authors = item.get("authors") or ([item["author"]] if item.get("author") else feed_authors)
-        names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+        names = [str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")]
         title = item.get("title") if isinstance(item.get("title"), str) else None
         lang = (item.get("language") or "").split("-")[0].lower() or feed_lang
         entries.append(

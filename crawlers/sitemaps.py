@@ -73,10 +73,10 @@ def parse_sitemap(body: bytes) -> Sitemap:
         raise PayloadShapeError("empty sitemap")
     if not body.startswith(b"<"):
         lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines()]
-        urls = [line for line in lines if line.startswith(("http://", "https://"))]
-        if not urls:
+        listed = [line for line in lines if line.startswith(("http://", "https://"))]
+        if not listed:
             raise PayloadShapeError("not a sitemap (neither XML nor a list of URLs)")
-        return Sitemap(urls=tuple(SitemapUrl(u) for u in urls))
+        return Sitemap(urls=tuple(SitemapUrl(u) for u in listed))
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(body, parser=parser)
@@ -90,7 +90,7 @@ def parse_sitemap(body: bytes) -> Sitemap:
         return Sitemap(sitemaps=tuple(loc for loc in locs if loc))
     if kind != "urlset":
         raise PayloadShapeError(f"not a sitemap: root element <{kind}>")
-    urls = []
+    urls: list[SitemapUrl] = []
     for el in root:
         if _local(el.tag) != "url":
             continue

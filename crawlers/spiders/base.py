@@ -81,7 +81,7 @@ def failure_message(failure: Failure) -> tuple[str, bool]:
 class SourceSpider(scrapy.Spider):
     """Base of the per-source-type spiders; the runner gives each its Source, state and session."""
 
-    name: ClassVar[str] = "source"
+    name = "source"
     source_type: ClassVar[str] = ""
 
     def __init__(
@@ -136,7 +136,8 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Errback of requests whose failure only needs counting."""
         message, _ = failure_message(failure)
-        fatal = bool(getattr(failure, "request", None) and failure.request.meta.get("entry"))
+        request = getattr(failure, "request", None)
+        fatal = bool(request is not None and request.meta.get("entry"))
         self.record_error(message, fatal=fatal)
 
     def save_state(self) -> None:
@@ -260,7 +261,7 @@ class SourceSpider(scrapy.Spider):
         self, response: Response, hint: ArticleHint
     ) -> AsyncIterator[DocumentItem]:
         """Extract an article page; the hint fills what the page does not say (never the crawl date)."""
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         body = response.body
         try:
             if content_type and not content_type.startswith(_TEXTUAL):
@@ -297,7 +298,8 @@ class SourceSpider(scrapy.Spider):
         """A page failed: count it; a permanent failure keeps what the feed said, a transient one retries later."""
         message, permanent = failure_message(failure)
         self.record_error(message)
-        hint = failure.request.cb_kwargs.get("hint") if getattr(failure, "request", None) else None
+        request = getattr(failure, "request", None)
+        hint = request.cb_kwargs.get("hint") if request is not None else None
         if permanent and isinstance(hint, ArticleHint):
             yield from self.fallback(hint)
 

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 class BlueskySpider(ApiSpider):
     """GET {url}/xrpc/app.bsky.feed.searchPosts?q=…&sort=latest."""
 
-    name: ClassVar[str] = "bluesky"
+    name = "bluesky"
     source_type: ClassVar[str] = "bluesky"
     page_size: ClassVar[int] = 100
 

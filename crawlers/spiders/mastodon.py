@@ -23,7 +23,7 @@ def status_order(status_id: str) -> str:
 class MastodonSpider(ApiSpider):
     """GET {url}/api/v1/timelines/tag/{hashtag} for each configured hashtag."""
 
-    name: ClassVar[str] = "mastodon"
+    name = "mastodon"
     source_type: ClassVar[str] = "mastodon"
     page_size: ClassVar[int] = 40
 

@@ -51,7 +51,7 @@ def page_links(body: bytes, base_url: str) -> list[str]:
 class PageSpider(SourceSpider):
     """Reads a listing page and collects the new articles it links to (same site, up to `depth`)."""
 
-    name: ClassVar[str] = "page"
+    name = "page"
     source_type: ClassVar[str] = "page"
 
     async def start(self) -> Any:

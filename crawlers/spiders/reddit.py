@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 class RedditSpider(ApiSpider):
     """`/r/{sub}/new.json`, `/r/{sub}/search.json?q=…&restrict_sr=1` or `/search.json?q=…`."""
 
-    name: ClassVar[str] = "reddit"
+    name = "reddit"
     source_type: ClassVar[str] = "reddit"
     page_size: ClassVar[int] = 100
 

@@ -31,7 +31,7 @@ def is_media_link(url: str | None) -> bool:
 class FeedSpider(SourceSpider):
     """Reads one feed (or the feed an HTML page advertises) and collects its new entries."""
 
-    name: ClassVar[str] = "rss"
+    name = "rss"
     source_type: ClassVar[str] = "rss"
 
     def start_requests(self) -> Iterator[Request]:
@@ -66,7 +66,7 @@ class FeedSpider(SourceSpider):
             logger.info("feed %s not modified", response.url)
             return
         body = response.body
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         if looks_like_html(body) and not response.meta.get("discovered"):
             feeds = discover_feeds(body, response.url)
             if not feeds:

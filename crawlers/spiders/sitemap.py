@@ -23,7 +23,7 @@ _OLDEST = datetime.min.replace(tzinfo=UTC)
 class SitemapSpider(SourceSpider):
     """Reads a sitemap or sitemap index and collects the pages it lists that are new."""
 
-    name: ClassVar[str] = "sitemap"
+    name = "sitemap"
     source_type: ClassVar[str] = "sitemap"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
