@@ -10,9 +10,14 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
+def slack_escape(text: str) -> str:
+    """Escape the three characters Slack's message format gives a meaning (links, mentions)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def webhook_payload(url: str, text: str) -> dict[str, Any]:
-    """What the outbox keeps for one webhook call."""
-    return {"url": url, "json": {"text": text}}
+    """What the outbox keeps for one webhook call; crawled text cannot inject <!channel> or links."""
+    return {"url": url, "json": {"text": slack_escape(text)}}
 
 
 def post_webhook(payload: dict[str, Any], timeout: float = 10.0) -> None:
