@@ -43,13 +43,13 @@ def enrich_job(config: Config, analyzer_holder: dict[str, Any]) -> None:
 
 
 def alert_job(config: Config) -> None:
-    """Detect spikes and deliver what is due."""
-    from alerts import check_alerts
+    """Detect spikes, send the digest when due, deliver what the outbox holds."""
+    from alerts import run_due
     from indexer import open_store
 
     store = open_store(config.store)
     try:
-        report = check_alerts(config, store, utcnow())
+        report = run_due(config, store, utcnow())
     finally:
         store.close()
     logger.info("alerts: %s", report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alerts.backtest import backtest, backtest_main, read_series
 from alerts.detector import DetectorParams, ShareJump, SpikeAlert, detect_share_jumps, detect_spikes
 from alerts.explain import Explanation, explain_spike
-from alerts.service import CheckReport, check_alerts, send_digest
+from alerts.service import CheckReport, check_alerts, run_due, send_digest
 
 __all__ = [
     "CheckReport",
@@ -20,5 +20,6 @@ __all__ = [
     "detect_spikes",
     "explain_spike",
     "read_series",
+    "run_due",
     "send_digest",
 ]

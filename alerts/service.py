@@ -291,3 +291,16 @@ def send_digest(config: Config, store: Store, now: datetime) -> CheckReport:
 def pending(store: Store, now: datetime) -> Sequence[OutboxMessage]:
     """Messages still waiting (for `alerts check` to report an outage)."""
     return store.due_messages(now + MAX_BACKOFF)
+
+
+def run_due(config: Config, store: Store, now: datetime) -> CheckReport:
+    """Everything due now: spike alerts, then the digest when one is configured (the alert job)."""
+    report = check_alerts(config, store, now)
+    if config.alerts.digest:
+        digest = send_digest(config, store, now)
+        report.alerts.extend(digest.alerts)
+        report.queued += digest.queued
+        report.sent += digest.sent
+        report.failed += digest.failed
+        report.errors.extend(digest.errors)
+    return report

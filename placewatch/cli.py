@@ -169,11 +169,11 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_alerts_check(args: argparse.Namespace, config: Config) -> int:
-    from alerts import check_alerts
+    from alerts import run_due
 
     store = _open_store(config)
     try:
-        report = check_alerts(config, store, utcnow())
+        report = run_due(config, store, utcnow())
     finally:
         store.close()
     print(
