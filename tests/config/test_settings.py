@@ -122,3 +122,15 @@ def test_durations(value: str | int, expected: timedelta) -> None:
 def test_bad_durations(value: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(value)
+
+
+def test_the_readme_configuration_example_loads(tmp_path: Path) -> None:
+    import re
+
+    from tests.helpers import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.findall(r"```toml\n(.*?)```", readme, re.S)[0]
+    config = load_config(write(tmp_path, example), env={})
+    assert config.territory("val-thorens") is not None
+    assert config.alerts.rules and config.alerts.digest == "daily"
