@@ -228,6 +228,7 @@ def _country_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str,
 
     countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
     centres = _centroids(cities, "country")
+    fr: gettext.NullTranslations
     try:
         fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     except OSError:  # pragma: no cover - locales always ship with pycountry
@@ -266,6 +267,7 @@ def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, 
         lat, lon, pop = centres.get(s["code"], (None, None, 0))
         entry = GazEntry(s["name"], "region", int(s["geonameid"]), lat, lon, pop, "US")
         yield s["name"], entry
+    fr: gettext.NullTranslations
     try:
         fr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
     except OSError:  # pragma: no cover - locales always ship with pycountry

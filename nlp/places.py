@@ -140,6 +140,25 @@ def model_nouns(package: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4)
+def model_inflections(package: str) -> Any:
+    """The lemmatizer lookup table of a spaCy model package: inflected forms of common words
+    ("relevons", "emportez", "nées", "tramways") to their lemmas; None when the package has none.
+    A capitalised inflected form is a sentence's first word or a headline word, not a name."""
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    try:
+        root = get_package_path(package)
+    except (ImportError, ModuleNotFoundError, TypeError):
+        return None
+    for path in root.glob("*/lemmatizer/lookups"):
+        lookups = Lookups().from_disk(path)
+        if lookups.has_table("lemma_lookup"):
+            return lookups.get_table("lemma_lookup")
+    return None
+
+
+@lru_cache(maxsize=4)
 def lexicon_words(lang: str) -> frozenset[str]:
     """Folded words of the sentiment lexicon shipped for a language (VADER, vaderSentiment-fr):
     evaluative common words ("nice", "super", "grand") that a capitalised name may also spell."""
@@ -235,8 +254,9 @@ class PlaceLinker:
         self.unlinked_penalty = unlinked_penalty
         self.lexicon_lang = lexicon_lang
         self._gazetteer: Gazetteer | None = None
-        self._nlp = nlp
-        self._nouns: frozenset[str] | None = None
+        # the model package whose lemmatizer tables give the common words (read from disk, since the
+        # pipeline leaves the lemmatizer out); the pipeline itself does not travel with the component
+        self._package = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}" if nlp is not None else ""
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -252,10 +272,12 @@ class PlaceLinker:
     def common_nouns(self) -> frozenset[str]:
         """Folded common nouns the model's own lemmatizer knows ("union", "empire", "canton"):
         a capitalised one that names only a town is more often the noun ("l'Union", "de l'Empire")."""
-        if self._nouns is None:
-            self._nouns = model_nouns(self._nlp.meta.get("lang", "") + "_" + self._nlp.meta.get("name", "")
-                                      if self._nlp is not None else "")
-        return self._nouns
+        return model_nouns(self._package)
+
+    def is_inflected_word(self, surface: str) -> bool:
+        """True when the word is an inflected form of a common word in the model's lexicon."""
+        table = model_inflections(self._package)
+        return table is not None and surface.lower() in table
 
     def is_common_noun(self, surface: str) -> bool:
         """True when the word or its singular is a common noun of the model's lexicon."""
@@ -264,8 +286,6 @@ class PlaceLinker:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_nouns"] = self.common_nouns  # the pipeline itself does not travel with the component
-        state["_nlp"] = None
         state["_gazetteer"] = None  # reloaded lazily in a worker process
         return state
 
@@ -314,10 +334,15 @@ class PlaceLinker:
         kept: list[Candidate] = []
         text = doc.text  # Doc.text is rebuilt from the tokens on every access
         person_names: dict[str, set[str]] = {}
+        # "Olano", "Zulle" (of "Alex Zulle"): names NER reads as a person at least as often as a place
+        person_reads: Counter[str] = Counter()
         for s, e in persons:
             name = text[s:e].strip()
             if " " in name:
                 person_names.setdefault(name.split()[0], set()).add(name)
+            if name.split():
+                person_reads[name.split()[-1]] += 1
+        place_reads = Counter(text[c.start : c.end] for c in found if c.ner_place)
         for c in found:
             surface = text[c.start : c.end]
             if not c.tagged and surface.split() and any(
@@ -329,6 +354,8 @@ class PlaceLinker:
             if c.source == "ner" and not c.entries:
                 tail = proper_tail(text[c.start : c.end])
                 c.known_tail = bool(tail) and tail in self.gazetteer
+                if not c.territory and not c.tagged and person_reads[surface] >= max(1, place_reads[surface]):
+                    continue  # a name no gazetteer knows that NER reads as a person as often as a place
             # NER reads headlines and datelines in capitals poorly ("PARIS" as MISC): a known
             # place name in capitals keeps its place reading unless NER sees a person there
             caps = is_all_caps(text[c.start : c.end]) and bool(c.entries)
@@ -562,6 +589,8 @@ class PlaceLinker:
             # nothing but NER vouches for it: where NER is coarse (French LOC also tags peoples and
             # common nouns), one more clue is needed (a cue, a proper-noun reading)
             z -= self.unlinked_penalty
+            if self.unlinked_penalty and self.is_inflected_word(surface):
+                z -= 1.5  # "Relevons", "Emportez", "Tramways": an inflected common word
             if self.gazetteer.is_demonym(surface):
                 z -= 3.0  # "les Autrichiens", "the Vaudois": people, not a place
         if c.other_reading:
@@ -572,8 +601,8 @@ class PlaceLinker:
             z -= 1.0
         if c.known_tail:
             z += 1.5
-        elif not is_capitalised(surface) and not c.tagged and c.source == "ner":
-            z -= 4.0
+        elif not is_capitalised(surface) and not c.tagged and c.source == "ner" and not proper_tail(surface):
+            z -= 4.0  # but "île de Terceira", "vallée de Lungnez": a generic head before a name
         if not c.entries and not c.territory and not c.tagged and (
                 self._affiliated(text, c.end) or RANK.search(text, max(0, c.start - 8), c.start)):
             z -= 2.0  # a name no gazetteer knows, ranked or with a place in brackets: a person

@@ -202,6 +202,13 @@ def test_detect_language(text: str, lang: str) -> None:
         ("Berne, 15 septembre. — Le Conseil fédéral a siégé ce matin.", {"Berne"}, set()),
         # a name the tagger reads as a noun but the model's lexicon does not know as one
         ("Si l'Angleterre parvient à mettre un terme à la crise, tout ira mieux.", {"Angleterre"}, set()),
+        # a name no gazetteer knows that NER reads as a person as often as a place is a person
+        ("L'Espagnol Abraham Olano a remporté l'étape. Outre Olano et Mauri, deux coureurs ont brillé. "
+         "Le vainqueur Olano a dominé la course.", set(), {"Olano"}),
+        # a generic head before a name no gazetteer knows is still a named place
+        ("Don Miguel doit se rendre à l'île de Terceira avec ses troupes.", {"île de Terceira"}, set()),
+        # an inflected common word opening a sentence is not a name
+        ("Le concert fut long. Relevons pour terminer l'excellente tenue du chœur.", set(), {"Relevons"}),
         # an accent the gazetteer's name lacks makes another word ("Marché" is not Marche, Italy)
         ("Marché du quai ce matin, sous un grand soleil : fromages et fleurs.", set(), {"Marché"}),
     ],
