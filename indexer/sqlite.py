@@ -333,7 +333,7 @@ def _dt(ts: int | None) -> datetime | None:
 
 
 def _pack(raw: bytes) -> bytes:
-    return zlib.compress(raw, 6) if raw else b""
+    return zlib.compress(raw, 1) if raw else b""
 
 
 def _unpack(blob: bytes | None) -> bytes:
