@@ -42,8 +42,10 @@ TRAVEL_WORDS = {
 }
 SMALL_PLACE = 100_000  # population under which an alternate-name-only link needs more evidence
 COMMON_NOUN_TOWN = 200_000  # a town smaller than this that spells a common noun is likelier the noun
+WATCHED_COMPANY = 2  # other watched places confidently found that make a document about them
 UNVERIFIED_CONFIDENCE = 0.7  # most confidence a name no gazetteer or watchlist confirms can have
 LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
+INDEFINITE_ARTICLES = {"a", "an", "un", "une"}
 # Titles before a person's name ("M. Baroche", "Mrs Kellogg"): the name after one is a person.
 HONORIFICS = {"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "me", "sir", "lord", "lady"}
 # Word classes a place name never takes: a capitalised token the tagger reads so is a common word
@@ -475,12 +477,17 @@ class PlaceLinker:
             scored.append((c, z))
         # One sense per document: a name read confidently as a place once is a place elsewhere too.
         sure = {fold_key(text[c.start : c.end]) for c, z in scored if z >= 2.0}
+        # A document about several watched places (a ranking of resorts, a trip report): another
+        # watched name there is likelier the place than NER's person or organisation reading.
+        watched = {c.territory for c, z in scored if c.territory and z >= 2.0}
         lowered = set(re.findall(r"(?<![\w.])[a-zà-ÿ][\w'-]*", text[:200_000]))
         out: list[dict[str, Any]] = []
         for c, z in scored:
             key = fold_key(text[c.start : c.end])
             if key in sure and z < 2.0:
                 z += 2.5
+            elif c.territory and c.cased and len(watched - {c.territory}) >= WATCHED_COMPANY:
+                z += 1.5
             if c.words == 1 and not c.tagged and key in lowered:
                 z -= 1.5 if c.source == "gazetteer" else 0.5  # also used as a common word here
             conf = sigmoid(z)
@@ -489,6 +496,10 @@ class PlaceLinker:
             k = bisect.bisect_right(sent_starts, c.start) - 1
             sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
             if c.territory and excluded(sent, self.territories[c.territory].get("exclude") or ()):
+                continue
+            if self._weak_link(text[c.start : c.end], c):
+                # a small town's other name (Granges → Grenchen): a place, but which one is unsure
+                out.append(self._mention(text, c, min(conf, UNVERIFIED_CONFIDENCE), None))
                 continue
             if not c.entries and not c.territory:
                 conf = min(conf, UNVERIFIED_CONFIDENCE)
@@ -547,8 +558,7 @@ class PlaceLinker:
         if c.entries:
             top = c.entries[0]
             z += 1.0 + max(-1.0, min(1.2, 0.3 * (top.prior - 5.0)))
-            if not c.territory and top.kind == "city" and top.population < SMALL_PLACE \
-                    and not self.gazetteer.is_primary(surface):
+            if self._weak_link(surface, c):
                 z -= 2.0  # a small town's alternate name (Granges → Grenchen): more likely a local name
         if prev_word in self.cues or dateline:
             z += 1.5
@@ -583,6 +593,8 @@ class PlaceLinker:
             z -= 2.5 if sentence_initial else 1.0  # "Nice day!", "Super ambiance": an evaluative word
         if prev_word.rstrip(".") in HONORIFICS and not c.tagged:
             z -= 3.0
+        if span is not None and not c.tagged and self._after_indefinite(doc, span):
+            z -= 2.0  # "a 2010 Bordeaux,", "un Russe vient": a wine, a person, not the place
         if letters(surface) < 2:
             z -= 5.0
         if not c.entries and not c.territory and c.words == 1 and not c.tagged:
@@ -615,6 +627,26 @@ class PlaceLinker:
         if words & self.travel_words:
             z += 0.4
         return z
+
+    def _weak_link(self, surface: str, c: Candidate) -> bool:
+        """True when the only link is a small town's alternate name (Granges → Grenchen)."""
+        if c.territory or not c.entries:
+            return False
+        top = c.entries[0]
+        return top.kind == "city" and top.population < SMALL_PLACE and not self.gazetteer.is_primary(surface)
+
+    @staticmethod
+    def _after_indefinite(doc: Doc, span: Span) -> bool:
+        """True when an indefinite article (and perhaps a year) comes before the name and no noun
+        after it: the name is then a thing or a person ("a 2010 Bordeaux", "un Russe"), where "a
+        London court", "a New York-based firm" stay modifiers of places."""
+        j = span.start - 1
+        if j >= 0 and doc[j].like_num:
+            j -= 1
+        if j < 0 or doc[j].lower_ not in INDEFINITE_ARTICLES:
+            return False
+        after = doc[span.end] if span.end < len(doc) else None
+        return after is None or not (after.text == "-" or word_class(after) in ("NOUN", "PROPN", "ADJ"))
 
     def _listed_with_people(self, doc: Doc, text: str, c: Candidate) -> bool:
         """True when the entity right before or after the candidate in an enumeration ("A, B et C")

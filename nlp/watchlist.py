@@ -40,10 +40,19 @@ class TerritoryMatch:
     words: int
 
 
+# French contracts a name's leading article with à and de: "aux Arcs", "des Arcs" (Les Arcs),
+# "au Corbier", "du Grand-Bornand" (Le Corbier, Le Grand-Bornand).
+_CONTRACTIONS: dict[str, str] = {"les": r"(?:les|des|aux)", "le": r"(?:le|du|au)"}
+
+
 def alias_pattern(alias: str) -> str:
-    """A regex over folded text for an alias: any case, accents, separators and St/Saint variants."""
+    """A regex over folded text for an alias: any case, accents, separators, St/Saint variants and
+    the contractions of a leading French article."""
     words = _WORD.findall(fold(alias.lstrip("#@")))
-    return _SEP.join(_VARIANTS.get(w, re.escape(w)) for w in words)
+    parts = [_VARIANTS.get(w, re.escape(w)) for w in words]
+    if len(words) > 1 and words[0] in _CONTRACTIONS:
+        parts[0] = _CONTRACTIONS[words[0]]
+    return _SEP.join(parts)
 
 
 def territory_names(territory: dict[str, Any]) -> list[str]:

@@ -221,3 +221,16 @@ def test_french_newspaper_place_mentions(
     found = {p.text for p in analysis.places}
     assert expected <= found
     assert not (absent & found)
+
+
+def test_a_wine_after_an_indefinite_article_is_not_the_city(analyzer: Analyzer) -> None:
+    text = "Our sommelier talked us into a 2010 Bordeaux, a Pauillac that was superb with the venison."
+    assert "Bordeaux" not in names(analyzer.analyze(text, lang="en"))
+
+
+def test_a_small_towns_other_name_is_reported_unlinked(analyzer: Analyzer) -> None:
+    text = "Un forfait offert à tous les clients présents dans la télécabine des Granges lors de la panne."
+    analysis = analyzer.analyze(text, lang="fr")
+    check_offsets(text, analysis)
+    assert "Grenchen" not in names(analysis)
+    assert all(p.confidence <= 0.7 for p in analysis.places if p.text == "Granges")

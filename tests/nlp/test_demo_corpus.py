@@ -12,16 +12,19 @@ from nlp import Analyzer
 from placewatch.demo import write_demo_config
 from placewatch.demo_site import load_corpus
 
-# Measured 2026-11-29: watchlist precision 114/115 = 0.991, recall 114/119 = 0.958.
-MIN_PRECISION = 0.95
-MIN_RECALL = 0.95
+# Measured 2026-11-29: watchlist precision 118/118 = 1.0, recall 118/119 = 0.992 (was 114/115, 114/119:
+# "des Arcs" contracts Les Arcs, Tignes is the resort in a document about several watched places, and
+# "a 2010 Bordeaux" is a wine). The one miss: "Tignes has announced…", which NER reads as an organisation.
+MIN_PRECISION = 0.99
+MIN_RECALL = 0.99
 # A place outside the watchlist is plausible when the item's gold names it or when the linker is
 # unsure of it: names no gazetteer confirms are capped at 0.7 (UNVERIFIED_CONFIDENCE), so 0.75
-# separates what we assert from what we merely report. Measured: 15 confident reports the gold
-# does not list (France, Europe, the Canaries, Granges → Grenchen, Marché → Marche, …; "Paris" in
-# "Paris Hilton" is gone since a person's name NER reads once is a person's everywhere); pinned, to shrink.
+# separates what we assert from what we merely report. Measured: 10 confident reports the gold
+# does not list (France, Europe, the Canaries, Andes, Marché → Marche, Beaufort → Beaufort-en-Vallée,
+# Lucas, …); a small town's other name (Granges → Grenchen) is now reported unlinked, and "Paris" in
+# "Paris Hilton" is gone since a person's name NER reads once is a person's everywhere; pinned, to shrink.
 CONFIDENT = 0.75
-MAX_CONFIDENT_UNLISTED = 15
+MAX_CONFIDENT_UNLISTED = 10
 
 
 @pytest.fixture(scope="module")

@@ -62,3 +62,19 @@ def test_exclude_phrase_vetoes_only_its_sentence() -> None:
 
 def test_alias_pattern_is_accent_and_case_insensitive() -> None:
     assert alias_pattern("Saint-Étienne") == alias_pattern("st etienne")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "territory"),
+    [
+        ("Chapeau aux pisteurs des Arcs et aux gars du PGHM", "des Arcs", "les-arcs"),
+        ("On skie aux Arcs cette semaine", "aux Arcs", "les-arcs"),
+        ("Les Arcs ouvrent samedi", "Les Arcs", "les-arcs"),
+        ("la fête du Grand-Bornand", "du Grand-Bornand", "le-grand-bornand"),
+        ("on monte au Grand-Bornand", "au Grand-Bornand", "le-grand-bornand"),
+    ],
+)
+def test_a_leading_french_article_contracts(text: str, surface: str, territory: str) -> None:
+    matcher = WatchlistMatcher([{"id": "les-arcs", "name": "Les Arcs"},
+                                {"id": "le-grand-bornand", "name": "Le Grand-Bornand"}])
+    assert [(h.text, h.territory) for h in matcher.find(text)] == [(surface, territory)]
