@@ -28,6 +28,7 @@ from indexer.base import (
     StoreStats,
     VolumePoint,
 )
+from indexer.mentions import per_place
 from indexer.query import And, Field, Node, Not, Or, Term, parse_query, split_fields, with_fields
 from indexer.terms import terms_of, top_terms_of
 from placewatch.errors import QuerySyntaxError, StoreError
@@ -226,17 +227,6 @@ def _iso(dt: datetime | None) -> str | None:
 
 def _from_iso(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
-
-
-def per_place(places: Iterable[PlaceMention]) -> dict[str, tuple[PlaceMention, int, float, float]]:
-    """One entry per place: first mention, count, mean sentiment, best confidence."""
-    grouped: dict[str, list[PlaceMention]] = {}
-    for p in places:
-        grouped.setdefault(p.place_key, []).append(p)
-    return {
-        key: (ps[0], len(ps), sum(p.sentiment for p in ps) / len(ps), max(p.confidence for p in ps))
-        for key, ps in grouped.items()
-    }
 
 
 def raw_source(d: RawDocument) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from indexer.base import (
     StoreStats,
     VolumePoint,
 )
+from indexer.mentions import per_place
 from indexer.query import to_fts5, with_fields
 from indexer.terms import terms_of, top_terms_of
 from placewatch.errors import StoreError
@@ -1197,7 +1198,7 @@ def _write_analyses(
             _to_json([p.to_dict() for p in analysis.places]), doc.id,
         ))
         published, reach, story = _ts(doc.published), doc.engagement.reach, doc.duplicate_of or doc.id
-        for key, (p, n, sent, conf) in _per_place(analysis.places).items():
+        for key, (p, n, sent, conf) in per_place(analysis.places).items():
             mentions.append((
                 doc.id, key, p.name, p.territory, p.kind, p.geonames_id, p.lat, p.lon, n, sent,
                 sentiment_label(sent), conf, published, doc.source_id, doc.source_type,
@@ -1258,26 +1259,6 @@ def _add_to_rollups(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
     batch = json.dumps(list(dict.fromkeys(doc_ids)))  # each document once
     for statement in _ADD_TO_ROLLUPS:
         conn.execute(statement, (batch,))
-
-
-def _per_place(places: Iterable[PlaceMention]) -> dict[str, tuple[PlaceMention, int, float, float]]:
-    """Collapse a document's mentions to one per place: count, mean sentiment, best confidence."""
-    places = tuple(places)
-    keys = [p.place_key for p in places]
-    if len(set(keys)) == len(keys):  # the usual case: each place named once
-        return {key: (p, 1, p.sentiment, p.confidence) for key, p in zip(keys, places, strict=True)}
-    grouped: dict[str, list[PlaceMention]] = {}
-    for key, p in zip(keys, places, strict=True):
-        grouped.setdefault(key, []).append(p)
-    return {
-        key: (
-            ps[0],
-            len(ps),
-            sum(p.sentiment for p in ps) / len(ps),
-            max(p.confidence for p in ps),
-        )
-        for key, ps in grouped.items()
-    }
 
 
 def _doc_from_row(r: sqlite3.Row) -> RawDocument:

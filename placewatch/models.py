@@ -183,6 +183,11 @@ class PlaceMention:
         )
 
     @property
+    def resolved(self) -> bool:
+        """A watched territory or a gazetteer place: what rankings, shares and maps count."""
+        return self.territory is not None or self.geonames_id is not None
+
+    @property
     def place_key(self) -> str:
         """What counts as 'the same place' across documents: territory id, else GeoNames id, else name."""
         if self.territory:

@@ -117,6 +117,21 @@ class TestWrites:
         assert store.ranking(period(territories=("tignes",)))[0].negative == 1
         assert store.stats().mentions == 10
 
+    def test_unresolved_names_are_kept_but_never_ranked(self, store: Store) -> None:
+        """A name neither watched nor in the gazetteer stays in the document, not in the counts."""
+        from placewatch.models import PlaceMention
+
+        load(store)
+        d5, _ = corpus()[4]
+        known = place("Tignes", d5.text, "tignes", 0.2)
+        hamlet = PlaceMention(text=d5.text[:4], start=0, end=4, name="La Vagère", kind="place",
+                              confidence=0.6)
+        store.save_analyses([(d5, analysis("en", 0.0, known, hamlet))])
+        ranking = counts(store.ranking(IN_PERIOD))
+        assert "name:la vagère" not in ranking and ranking["tignes"] == 1
+        kept = next(e for e in store.iter_documents() if e.doc.id == d5.id)
+        assert "La Vagère" in {p.name for p in kept.analysis.places}
+
     def test_raw_documents_for_reanalysis(self, store: Store) -> None:
         load(store)
         assert store.count_raw() == 7
