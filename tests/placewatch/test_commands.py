@@ -71,8 +71,9 @@ def test_sources_json_on_demo_data(demo_data: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert {r["id"] for r in rows} == {"demo-feed", "demo-sitemap"}
-    feed = next(r for r in rows if r["id"] == "demo-feed")
-    assert feed["last_success"] and feed["consecutive_errors"] == 0 and feed["documents"] >= 60
+    assert all(r["last_success"] and r["consecutive_errors"] == 0 for r in rows)
+    # The feed and the sitemap list the same pages: whichever meets a page first collects it.
+    assert sum(r["documents"] for r in rows) >= 80
 
 
 @pytest.mark.slow
