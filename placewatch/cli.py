@@ -58,8 +58,8 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
     from crawlers import crawl_in_subprocess
 
     report = crawl_in_subprocess(config, args.sources or None, force=True)
-    print(report.summary() if hasattr(report, "summary") else report)
-    return 0 if getattr(report, "ok", True) else 1
+    print(report.summary())
+    return 0 if report.ok else 1
 
 
 def cmd_sources(args: argparse.Namespace, config: Config) -> int:

@@ -55,7 +55,7 @@ def run_demo(data_dir: Path, dashboard: bool = True, port: int | None = None, ou
         say(f"demo site on {site.base_url}; config {config_path}; store {config.store.path}")
         say(f"collecting {len(config.sources)} sources with the Scrapy spiders…")
         report = crawl_in_subprocess(config)
-        say(str(report.summary() if hasattr(report, "summary") else report))
+        say(report.summary())
     say("analysing documents (language, places, sentiment)…")
     store = open_store(config.store)
     try:
