@@ -22,7 +22,7 @@ def crawl_job(config: Config, source_id: str) -> None:
     from crawlers import crawl_in_subprocess
 
     report = crawl_in_subprocess(config, [source_id])
-    logger.info("crawl %s: %s", source_id, report)
+    logger.info("crawl %s: %s", source_id, report.summary())
 
 
 def enrich_job(config: Config, analyzer_holder: dict[str, Any]) -> None:
