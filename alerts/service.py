@@ -43,8 +43,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 def default_rules(config: Config) -> tuple[AlertRule, ...]:
-    """The configured rules, or one volume-spike rule over every territory."""
-    return config.alerts.rules or (AlertRule(id="spike"),)
+    """The configured rules, plus a volume-spike rule over every territory unless one is configured."""
+    rules = config.alerts.rules
+    if any(r.kind == "spike" for r in rules):
+        return rules
+    return (AlertRule(id="spike"), *rules)
 
 
 def _territories(config: Config, rule: AlertRule) -> list[Territory]:

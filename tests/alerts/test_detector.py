@@ -113,3 +113,15 @@ def test_busy_series_with_quiet_nights_do_not_use_the_small_count_test() -> None
     """Night-time dips of a busy series are overdispersed, not sparse: no alert on noise."""
     series = resample(daily_cycle(21, seed=5), HOUR, empty=0.0)
     assert detect_spikes(series, HOUR) == []
+
+
+def test_configuring_a_share_rule_keeps_the_default_spike_rule() -> None:
+    from alerts.service import default_rules
+    from config.settings import AlertRule, AlertsConfig, Config
+
+    share = AlertRule(id="alps-share", kind="share_jump", group="alps")
+    assert [r.kind for r in default_rules(Config())] == ["spike"]
+    with_share = Config(alerts=AlertsConfig(rules=(share,)))
+    assert [r.kind for r in default_rules(with_share)] == ["spike", "share_jump"]
+    own_spike = AlertRule(id="vt", kind="spike", territories=("val-thorens",))
+    assert default_rules(Config(alerts=AlertsConfig(rules=(own_spike,)))) == (own_spike,)
