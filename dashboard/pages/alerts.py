@@ -13,17 +13,19 @@ config = data.get_config()
 ui_lang = lang()
 alerts = config.alerts
 
-st.title(tr("alerts", ui_lang))
-st.subheader(tr("rules_in_force", ui_lang))
-st.markdown(tr("default_rule", ui_lang, window=fmt_duration(alerts.window), min_count=alerts.min_count,
-               cooldown=fmt_duration(alerts.cooldown), every=fmt_duration(alerts.every)))
-if alerts.recipients:
-    st.caption(f"{tr('recipients', ui_lang)}: " + ", ".join(alerts.recipients))
+
 def _group_name(group_id: str | None) -> str:
     group = config.group(group_id) if group_id else None
     return group.name if group else (group_id or "")
 
 
+st.title(tr("alerts", ui_lang))
+st.subheader(tr("rules_in_force", ui_lang))
+if not any(r.kind == "spike" for r in alerts.rules):  # alerts.service adds the default spike rule
+    st.markdown(tr("default_rule", ui_lang, window=fmt_duration(alerts.window), min_count=alerts.min_count,
+                   cooldown=fmt_duration(alerts.cooldown), every=fmt_duration(alerts.every)))
+if alerts.recipients:
+    st.caption(f"{tr('recipients', ui_lang)}: " + ", ".join(alerts.recipients))
 if alerts.rules:
     names = data.names()
     rules = pd.DataFrame(
