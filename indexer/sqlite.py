@@ -1366,6 +1366,22 @@ def _in(column: str, values: Sequence[str], params: list[Any]) -> str:
     return f"{column} IN ({','.join('?' * len(values))})"
 
 
+def _period_and_sources(alias: str, f: MentionFilter, clauses: list[str], params: list[Any]) -> None:
+    """The filters mentions and documents share, on the table `alias` (m or d)."""
+    if f.since is not None:
+        clauses.append(f"{alias}.published >= ?")
+        params.append(_ts(f.since))
+    if f.until is not None:
+        clauses.append(f"{alias}.published < ?")
+        params.append(_ts(f.until))
+    if f.source_types:
+        clauses.append(_in(f"{alias}.source_type", f.source_types, params))
+    if f.source_ids:
+        clauses.append(_in(f"{alias}.source_id", f.source_ids, params))
+    if f.langs:
+        clauses.append(_in(f"{alias}.lang", f.langs, params))
+
+
 def _where(
     f: MentionFilter, dated_only: bool = False, undated_only: bool = False
 ) -> tuple[str, list[Any]]:
@@ -1373,22 +1389,11 @@ def _where(
     params: list[Any] = []
     if undated_only:
         clauses.append("m.published IS NULL")
-    if f.since is not None:
-        clauses.append("m.published >= ?")
-        params.append(_ts(f.since))
-    if f.until is not None:
-        clauses.append("m.published < ?")
-        params.append(_ts(f.until))
     if dated_only and f.since is None and f.until is None:
         clauses.append("m.published IS NOT NULL")
+    _period_and_sources("m", f, clauses, params)
     if f.territories:
         clauses.append(_in("m.place_key", f.territories, params))
-    if f.source_types:
-        clauses.append(_in("m.source_type", f.source_types, params))
-    if f.source_ids:
-        clauses.append(_in("m.source_id", f.source_ids, params))
-    if f.langs:
-        clauses.append(_in("m.lang", f.langs, params))
     if f.sentiment:
         clauses.append("m.label = ?")
         params.append(f.sentiment)
@@ -1402,18 +1407,7 @@ def _doc_where(f: MentionFilter) -> tuple[str, list[Any]]:
     mention_filter = bool(f.territories or f.sentiment or f.watched_only)
     clauses: list[str] = []
     params: list[Any] = []
-    if f.since is not None:
-        clauses.append("d.published >= ?")
-        params.append(_ts(f.since))
-    if f.until is not None:
-        clauses.append("d.published < ?")
-        params.append(_ts(f.until))
-    if f.source_types:
-        clauses.append(_in("d.source_type", f.source_types, params))
-    if f.source_ids:
-        clauses.append(_in("d.source_id", f.source_ids, params))
-    if f.langs:
-        clauses.append(_in("d.lang", f.langs, params))
+    _period_and_sources("d", f, clauses, params)
     if mention_filter:
         inner, inner_params = _where(
             MentionFilter(territories=f.territories, sentiment=f.sentiment,
