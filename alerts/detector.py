@@ -236,6 +236,21 @@ def poisson_score(value: float, rate: float) -> float:
     return min(-NormalDist().inv_cdf(max(tail, 1e-300)), 12.0)
 
 
+def trailing_max(values: Sequence[float | None], n: int) -> list[float | None]:
+    """For each position, the largest present value among the `n` before it (None if none)."""
+    out: list[float | None] = []
+    window: deque[tuple[int, float]] = deque()  # (index, value), values decreasing
+    for i, value in enumerate(values):
+        while window and window[0][0] < i - n:
+            window.popleft()
+        out.append(window[0][1] if window else None)
+        if value is not None:
+            while window and window[-1][1] <= value:
+                window.pop()
+            window.append((i, value))
+    return out
+
+
 def score_series(
     series: Sequence[Bucket], window: timedelta, params: DetectorParams | None = None
 ) -> list[tuple[datetime, float | None, float | None, float | None]]:
@@ -245,6 +260,7 @@ def score_series(
     out: list[tuple[datetime, float | None, float | None, float | None]] = []
     # Scores of the last `sustain` windows: a surge held for hours adds up.
     recent: deque[float] = deque(maxlen=max(1, params.sustain))
+    busiest_before = trailing_max([v for _, v in series], model.scale_n)
     for i, (ts, value) in enumerate(series):
         model.season[i] = model.seasonal(i)
         base = model.baseline(i)
@@ -255,8 +271,8 @@ def score_series(
         else:
             expected = max(math.exp(base.expected) - params.offset, 0.0)
             sc = (z - base.expected) / base.scale
-            history = [v for _, v in series[max(0, i - model.scale_n) : i] if v is not None]
-            if history and max(history) < SMALL_COUNT:
+            busiest = busiest_before[i]
+            if busiest is not None and busiest < SMALL_COUNT:
                 sc = max(sc, poisson_score(value, max(expected, MIN_RATE)))
             recent.append(sc)
             held = len(recent) == params.sustain > 1
