@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -265,20 +264,6 @@ def window_bucket(window: timedelta) -> str:
     return "day" if window <= timedelta(days=1) else "week"
 
 
-def _alert_detector() -> Callable[..., list[Any]] | None:
-    """The alerts package's public spike detector, when it publishes one."""
-    try:
-        from alerts import detect_spikes  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return detect_spikes  # type: ignore[no-any-return]
-
-
-def spike_method() -> str:
-    """'detector' when spikes come from the alerts package, else 'fallback'."""
-    return "detector" if _alert_detector() else "fallback"
-
-
 @st.cache_data(ttl=TTL, show_spinner=False)
 def spike_window(since: datetime, until: datetime) -> timedelta:
     """The alerts' window (at least an hour); a day beyond a quarter, where hours would be too many."""
@@ -304,33 +289,11 @@ def place_spikes(key: str, since: datetime, until: datetime) -> pd.DataFrame:
 
 def _detect(series: list[tuple[datetime, float]], window: timedelta, min_count: int,
             cooldown: timedelta) -> list[tuple[datetime, float, float, float]]:
-    detector = _alert_detector()
-    if detector is not None:
-        try:
-            from alerts import DetectorParams  # type: ignore[attr-defined]
+    """The alerts' own detector, so the marks on the timeline are the spikes the emails report."""
+    from alerts import DetectorParams, detect_spikes
 
-            params = DetectorParams(min_count=min_count, cooldown=cooldown)
-        except ImportError:
-            params = None
-        found = detector(series, window, params)
-        return [(a.timestamp, a.value, a.expected, a.score) for a in found]
-    return fallback_spikes(series, min_count)
-
-
-def fallback_spikes(series: list[tuple[datetime, float]], min_count: int, history: int = 14,
-                    threshold: float = 4.0) -> list[tuple[datetime, float, float, float]]:
-    """Robust rule: a window far above the median of the previous ones (in MADs), with enough mentions."""
-    out = []
-    for i, (ts, value) in enumerate(series):
-        past = [v for _, v in series[max(0, i - history):i]]
-        if len(past) < 3 or value < min_count:
-            continue
-        expected = statistics.median(past)
-        scale = max(1.0, 1.4826 * statistics.median(abs(v - expected) for v in past))
-        score = (value - expected) / scale
-        if score >= threshold:
-            out.append((ts, value, expected, score))
-    return out
+    found = detect_spikes(series, window, DetectorParams(min_count=min_count, cooldown=cooldown))
+    return [(a.timestamp, a.value, a.expected, a.score) for a in found]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -114,10 +114,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Spikes by the alert detector on {window} windows.",
         "fr": "Pics selon le détecteur d'alertes, par fenêtres de {window}.",
     },
-    "spike_fallback_note": {
-        "en": "Spikes: windows far above the median (the alert detector is not available).",
-        "fr": "Pics : fenêtres très au-dessus de la médiane (détecteur d'alertes indisponible).",
-    },
     "expected": {"en": "Expected", "fr": "Attendu"},
     "top_sources": {"en": "Top sources", "fr": "Principales sources"},
     "top_voices": {"en": "Top voices (ambassadors)", "fr": "Principales voix (ambassadeurs)"},

@@ -54,8 +54,7 @@ def timeline(key: str) -> pd.DataFrame:
         layers.append(alt.Chart(marks).mark_text(color="#d62728", dy=-8, align="left", dx=3).encode(
             x="start:T", y=alt.value(10), text="label:N"))
     st.altair_chart(alt.layer(*layers).properties(height=280), width="stretch")
-    note = "spike_rule_note" if data.spike_method() == "detector" else "spike_fallback_note"
-    st.caption(tr(note, ui_lang, window=fmt_duration(window)))
+    st.caption(tr("spike_rule_note", ui_lang, window=fmt_duration(window)))
     return spikes
 
 
