@@ -13,7 +13,7 @@ import pickle
 import signal
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
@@ -21,50 +21,14 @@ from twisted.internet.protocol import ProcessProtocol
 from twisted.python.failure import Failure
 
 from crawlers.extract import Extracted, extract_response
+from crawlers.worker import HEADER as _HEADER
+from crawlers.worker import frame as _frame
 
 logger = logging.getLogger(__name__)
-
-_HEADER = 4  # bytes of the big-endian length before each pickled message
 
 
 class WorkerDied(RuntimeError):
     """Raised for the pages a worker held when it exited; they are extracted in the crawl process."""
-
-
-def _frame(message: Any) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return len(data).to_bytes(_HEADER, "big") + data
-
-
-def serve(requests: BinaryIO, replies: BinaryIO) -> None:
-    """A worker's loop: (seq, body, url, charset) in, (seq, ok, Extracted | exception) out, until EOF."""
-    from nlp.langid import load as load_language_model
-
-    load_language_model()  # load the model before the first page, not during it
-    while True:
-        header = requests.read(_HEADER)
-        if len(header) < _HEADER:
-            return
-        seq, body, url, charset = pickle.loads(requests.read(int.from_bytes(header, "big")))
-        try:
-            reply = _frame((seq, True, extract_response(body, url, charset)))
-        except Exception as exc:  # the crawl process handles it as if raised there
-            try:
-                reply = _frame((seq, False, exc))
-            except Exception:  # an exception that does not pickle
-                reply = _frame((seq, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-        replies.write(reply)
-        replies.flush()
-
-
-def _worker_main() -> None:
-    """Entry point of a worker process (`python -c`): stdout carries replies, nothing else."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
-    level = int(sys.argv[1]) if len(sys.argv) > 1 else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    replies = sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print must not corrupt the reply stream
-    serve(sys.stdin.buffer, replies)
 
 
 class _Worker(ProcessProtocol):
@@ -141,8 +105,10 @@ class ExtractionPool:
         self._started = False
 
     def start(self) -> None:
-        """Spawn the workers; `extract` does it on the first page, so a crawl that finds
-        nothing new (the usual incremental run) starts none."""
+        """Spawn the workers, once; spiders call it with their first article request (so the
+        workers load while the page downloads) and a crawl that finds nothing new starts none."""
+        if self._started:
+            return
         self._started = True
         from twisted.internet import reactor as installed
 
@@ -150,7 +116,7 @@ class ExtractionPool:
         root = str(Path(__file__).resolve().parents[1])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
         level = str(logging.getLogger().getEffectiveLevel())
-        code = "from crawlers.workers import _worker_main; _worker_main()"
+        code = "from crawlers.worker import main; main()"
         for _ in range(self.workers):
             worker = _Worker()
             try:
@@ -167,8 +133,7 @@ class ExtractionPool:
 
     async def extract(self, body: bytes, url: str, declared_charset: str | None = None) -> Extracted:
         """`extract_response` in the least busy worker (or inline); raises what it raises (NotHtmlError)."""
-        if not self._started:
-            self.start()
+        self.start()
         live = [w for w in self._live if w.alive]
         if live:
             worker = min(live, key=lambda w: len(w.pending))

@@ -246,6 +246,7 @@ class SourceSpider(scrapy.Spider):
 
     def article_request(self, url: str, hint: ArticleHint, priority: int = 0) -> Request:
         self.scheduled += 1
+        self.session.extraction.start()
         return Request(
             url,
             callback=self.parse_article,

@@ -12,7 +12,9 @@ import pytest
 
 from crawlers.exceptions import NotHtmlError
 from crawlers.extract import Extracted, extract_response
-from crawlers.workers import WorkerDied, _frame, _Worker, serve
+from crawlers.worker import frame as _frame
+from crawlers.worker import serve
+from crawlers.workers import WorkerDied, _Worker
 
 from .conftest import FIXTURES
 
@@ -46,7 +48,7 @@ def test_worker_extracts_what_the_crawl_process_would() -> None:
 
 
 def test_worker_process_speaks_over_its_pipes() -> None:
-    code = "from crawlers.workers import _worker_main; _worker_main()"
+    code = "from crawlers.worker import main; main()"
     url = "https://news.example/val-thorens"
     done = subprocess.run(
         [sys.executable, "-c", code], input=_frame((7, ARTICLE, url, None)),
