@@ -32,26 +32,42 @@ def dashboard_link(base: str, territory: str) -> str:
     return f"{base.rstrip('/')}/?{urlencode({'territory': territory})}"
 
 
+WHAT = {
+    "spike": "mentions spike",
+    "negative_surge": "negative mentions surge",
+    "share_jump": "share of voice jump",
+}
+
+
 def alert_subject(ex: Explanation) -> str:
     """One line that says what happened, where, and how big."""
-    what = {
-        "spike": "mentions spike",
-        "negative_surge": "negative mentions surge",
-        "share_jump": "share of voice jump",
-    }.get(ex.kind, ex.kind)
+    what = WHAT.get(ex.kind, ex.kind)
+    if ex.share is not None and ex.usual_share is not None:
+        size = f"{ex.share:.0%} vs {ex.usual_share:.0%} usually"
+    else:
+        size = f"{_fmt(ex.observed)} vs {_fmt(ex.expected)} expected"
+    return f"[placewatch] {ex.name}: {what} — {size} ({ex.start:%Y-%m-%d %H:%M} UTC)"
+
+
+def headline(ex: Explanation) -> str:
+    """The first sentence of an alert: what rose, from what to what, when, out of how many."""
+    when = f"between {ex.start:%Y-%m-%d %H:%M} and {ex.end:%H:%M} UTC"
+    if ex.share is not None and ex.usual_share is not None:
+        what = "share of voice" if ex.kind == "share_jump" else "negative mentions"
+        return (
+            f"{ex.name} ({ex.territory}): {what} rose from {ex.usual_share:.0%} to "
+            f"{ex.share:.0%} of {ex.of} {when} ({ex.observed:.0f} of {ex.total} mentions; "
+            f"{_fmt(ex.expected)} at the usual share)."
+        )
     return (
-        f"[placewatch] {ex.name}: {what} — {_fmt(ex.observed)} vs "
-        f"{_fmt(ex.expected)} expected ({ex.start:%Y-%m-%d %H:%M} UTC)"
+        f"{ex.name} ({ex.territory}): {_fmt(ex.observed)} mentions {when}; "
+        f"{_fmt(ex.expected)} expected for this time of day and week (score {ex.score:.1f})."
     )
 
 
 def alert_text(ex: Explanation, dashboard: str) -> str:
     """The plain-text part of an alert email."""
-    lines = [
-        f"{ex.name} ({ex.territory}): {_fmt(ex.observed)} mentions between "
-        f"{ex.start:%Y-%m-%d %H:%M} and {ex.end:%H:%M} UTC; {_fmt(ex.expected)} expected "
-        f"for this time of day and week (score {ex.score:.1f}).",
-    ]
+    lines = [headline(ex)]
     if ex.detail:
         lines.append(ex.detail)
     if ex.sources:
@@ -79,12 +95,19 @@ def alert_text(ex: Explanation, dashboard: str) -> str:
 def alert_html(ex: Explanation, dashboard: str) -> str:
     """The HTML part: every crawled string is escaped before it goes in."""
     e = html.escape
-    parts = [
-        f"<h2>{e(ex.name)}: {_fmt(ex.observed)} mentions, {_fmt(ex.expected)} expected</h2>",
-        f"<p>{e(ex.start.strftime('%Y-%m-%d %H:%M'))}–{e(ex.end.strftime('%H:%M'))} UTC, "
-        f"score {ex.score:.1f}. The expected value knows the time of day, the day of week "
-        f"and the recent trend.</p>",
-    ]
+    if ex.share is not None and ex.usual_share is not None:
+        parts = [
+            f"<h2>{e(ex.name)}: {e(WHAT.get(ex.kind, ex.kind))}, {ex.usual_share:.0%} → "
+            f"{ex.share:.0%}</h2>",
+            f"<p>{e(headline(ex))}</p>",
+        ]
+    else:
+        parts = [
+            f"<h2>{e(ex.name)}: {_fmt(ex.observed)} mentions, {_fmt(ex.expected)} expected</h2>",
+            f"<p>{e(ex.start.strftime('%Y-%m-%d %H:%M'))}–{e(ex.end.strftime('%H:%M'))} UTC, "
+            f"score {ex.score:.1f}. The expected value knows the time of day, the day of week "
+            f"and the recent trend.</p>",
+        ]
     if ex.detail:
         parts.append(f"<p>{e(ex.detail)}</p>")
     if ex.sources:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from indexer.base import MentionFilter, RankedValue, Store
-from placewatch.models import RawDocument
+from placewatch.models import RawDocument, SentimentLabel
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,11 @@ class Explanation:
     places: list[RankedValue] = field(default_factory=list)
     mentions: list[SharedMention] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)
+    # Share alerts (share_jump, negative_surge): the share now and usually, of `total` mentions.
+    share: float | None = None
+    usual_share: float | None = None
+    total: int | None = None
+    of: str = ""  # what the share is of: a group's name, or the territory's own mentions
 
     @property
     def ratio(self) -> float:
@@ -67,8 +72,11 @@ def _shared(doc: RawDocument) -> SharedMention:
 def most_shared(store: Store, key: str, f: MentionFilter, limit: int = 5) -> list[SharedMention]:
     """Mentions of the spike window whose documents were shared the most."""
     docs: dict[str, RawDocument] = {}
-    for label in ("positive", "neutral", "negative"):
-        for ex in store.mention_examples(key, f, label, limit=20):  # type: ignore[arg-type]
+    labels: tuple[SentimentLabel, ...] = (
+        (f.sentiment,) if f.sentiment else ("positive", "neutral", "negative")
+    )
+    for label in labels:
+        for ex in store.mention_examples(key, f, label, limit=20):
             docs.setdefault(ex.doc.id, ex.doc)
     ranked = sorted(
         docs.values(),
@@ -108,10 +116,17 @@ def explain_spike(
     score: float,
     kind: str = "spike",
     detail: str = "",
+    sentiment: SentimentLabel | None = None,
+    share: tuple[float, float, int, str] | None = None,
 ) -> Explanation:
-    """Gather from the store what drove a territory's mentions in [start, start + window)."""
+    """Gather from the store what drove a territory's mentions in [start, start + window).
+
+    `sentiment` narrows the reasons to the mentions the alert is about (the negative ones of
+    a negative surge); `share` is (share, usual share, total, what it is a share of).
+    """
     end = start + window
-    f = MentionFilter(since=start, until=end, territories=(territory,))
+    f = MentionFilter(since=start, until=end, territories=(territory,), sentiment=sentiment)
+    current, usual, total, of = share if share else (None, None, None, "")
     return Explanation(
         territory=territory,
         name=name,
@@ -127,4 +142,8 @@ def explain_spike(
         places=store.cooccurring_places(territory, f, limit=5),
         mentions=most_shared(store, territory, f),
         languages=language_split(store, territory, f),
+        share=current,
+        usual_share=usual,
+        total=total,
+        of=of,
     )

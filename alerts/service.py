@@ -11,7 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.detector import Bucket as Window
-from alerts.detector import DetectorParams, detect_share_jumps, detect_spikes, resample
+from alerts.detector import (
+    DetectorParams,
+    ShareJump,
+    detect_share_jumps,
+    detect_spikes,
+    resample,
+)
 from alerts.email import alert_html, alert_subject, alert_text, email_payload, send_email
 from alerts.explain import Explanation, explain_spike, most_shared
 from alerts.webhook import post_webhook, webhook_payload
@@ -23,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 HISTORY = timedelta(days=28)  # what the detector reads: its memory plus its seasonal profile
 MAX_BACKOFF = timedelta(hours=1)
-DEFAULT_SHARE_JUMP = 0.15
+DEFAULT_SHARE_JUMP = 0.15  # a rise of 15 points in a share (share_jump, negative_surge)
+USUAL = "Usual share: the previous 7 days, all hours together."
+NEG, REST = "negative", "rest"  # the two parts of a territory's mentions for negative_surge
 
 
 @dataclass
@@ -99,41 +107,52 @@ def _messages(
     return out
 
 
+def _share_jumps(
+    config: Config,
+    rule: AlertRule,
+    series: dict[str, list[Window]],
+    window: timedelta,
+) -> list[ShareJump]:
+    """Share jumps in series on a common grid; the usual share is the previous week's."""
+    a = config.alerts
+    return detect_share_jumps(
+        series,
+        rule.threshold or DEFAULT_SHARE_JUMP,
+        a.min_count,
+        history=max(1, round(timedelta(days=7) / window)),
+        cooldown=a.cooldown,
+    )
+
+
+def _group_name(config: Config, rule: AlertRule) -> str:
+    group = config.group(rule.group) if rule.group else None
+    if group:
+        return group.name
+    return rule.group or "the watched territories"
+
+
 def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule, Explanation]]:
-    """Alerts due now: spikes in the recent windows (within the cooldown) for every rule."""
+    """Alerts due now: what each rule finds in the recent windows (within the cooldown)."""
     a = config.alerts
     window = max(a.window, timedelta(hours=1))
     since = now - HISTORY
     recent = now - max(a.cooldown, 2 * a.every, 2 * window)
+
+    def series(territory: str, sentiment: SentimentLabel | None = None) -> list[Window]:
+        f = MentionFilter(since=since, until=now, territories=(territory,), sentiment=sentiment)
+        return stored_series(store, f, window, since, now)
+
     found: list[tuple[AlertRule, Explanation]] = []
     for rule in default_rules(config):
         territories = _territories(config, rule)
         if rule.kind == "share_jump":
-            series = {
-                t.id: stored_series(
-                    store,
-                    MentionFilter(since=since, until=now, territories=(t.id,)),
-                    window,
-                    since,
-                    now,
-                )
-                for t in territories
-            }
-            threshold = rule.threshold or DEFAULT_SHARE_JUMP
-            for j in detect_share_jumps(
-                series,
-                threshold,
-                a.min_count,
-                history=round(timedelta(days=7) / window),
-                cooldown=a.cooldown,
-            ):
+            of = _group_name(config, rule)
+            counts = {t.id: series(t.id) for t in territories}
+            for j in _share_jumps(config, rule, counts, window):
                 if j.timestamp < recent:
                     continue
                 t = config.territory(j.territory)
-                detail = (
-                    f"Share of voice {j.share:.0%} of {j.total} mentions in the group, "
-                    f"usually {j.expected_share:.0%}."
-                )
+                detail = USUAL
                 found.append(
                     (
                         rule,
@@ -148,22 +167,53 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
                             j.jump,
                             "share_jump",
                             detail,
+                            share=(j.share, j.expected_share, j.total, of),
                         ),
                     )
                 )
+            continue
+        if rule.kind == "negative_surge":
+            # The share of negative mentions, not their count: a territory twice as talked
+            # about with its usual mix has twice the complaints, and that is no news.
+            for t in territories:
+                negative = series(t.id, "negative")
+                rest: list[Window] = [
+                    (ts, (n or 0.0) - (neg or 0.0))
+                    for (ts, n), (_, neg) in zip(series(t.id), negative, strict=True)
+                ]
+                for j in _share_jumps(config, rule, {NEG: negative, REST: rest}, window):
+                    if j.territory != NEG or j.timestamp < recent:
+                        continue
+                    detail = USUAL + " Sources, terms and examples: the negative mentions."
+                    found.append(
+                        (
+                            rule,
+                            explain_spike(
+                                store,
+                                t.id,
+                                t.name,
+                                j.timestamp,
+                                window,
+                                j.count,
+                                j.expected_share * j.total,
+                                j.jump,
+                                "negative_surge",
+                                detail,
+                                sentiment="negative",
+                                share=(j.share, j.expected_share, j.total, f"{t.name}'s mentions"),
+                            ),
+                        )
+                    )
             continue
         params = DetectorParams(min_count=a.min_count, cooldown=a.cooldown)
         if rule.threshold is not None:
             params = DetectorParams(
                 threshold=rule.threshold, min_count=a.min_count, cooldown=a.cooldown
             )
-        sentiment: SentimentLabel | None = "negative" if rule.kind == "negative_surge" else None
         for t in territories:
-            f = MentionFilter(since=since, until=now, territories=(t.id,), sentiment=sentiment)
-            for spike in detect_spikes(stored_series(store, f, window, since, now), window, params):
+            for spike in detect_spikes(series(t.id), window, params):
                 if spike.timestamp < recent:
                     continue
-                detail = "Negative mentions only." if sentiment else ""
                 found.append(
                     (
                         rule,
@@ -177,7 +227,6 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
                             spike.expected,
                             spike.score,
                             rule.kind,
-                            detail,
                         ),
                     )
                 )
