@@ -68,6 +68,9 @@ PLACEWATCH_GROUP_NEAR_DUPLICATES = True
 PLACEWATCH_MAX_RETRY_AFTER = 10.0
 # Documents written to the store per batch.
 PLACEWATCH_STORE_BATCH = 50
+# No HTTP server running Python code sent to it (Scrapy 2.19 starts one by default and writes
+# its token under the user's profile): a crawl is driven by the config, never remotely.
+REMOTE_CONTROL_ENABLED = False
 # Redirects followed before a redirect loop is given up.
 REDIRECT_MAX_TIMES = 5
 # Retry transient server errors once (429 is handled with Retry-After by our middleware).
