@@ -94,6 +94,8 @@ class AlertRule:
     kind: str = "spike"  # spike | share_jump | negative_surge
     territories: tuple[str, ...] = ()  # empty: every territory
     group: str | None = None
+    # spike: the robust z-score to reach (default 4); share_jump and negative_surge: the rise
+    # in share, 0-1 (default 0.15, 15 points over the usual share of the previous week)
     threshold: float | None = None
     recipients: tuple[str, ...] = ()
     webhook: str | None = None
@@ -391,15 +393,38 @@ def _build(data: dict[str, Any], path: Path | None, env: dict[str, str]) -> Conf
         if not isinstance(r, dict):
             raise _Invalid(f"[[alerts.rules]] #{i + 1} must be a table")
         ctx = f"alert rule #{i + 1}"
+        rid = _ident(r, ctx)
+        ctx = f"alert rule {rid!r}"
+        if any(rule.id == rid for rule in rules):
+            # the id keys what was sent: a second rule of that id would never be sent
+            raise _Invalid(f"{ctx}: duplicate alert rule id")
+        kind = _choice(r, "kind", ctx, ("spike", "share_jump", "negative_surge"), "spike")
+        rule_territories = _strs(r, "territories", ctx)
+        # A misspelt id would leave the rule watching nothing, silently.
+        for tid in rule_territories:
+            if tid not in seen_territories(territories):
+                raise _Invalid(f"{ctx}: territory {tid!r} is not a configured territory")
+        group = _str(r, "group", ctx) if "group" in r else None
+        if group is not None and group not in group_names:
+            raise _Invalid(f"{ctx}: group {group!r} is not a configured group")
+        threshold = _float(r, "threshold", ctx, None)
+        if threshold is not None and threshold <= 0:
+            raise _Invalid(f"{ctx}: 'threshold' must be a positive number")
+        if threshold is not None and kind != "spike" and threshold >= 1:
+            # share rules take a rise in share (0.15 = 15 points), not a percentage or a z-score
+            raise _Invalid(
+                f"{ctx}: 'threshold' of a {kind} rule is a rise in share between 0 and 1 "
+                f"(0.15 = 15 points), got {threshold:g}"
+            )
         rules.append(
             AlertRule(
-                id=_ident(r, ctx),
-                kind=_choice(r, "kind", ctx, ("spike", "share_jump", "negative_surge"), "spike"),
-                territories=_strs(r, "territories", ctx),
-                group=r.get("group") if isinstance(r.get("group"), str) else None,
-                threshold=_float(r, "threshold", ctx, None),
+                id=rid,
+                kind=kind,
+                territories=rule_territories,
+                group=group,
+                threshold=threshold,
                 recipients=_strs(r, "recipients", ctx),
-                webhook=r.get("webhook") if isinstance(r.get("webhook"), str) else None,
+                webhook=_str(r, "webhook", ctx) if "webhook" in r else None,
             )
         )
     digest = a.get("digest")
