@@ -317,13 +317,16 @@ def detect_share_jumps(
     """Windows where a territory's share of its group's mentions rose by `threshold` or more.
 
     `counts` maps each territory of the group to its series on a common grid. The usual
-    share is the territory's pooled share over the previous `history` windows.
+    share is the territory's pooled share over the previous `history` windows. After a jump,
+    a territory alerts again only once its share has come back halfway to the usual one: a
+    share that stays up is one story, not one every `cooldown` until the week catches up.
     """
     if not counts:
         return []
     keys = sorted(counts)
     n = min(len(counts[k]) for k in keys)
     last: dict[str, datetime] = {}
+    armed = dict.fromkeys(keys, True)
     jumps: list[ShareJump] = []
     for i in range(n):
         ts = counts[keys[0]][i][0]
@@ -339,11 +342,14 @@ def detect_share_jumps(
         for k in keys:
             share = now[k] / total
             usual = past[k] / past_total
+            if share - usual < threshold / 2:
+                armed[k] = True
             if now[k] < min_count or share - usual < threshold:
                 continue
-            if k in last and ts - last[k] < cooldown:
+            if not armed[k] or (k in last and ts - last[k] < cooldown):
                 continue
             last[k] = ts
+            armed[k] = False
             jumps.append(
                 ShareJump(
                     timestamp=ts,

@@ -125,3 +125,13 @@ def test_configuring_a_share_rule_keeps_the_default_spike_rule() -> None:
     assert [r.kind for r in default_rules(with_share)] == ["spike", "share_jump"]
     own_spike = AlertRule(id="vt", kind="spike", territories=("val-thorens",))
     assert default_rules(Config(alerts=AlertsConfig(rules=(own_spike,)))) == (own_spike,)
+
+
+def test_share_jump_alerts_again_only_after_the_share_came_back() -> None:
+    """A share held high is one jump; back to usual, then up again, is a second one."""
+    grid = [START + h * HOUR for h in range(150)]
+    a = [(t, 10.0) for t in grid]
+    b = [(t, 40.0 if 40 <= h < 64 or h >= 130 else 10.0) for h, t in enumerate(grid)]
+    jumps = detect_share_jumps({"a": a, "b": b}, threshold=0.2, min_count=5, history=48)
+    # Not again at 46 (cooldown over, share still 80% against a usual 58%): the same story.
+    assert [j.timestamp for j in jumps if j.territory == "b"] == [grid[40], grid[130]]

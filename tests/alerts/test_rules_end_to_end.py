@@ -434,3 +434,20 @@ def test_placewatch_alerts_check_sends_the_share_jump_once(
     msg = mail.messages[0]
     assert msg["To"] == "direction@example.org"
     assert "Les Arcs" in str(msg["Subject"]) and "47%" in text_part(msg)
+
+
+def test_a_share_that_stays_up_all_day_is_one_email(tmp_path: Path, mail: Mailbox) -> None:
+    """Les Arcs keeps its new share for 24 hours; the scheduler checks every hour: one email."""
+    corpus = Corpus()
+    corpus.background()
+    for h in range(24):
+        les_arcs_share_jump(corpus, SURGE + h * HOUR)
+    db = corpus.save(tmp_path / "placewatch.db")
+    cfg = alps_config(db, mail.port, SHARE_RULE)
+    store = open_store(db)
+    for h in range(1, 26):
+        check_alerts(cfg, store, SURGE + h * HOUR + timedelta(minutes=5))
+    store.close()
+    to_direction = [m for m in mail.messages if m["To"] == "direction@example.org"]
+    assert len(to_direction) == 1, [str(m["Subject"]) for m in mail.messages]
+    assert "share of voice" in str(to_direction[0]["Subject"])
