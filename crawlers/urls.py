@@ -44,17 +44,19 @@ def canonicalize_url(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
-    ):
-        host = f"{host}:{parts.port}"
+    port = parts.port  # a property that parses the netloc again on every read
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
     if parts.username:
         host = f"{parts.username}@{host}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)
-    ]
+    query = ""
+    if parts.query:  # most article links have none: skip the parse and re-encode
+        query = urlencode(
+            [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)],
+            doseq=True,
+        )
     path = parts.path or "/"
-    return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+    return urlunsplit((scheme, host, path, query, ""))
 
 
 def resolve_canonical(page_url: str, canonical_href: str | None) -> str:
