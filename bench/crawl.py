@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import multiprocessing
+import os
 import resource
 import statistics
 import sys
@@ -101,7 +102,9 @@ def baseline(base: str, concurrency: int, results: Any) -> None:
             NothingSpider.pages += 1
 
     settings = crawl_settings(CrawlConfig(autothrottle=False, concurrency_per_domain=concurrency))
-    settings.update(ITEM_PIPELINES={}, DOWNLOADER_MIDDLEWARES={}, LOG_LEVEL="WARNING")
+    # Our pipelines and middlewares off; Scrapy's, and what our settings turn off, as for our crawl.
+    ours_off = {k: v for k, v in settings["DOWNLOADER_MIDDLEWARES"].items() if not k.startswith("crawlers.")}
+    settings.update(ITEM_PIPELINES={}, DOWNLOADER_MIDDLEWARES=ours_off, LOG_LEVEL="WARNING")
     process = CrawlerProcess(settings)
     process.crawl(NothingSpider)
     started, cpu = time.perf_counter(), time.process_time()
@@ -121,7 +124,9 @@ def usage(cpu_started: float) -> tuple[float, float, float, float]:
 def ours(base: str, concurrency: int, pages: int, db: Path, results: Any) -> None:
     """Our rss spider with extraction, dedupe and the SQLite store."""
     from config.settings import Config, CrawlConfig, Source, StoreConfig
-    from crawlers.process import crawl  # imported before the clock starts, as Scrapy is for the baseline
+    from crawlers.process import (
+        crawl,  # imported before the clock starts, as Scrapy is for the baseline
+    )
 
     logging.basicConfig(level=logging.WARNING)
     config = Config(
@@ -133,6 +138,15 @@ def ours(base: str, concurrency: int, pages: int, db: Path, results: Any) -> Non
     report = crawl(config)
     elapsed = time.perf_counter() - started
     results.put((report.new_documents, elapsed, *usage(cpu)))
+
+
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds a process has used so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,16 +172,18 @@ def main(argv: list[str] | None = None) -> int:
                     ("placewatch rss+article", ours,
                      (base, args.concurrency, args.pages, Path(tmp) / "b.db", results)),
                 ):
+                    server_cpu = process_cpu(server.pid)
                     child = ctx.Process(target=target, args=extra)
                     child.start()
                     runs[name] = results.get(timeout=1800)
                     child.join()
+                    server_cpu = process_cpu(server.pid) - server_cpu
                     count, elapsed, peak, cpu, worker_peak, worker_cpu = runs[name]
                     # Children that did real work are our extraction workers (a mere helper uses ~0s).
                     workers = (f" + extraction worker {worker_peak:.0f} MB, {worker_cpu:.1f}s CPU"
                                if worker_cpu > 0.5 else "")
                     print(f"{name:<24} {count:>6} pages in {elapsed:7.2f}s = {count / elapsed:8.1f} "
-                          f"pages/s, peak memory {peak:.0f} MB, {cpu:.1f}s CPU{workers}")
+                          f"pages/s, peak memory {peak:.0f} MB, {cpu:.1f}s CPU{workers}; site server {server_cpu:.1f}s CPU")
             (n0, t0, *_), (n1, t1, *_) = runs["do-nothing spider"], runs["placewatch rss+article"]
             ratios.append((n1 / t1) / (n0 / t0))
             print(f"ratio (ours / do-nothing): {ratios[-1]:.2f} (target >= 0.5)", flush=True)
