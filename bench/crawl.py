@@ -137,6 +137,7 @@ def ours(base: str, concurrency: int, pages: int, db: Path, results: Any) -> Non
     started, cpu = time.perf_counter(), time.process_time()
     report = crawl(config)
     elapsed = time.perf_counter() - started
+    print(report.summary().splitlines()[0], flush=True)
     results.put((report.new_documents, elapsed, *usage(cpu)))
 
 

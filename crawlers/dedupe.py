@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import logging
-import re
-import zlib
 from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash, MinHashLSH
 
+from crawlers.shingles import SHINGLE, ShingleHashes, shingle_hashes
 from placewatch.models import RawDocument
 
 logger = logging.getLogger(__name__)
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 NUM_PERM = 64
-SHINGLE = 5
 MIN_WORDS = 40  # shorter texts (posts, teasers) share too much by chance to be grouped
 _SCHEME = "affine32"
-# Odd 64-bit multiplier (2^64 / golden ratio) for chaining word hashes into a shingle hash.
-_CHAIN = np.uint64(0x9E3779B97F4A7C15)
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
-
-
-def shingle_hashes(text: str, n: int = SHINGLE) -> npt.NDArray[np.uint32]:
-    """Distinct 32-bit hashes of the n-word shingles of a case-folded text (one per shingle).
-
-    Each word is hashed once (CRC-32, stable across processes) and the n hashes of a
-    shingle are chained in 64 bits with numpy, instead of building and SHA-1 hashing
-    a string per shingle: about three times cheaper on a 300-word article.
-    """
-    words = _WORD.findall(text.casefold())
-    count = len(words) - n + 1
-    if count <= 0:
-        return np.empty(0, dtype=np.uint32)
-    word_hashes = np.fromiter(
-        map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words)
-    )
-    chained = word_hashes[:count].copy()
-    for k in range(1, n):
-        chained *= _CHAIN
-        chained += word_hashes[k : k + count]
-    chained = np.unique(chained)
-    return (chained ^ (chained >> np.uint64(32))).astype(np.uint32)
 
 
 def _fmix32(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
@@ -73,8 +46,8 @@ class NearDuplicateIndex:
     def __len__(self) -> int:
         return len(self._hashes)
 
-    def _minhash(self, text: str) -> MinHash | None:
-        hashes = shingle_hashes(text)
+    def _minhash(self, text: str, shingles: ShingleHashes | None = None) -> MinHash | None:
+        hashes = shingle_hashes(text) if shingles is None else shingles
         if len(hashes) < MIN_WORDS - SHINGLE + 1:
             return None
         # datasketch's affine32 permutations applied to all shingles at once (uint32 wraps
@@ -96,11 +69,21 @@ class NearDuplicateIndex:
         roots = {self._root[c] for c in candidates}
         return min(roots, key=lambda r: self._order.get(r, 0))
 
-    def add(self, doc_id: str, text: str, duplicate_of: str | None = None) -> str | None:
-        """Index a document; returns the group it joined (None when it starts its own)."""
+    def add(
+        self,
+        doc_id: str,
+        text: str,
+        duplicate_of: str | None = None,
+        shingles: ShingleHashes | None = None,
+    ) -> str | None:
+        """Index a document; returns the group it joined (None when it starts its own).
+
+        `shingles` are `shingle_hashes(text)` when the caller has them already (an
+        extraction worker computes them beside the article).
+        """
         if doc_id in self._hashes:
             return self._root[doc_id] if self._root[doc_id] != doc_id else None
-        m = self._minhash(text)
+        m = self._minhash(text, shingles)
         if m is None:
             return None
         group = duplicate_of or self.find(text, m)

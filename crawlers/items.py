@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crawlers.shingles import ShingleHashes
 from placewatch.models import RawDocument
 
 
@@ -13,3 +14,4 @@ class DocumentItem:
 
     doc: RawDocument
     kind: str = "article"
+    shingles: ShingleHashes | None = None  # shingle_hashes(doc.text), when a worker computed them

@@ -12,9 +12,19 @@ import signal
 import sys
 from typing import Any, BinaryIO
 
-from crawlers.extract import extract_response
+from crawlers.extract import Extracted, extract_response
+from crawlers.shingles import ShingleHashes, shingle_hashes
 
 HEADER = 4  # bytes of the big-endian length before each pickled message
+
+
+def process_page(
+    body: bytes, url: str, charset: str | None = None
+) -> tuple[Extracted, ShingleHashes]:
+    """What a worker does with one page: the article, and the shingle hashes of its text
+    (near-duplicate grouping needs them; computing them here spares the crawl process)."""
+    extracted = extract_response(body, url, charset)
+    return extracted, shingle_hashes(extracted.text)
 
 
 def frame(message: Any) -> bytes:
@@ -23,7 +33,8 @@ def frame(message: Any) -> bytes:
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
-    """A worker's loop: (seq, body, url, charset) in, (seq, ok, Extracted | exception) out, until EOF."""
+    """A worker's loop: (seq, body, url, charset) in, (seq, ok, (Extracted, shingle hashes) |
+    exception) out, until EOF."""
     from nlp.langid import load as load_language_model
 
     load_language_model()  # load the model before the first page, not during it
@@ -33,7 +44,7 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
             return
         seq, body, url, charset = pickle.loads(requests.read(int.from_bytes(header, "big")))
         try:
-            reply = frame((seq, True, extract_response(body, url, charset)))
+            reply = frame((seq, True, process_page(body, url, charset)))
         except Exception as exc:  # the crawl process handles it as if raised there
             try:
                 reply = frame((seq, False, exc))

@@ -20,11 +20,15 @@ from twisted.internet.defer import Deferred
 from twisted.internet.protocol import ProcessProtocol
 from twisted.python.failure import Failure
 
-from crawlers.extract import Extracted, extract_response
+from crawlers.extract import Extracted
+from crawlers.shingles import ShingleHashes
 from crawlers.worker import HEADER as _HEADER
 from crawlers.worker import frame as _frame
+from crawlers.worker import process_page
 
 logger = logging.getLogger(__name__)
+
+Page = tuple[Extracted, ShingleHashes]  # what a worker returns for one page
 
 
 class WorkerDied(RuntimeError):
@@ -35,14 +39,14 @@ class _Worker(ProcessProtocol):
     """The crawl's side of one worker: pages sent, replies matched to their Deferreds."""
 
     def __init__(self) -> None:
-        self.pending: dict[int, Deferred[Extracted]] = {}
+        self.pending: dict[int, Deferred[Page]] = {}
         self.alive = True
         self._buffer = bytearray()
         self._seq = 0
 
-    def submit(self, body: bytes, url: str, charset: str | None) -> Deferred[Extracted]:
+    def submit(self, body: bytes, url: str, charset: str | None) -> Deferred[Page]:
         self._seq += 1
-        done: Deferred[Extracted] = Deferred()
+        done: Deferred[Page] = Deferred()
         self.pending[self._seq] = done
         pipe: Any = self.transport  # zope interfaces type poorly: write(data) on the child's stdin
         pipe.write(_frame((self._seq, body, url, charset)))
@@ -131,8 +135,9 @@ class ExtractionPool:
         if self._live:
             logger.info("extracting articles in %d worker processes", len(self._live))
 
-    async def extract(self, body: bytes, url: str, declared_charset: str | None = None) -> Extracted:
-        """`extract_response` in the least busy worker (or inline); raises what it raises (NotHtmlError)."""
+    async def extract(self, body: bytes, url: str, declared_charset: str | None = None) -> Page:
+        """`process_page` in the least busy worker (or inline): the article and the shingle hashes
+        of its text; raises what extraction raises (NotHtmlError)."""
         self.start()
         live = [w for w in self._live if w.alive]
         if live:
@@ -141,7 +146,7 @@ class ExtractionPool:
                 return await maybe_deferred_to_future(worker.submit(body, url, declared_charset))
             except WorkerDied:
                 pass
-        return extract_response(body, url, declared_charset)
+        return process_page(body, url, declared_charset)
 
     def close(self) -> None:
         for worker in self._live:

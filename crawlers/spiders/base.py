@@ -272,7 +272,7 @@ class SourceSpider(scrapy.Spider):
             charset = None
             if "charset=" in content_type:
                 charset = content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'")
-            extracted = await self.session.extraction.extract(body, response.url, charset)
+            extracted, shingles = await self.session.extraction.extract(body, response.url, charset)
         except NotHtmlError as exc:
             self.record_error(f"{response.url}: {exc}")
             for item in self.fallback(hint):
@@ -285,7 +285,7 @@ class SourceSpider(scrapy.Spider):
         if not text.strip() and not (extracted.title or hint.title):
             self.record_error(f"{response.url}: no main text found")
             return
-        yield self.document(
+        item = self.document(
             extracted.url,
             text,
             title=extracted.title or hint.title,
@@ -294,6 +294,9 @@ class SourceSpider(scrapy.Spider):
             lang=extracted.lang or hint.lang,
             raw=body,
         )
+        if extracted.text:
+            item.shingles = shingles
+        yield item
 
     def article_failed(self, failure: Failure) -> Iterator[DocumentItem]:
         """A page failed: count it; a permanent failure keeps what the feed said, a transient one retries later."""

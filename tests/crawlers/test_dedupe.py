@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from crawlers.dedupe import NearDuplicateIndex
+from crawlers.shingles import shingle_hashes
 from placewatch.models import RawDocument
 
 OPENING = """\
@@ -68,6 +69,14 @@ def test_copy_with_other_case_and_punctuation_joins_the_original() -> None:
     index.add("original", OPENING)
     shouted = OPENING.upper().replace(",", "").replace(".", " —")
     assert index.add("reformatted", shouted) == "original"
+
+
+def test_shingles_computed_by_a_worker_group_as_the_text_would() -> None:
+    index = NearDuplicateIndex()
+    assert index.add("original", OPENING, shingles=shingle_hashes(OPENING)) is None
+    copy = syndicated(OPENING)
+    assert index.add("wire-copy", copy, shingles=shingle_hashes(copy)) == "original"
+    assert index.add("housing", HOUSING, shingles=shingle_hashes(HOUSING)) is None
 
 
 def test_two_stories_about_the_same_resort_stay_apart() -> None:

@@ -12,6 +12,10 @@ def test_no_remote_code_execution_server_and_no_telnet_console() -> None:
     settings = Settings(crawl_settings(CrawlConfig()))
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    # Not merely disabled: Scrapy would still import them (aiohttp for the remote control).
+    extensions = settings.get_component_priority_dict_with_base("EXTENSIONS")
+    assert not any(name.endswith((".RemoteControl", ".TelnetConsole")) for name in extensions)
+    assert any(name.endswith(".AutoThrottle") for name in extensions)  # the rest is kept
 
 
 def test_user_agent_names_placewatch_and_the_contact() -> None:

@@ -8,10 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crawlers.exceptions import NotHtmlError
 from crawlers.extract import Extracted, extract_response
+from crawlers.shingles import shingle_hashes
 from crawlers.worker import frame as _frame
 from crawlers.worker import serve
 from crawlers.workers import WorkerDied, _Worker
@@ -40,8 +42,11 @@ def test_worker_extracts_what_the_crawl_process_would() -> None:
     serve(requests, out)
     (seq1, ok1, first), (seq2, ok2, second) = replies(out.getvalue())
     assert (seq1, ok1) == (1, True)
-    assert first == extract_response(ARTICLE, url, "utf-8")
-    assert isinstance(first, Extracted) and "Courchevel" not in first.text  # comments stay out
+    extracted, shingles = first
+    assert extracted == extract_response(ARTICLE, url, "utf-8")
+    assert isinstance(extracted, Extracted) and "Courchevel" not in extracted.text  # comments stay out
+    # The shingle hashes near-duplicate grouping needs come along, computed from that text.
+    assert np.array_equal(shingles, shingle_hashes(extracted.text)) and len(shingles) > 30
     # Errors come back as the exception the spider handles (a counted error, not a crash).
     assert (seq2, ok2) == (2, False)
     assert isinstance(second, NotHtmlError)
@@ -54,9 +59,10 @@ def test_worker_process_speaks_over_its_pipes() -> None:
         [sys.executable, "-c", code], input=_frame((7, ARTICLE, url, None)),
         capture_output=True, cwd=ROOT, timeout=120, check=True,
     )
-    [(seq, ok, extracted)] = replies(done.stdout)
+    [(seq, ok, (extracted, shingles))] = replies(done.stdout)
     assert (seq, ok) == (7, True)
     assert extracted == extract_response(ARTICLE, url)
+    assert np.array_equal(shingles, shingle_hashes(extracted.text))
 
 
 def test_replies_resolve_their_pages_in_any_order_and_in_pieces() -> None:
