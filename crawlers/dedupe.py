@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from crawlers.shingles import SHINGLE, ShingleHashes, shingle_hashes
 from placewatch.models import RawDocument
@@ -37,16 +37,17 @@ class NearDuplicateIndex:
         self.threshold = threshold
         self.num_perm = num_perm
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        # Drawn once: every MinHash shares them instead of drawing (and keeping) its own copy.
-        self._permutations = MinHash(num_perm=num_perm, scheme=_SCHEME).permutations
-        self._hashes: dict[str, MinHash] = {}
+        # Drawn once: every sketch is a LeanMinHash (hash values and seed, no permutations).
+        first = MinHash(num_perm=num_perm, scheme=_SCHEME)
+        self._permutations, self._seed = first.permutations, first.seed
+        self._hashes: dict[str, LeanMinHash] = {}
         self._root: dict[str, str] = {}
         self._order: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._hashes)
 
-    def _minhash(self, text: str, shingles: ShingleHashes | None = None) -> MinHash | None:
+    def _minhash(self, text: str, shingles: ShingleHashes | None = None) -> LeanMinHash | None:
         hashes = shingle_hashes(text) if shingles is None else shingles
         if len(hashes) < MIN_WORDS - SHINGLE + 1:
             return None
@@ -54,16 +55,18 @@ class NearDuplicateIndex:
         # around, which is the intended modulo 2^32); the MinHash is built from the minima.
         a, b = self._permutations
         permuted = _fmix32(hashes)[:, np.newaxis] * a + b
-        return MinHash(
-            hashvalues=permuted.min(axis=0), permutations=self._permutations, scheme=_SCHEME
-        )
+        return LeanMinHash(seed=self._seed, hashvalues=permuted.min(axis=0), scheme=_SCHEME)
 
-    def find(self, text: str, minhash: MinHash | None = None) -> str | None:
+    def find(self, text: str, minhash: LeanMinHash | None = None) -> str | None:
         """The group (first copy's id) a text belongs to, or None when it is original."""
         m = minhash or self._minhash(text)
         if m is None or not self._hashes:
             return None
-        candidates = [c for c in self._lsh.query(m) if m.jaccard(self._hashes[c]) >= self.threshold]
+        values, need = m.hashvalues, self.threshold * self.num_perm  # estimated Jaccard >= threshold
+        candidates = [
+            c for c in self._lsh.query(m)
+            if np.count_nonzero(values == self._hashes[c].hashvalues) >= need
+        ]
         if not candidates:
             return None
         roots = {self._root[c] for c in candidates}

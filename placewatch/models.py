@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Literal
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
@@ -90,8 +91,9 @@ class RawDocument:
     raw: bytes = b""
     duplicate_of: str | None = None
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
+        """Same title and text, same hash (computed once: dedupe and the store both ask)."""
         return content_hash((self.title or "") + "\n" + self.text)
 
     @property
