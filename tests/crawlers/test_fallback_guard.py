@@ -9,7 +9,14 @@ import pytest
 from trafilatura.metadata import extract_author
 
 from crawlers import fallback_guard
-from crawlers.extract import _parse_tree, _to_text, extract_article, extract_main, may_name_author
+from crawlers.extract import (
+    _parse_tree,
+    _to_text,
+    detect_language,
+    extract_article,
+    extract_main,
+    may_name_author,
+)
 
 from .conftest import DATASETS
 
@@ -21,6 +28,21 @@ def _labelled_pages() -> Iterator[tuple[str, bytes]]:
         for path in sorted((DATASETS / folder).rglob("*.htm*")):
             data = path.read_bytes()
             yield path.name, gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+@pytest.mark.skipif(not DATASETS.exists(), reason=f"shared datasets not found at {DATASETS}")
+def test_language_from_the_opening_agrees_with_the_whole_sample_on_every_labelled_page() -> None:
+    from nlp.langid import classify
+
+    checked = 0
+    for name, body in _labelled_pages():
+        got = extract_article(body, f"https://example.org/{name}")
+        text = f"{got.title or ''}\n{got.text}"
+        sample = " ".join(text.split())[:3000]
+        if len(sample) > 1600:
+            checked += 1
+            assert detect_language(text) == classify(sample)[0], name
+    assert checked >= 80
 
 
 def _article(body: str, *, aside: str = "", byline: str = "") -> str:
