@@ -73,7 +73,9 @@ def failure_message(failure: Failure) -> tuple[str, bool]:
         reason = str(exc) or "request ignored"
         return f"{url}: {reason}", True
     text = str(exc) or exc.__class__.__name__
-    if "maxsize" in text.lower() or "max size" in text.lower():
+    # Scrapy cancels a download whose body outgrows DOWNLOAD_MAXSIZE as it streams in (no
+    # Content-Length to refuse it by), and that is the only download it cancels.
+    if "maxsize" in text.lower() or "max size" in text.lower() or name == "DownloadCancelledError":
         return f"{url}: page larger than the configured maximum", True
     return f"{url}: {exc.__class__.__name__}: {text}"[:300], False
 

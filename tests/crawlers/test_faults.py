@@ -23,7 +23,10 @@ GOOD = (
     "<p>Les commerçants se disent satisfaits et les réservations pour les vacances sont en hausse.</p>"
     "</article></body></html>"
 )
-FAULTS = ["404", "410", "500", "timeout", "reset", "loop", "gzip", "big", "binary", "latin1", "slow429", "good"]
+FAULTS = [
+    "404", "410", "500", "timeout", "reset", "loop", "gzip", "big", "stream", "binary", "latin1",
+    "slow429", "good",
+]
 
 
 def html(body: bytes, status: int = 200, **headers: str) -> Reply:
@@ -70,6 +73,22 @@ def add_fault_routes(site: LoopbackSite) -> None:
             pass
         h.close_connection = True
 
+    def stream(hit: Hit) -> None:
+        """50 MB with no Content-Length: only counting the bytes as they arrive can stop it."""
+        assert hit.handler is not None
+        h = hit.handler
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Connection", "close")
+        h.end_headers()
+        h.close_connection = True
+        chunk = b"<p>" + b"y" * 65_000 + b"</p>"
+        try:
+            for _ in range(50 * 1024 * 1024 // len(chunk)):
+                h.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def slow429(hit: Hit) -> Reply:
         if count("slow429") == 1:
             return html(b"slow down", 429, **{"Retry-After": "1"})
@@ -86,6 +105,7 @@ def add_fault_routes(site: LoopbackSite) -> None:
         "/f/loop": lambda hit: html(b"", 302, Location="/f/loop"),
         "/f/gzip": truncated_gzip,
         "/f/big": big,
+        "/f/stream": stream,
         "/f/binary": lambda hit: html(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40),
         "/f/latin1": lambda hit: html(latin1.encode("cp1252")),
         "/f/slow429": slow429,
@@ -126,8 +146,10 @@ def test_every_fault_is_counted_and_the_crawl_goes_on(tmp_path) -> None:  # type
     faults = report.sources["faults"]
     messages = "\n".join(faults.error_messages)
     for needle in ("HTTP 404", "HTTP 410", "HTTP 500", "timeout", "connection lost", "/f/loop",
-                   "/f/gzip", "/f/big", "binary", "cp1252"):
+                   "/f/gzip", "/f/big", "/f/stream", "binary", "cp1252"):
         assert needle in messages, f"{needle!r} not reported:\n{messages}"
+    for page in ("big", "stream"):  # declared too big, or counted too big while it streamed in
+        assert f"/f/{page}: page larger than the configured maximum" in messages, messages
     assert faults.errors >= 10 and not faults.failed
     assert states["faults"].errors == faults.errors and states["faults"].last_error
     assert states["faults"].consecutive_errors == 0  # the feed itself was read
