@@ -15,6 +15,22 @@ def test_stored_payload_keeps_what_the_feed_said() -> None:
     courchevel = parse_feed(body, "https://news.example/feed").entries[2]
     raw = json.loads(json.dumps(courchevel.raw))  # stored as JSON: it must survive the round trip
     assert raw == courchevel.raw
+    # A plain RSS 2.0 feed is read with lxml: the item's elements as written.
+    assert raw == {
+        "title": "A new five-star hotel opens in Courchevel 1850",
+        "link": "https://news.example/articles/courchevel-hotel.html#top",
+        "guid": "https://news.example/articles/courchevel-hotel.html",
+        "pubDate": "Wed, 18 Nov 2026 10:00:00 GMT",
+        "dc:creator": "Olivia Grant",
+    }
+
+
+def test_stored_payload_of_a_feed_feedparser_reads() -> None:
+    body = (FIXTURES / "site" / "feed.xml").read_bytes().replace(b"{base}", b"https://news.example")
+    body = body.replace(b'<rss version="2.0"', b'<!DOCTYPE rss>\n<rss version="2.0"')  # not taken by lxml
+    courchevel = parse_feed(body, "https://news.example/feed").entries[2]
+    raw = json.loads(json.dumps(courchevel.raw))
+    assert raw == courchevel.raw
     assert raw["title"] == "A new five-star hotel opens in Courchevel 1850"
     assert raw["title_detail"]["type"] == "text/plain"
     assert raw["link"] == "https://news.example/articles/courchevel-hotel.html#top"
