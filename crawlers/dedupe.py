@@ -40,12 +40,15 @@ class NearDuplicateIndex:
         # Drawn once: every sketch is a LeanMinHash (hash values and seed, no permutations).
         first = MinHash(num_perm=num_perm, scheme=_SCHEME)
         self._permutations, self._seed = first.permutations, first.seed
-        self._hashes: dict[str, LeanMinHash] = {}
+        # Each indexed sketch's hash values, one row per document, so the LSH candidates of a
+        # new text are compared in one numpy operation rather than one call per candidate.
+        self._rows: dict[str, int] = {}
+        self._values = np.empty((256, num_perm), dtype=np.uint64)
         self._root: dict[str, str] = {}
         self._order: dict[str, int] = {}
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        return len(self._rows)
 
     def _minhash(self, text: str, shingles: ShingleHashes | None = None) -> LeanMinHash | None:
         hashes = shingle_hashes(text) if shingles is None else shingles
@@ -60,13 +63,15 @@ class NearDuplicateIndex:
     def find(self, text: str, minhash: LeanMinHash | None = None) -> str | None:
         """The group (first copy's id) a text belongs to, or None when it is original."""
         m = minhash or self._minhash(text)
-        if m is None or not self._hashes:
+        if m is None or not self._rows:
             return None
-        values, need = m.hashvalues, self.threshold * self.num_perm  # estimated Jaccard >= threshold
-        candidates = [
-            c for c in self._lsh.query(m)
-            if np.count_nonzero(values == self._hashes[c].hashvalues) >= need
-        ]
+        found = list(self._lsh.query(m))
+        if not found:
+            return None
+        rows = self._values[[self._rows[c] for c in found]]
+        # Estimated Jaccard (share of equal hash values) at or above the threshold.
+        close = np.count_nonzero(rows == m.hashvalues, axis=1) >= self.threshold * self.num_perm
+        candidates = [c for c, ok in zip(found, close, strict=True) if ok]
         if not candidates:
             return None
         roots = {self._root[c] for c in candidates}
@@ -84,14 +89,18 @@ class NearDuplicateIndex:
         `shingles` are `shingle_hashes(text)` when the caller has them already (an
         extraction worker computes them beside the article).
         """
-        if doc_id in self._hashes:
+        if doc_id in self._rows:
             return self._root[doc_id] if self._root[doc_id] != doc_id else None
         m = self._minhash(text, shingles)
         if m is None:
             return None
         group = duplicate_of or self.find(text, m)
         self._lsh.insert(doc_id, m)
-        self._hashes[doc_id] = m
+        row = len(self._rows)
+        if row == len(self._values):
+            self._values = np.concatenate([self._values, np.empty_like(self._values)])
+        self._values[row] = m.hashvalues
+        self._rows[doc_id] = row
         self._order[doc_id] = len(self._order)
         self._root[doc_id] = group or doc_id
         if group and group not in self._order:
