@@ -318,12 +318,15 @@ _CREDIT_LINE = re.compile(
 )
 
 
+_CLASS_VALUES = XPath("//@class")
+
+
 def _lead_paragraphs(tree: Any) -> list[str]:
     found = []
-    for el in tree.iter():
-        cls = el.get("class") if isinstance(el.tag, str) else None
-        if not cls or not _LEAD_CLASS.search(cls):
+    for cls in _CLASS_VALUES(tree):  # class attribute values, in document order
+        if not _LEAD_CLASS.search(cls):
             continue
+        el = cls.getparent()
         if any(
             "comment" in (a.get("class") or "").lower() or a.tag in ("aside", "nav", "footer")
             for a in el.iterancestors()
