@@ -38,8 +38,14 @@ class DedupePipeline:
         report = spider.report  # type: ignore[attr-defined]
         store = session.store
         doc = item.doc
-        # Index-only existence checks: reading the stored row would read its raw page too.
-        if doc.id in self._ids or store.existing_ids([doc.id]):
+        # Index-only existence checks: reading the stored row would read its raw page too. The
+        # spider asked the store about a listing's pages at once; a page it was told is absent
+        # is not asked about again (should another crawl store it meanwhile, the upsert of the
+        # same id keeps one document).
+        known_absent = getattr(spider, "known_absent", None)
+        if doc.id in self._ids or (
+            not (known_absent and known_absent(doc.id)) and store.existing_ids([doc.id])
+        ):
             report.duplicates += 1
             raise DropItem(f"already stored: {doc.url}")
         digest = doc.content_hash

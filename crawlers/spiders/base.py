@@ -184,6 +184,10 @@ class SourceSpider(scrapy.Spider):
             found = self.session.store.existing_ids(ids)
             self._stored.update((i, i in found) for i in ids)
 
+    def known_absent(self, doc_id: str) -> bool:
+        """True when the store said, at listing time, that it does not hold this document."""
+        return self._stored.get(doc_id) is False
+
     def mark_seen(self, key: str) -> None:
         self._seen.pop(key, None)
         self._seen[key] = None
