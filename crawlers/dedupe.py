@@ -6,28 +6,20 @@ import logging
 from collections.abc import Iterable
 
 import numpy as np
-import numpy.typing as npt
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from crawlers.shingles import SHINGLE, ShingleHashes, shingle_hashes
+from crawlers.shingles import Permutations, Sketch, shingle_hashes, sketch
 from placewatch.models import RawDocument
 
 logger = logging.getLogger(__name__)
 
 NUM_PERM = 64
-MIN_WORDS = 40  # shorter texts (posts, teasers) share too much by chance to be grouped
 _SCHEME = "affine32"
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
-
-
-def _fmix32(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    """MurmurHash3's finalizer, as datasketch's affine32 scheme applies it before permuting."""
-    s1, m1, s2, m2 = _FMIX32
-    values = values ^ (values >> s1)
-    values = values * m1
-    values = values ^ (values >> s2)
-    values = values * m2
-    return values ^ (values >> s1)
+# Drawn once per process (datasketch's default seed, so the same in every process): extraction
+# workers sketch articles with them, and every sketch of the index is a LeanMinHash.
+_FIRST = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
+PERMUTATIONS: Permutations = _FIRST.permutations
+SEED: int = _FIRST.seed
 
 
 class NearDuplicateIndex:
@@ -37,9 +29,11 @@ class NearDuplicateIndex:
         self.threshold = threshold
         self.num_perm = num_perm
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        # Drawn once: every sketch is a LeanMinHash (hash values and seed, no permutations).
-        first = MinHash(num_perm=num_perm, scheme=_SCHEME)
-        self._permutations, self._seed = first.permutations, first.seed
+        if num_perm == NUM_PERM:
+            self._permutations, self._seed = PERMUTATIONS, SEED
+        else:
+            first = MinHash(num_perm=num_perm, scheme=_SCHEME)
+            self._permutations, self._seed = first.permutations, first.seed
         # Each indexed sketch's hash values, one row per document, so the LSH candidates of a
         # new text are compared in one numpy operation rather than one call per candidate.
         self._rows: dict[str, int] = {}
@@ -50,15 +44,12 @@ class NearDuplicateIndex:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def _minhash(self, text: str, shingles: ShingleHashes | None = None) -> LeanMinHash | None:
-        hashes = shingle_hashes(text) if shingles is None else shingles
-        if len(hashes) < MIN_WORDS - SHINGLE + 1:
+    def _minhash(self, text: str, values: Sketch | None = None) -> LeanMinHash | None:
+        if values is None:
+            values = sketch(shingle_hashes(text), self._permutations)
+        if values is None:
             return None
-        # datasketch's affine32 permutations applied to all shingles at once (uint32 wraps
-        # around, which is the intended modulo 2^32); the MinHash is built from the minima.
-        a, b = self._permutations
-        permuted = _fmix32(hashes)[:, np.newaxis] * a + b
-        return LeanMinHash(seed=self._seed, hashvalues=permuted.min(axis=0), scheme=_SCHEME)
+        return LeanMinHash(seed=self._seed, hashvalues=values, scheme=_SCHEME)
 
     def find(self, text: str, minhash: LeanMinHash | None = None) -> str | None:
         """The group (first copy's id) a text belongs to, or None when it is original."""
@@ -82,16 +73,16 @@ class NearDuplicateIndex:
         doc_id: str,
         text: str,
         duplicate_of: str | None = None,
-        shingles: ShingleHashes | None = None,
+        values: Sketch | None = None,
     ) -> str | None:
         """Index a document; returns the group it joined (None when it starts its own).
 
-        `shingles` are `shingle_hashes(text)` when the caller has them already (an
-        extraction worker computes them beside the article).
+        `values` is the text's sketch (`shingles.sketch` with `PERMUTATIONS`) when the caller
+        has it already: an extraction worker computes it beside the article.
         """
         if doc_id in self._rows:
             return self._root[doc_id] if self._root[doc_id] != doc_id else None
-        m = self._minhash(text, shingles)
+        m = self._minhash(text, values)
         if m is None:
             return None
         group = duplicate_of or self.find(text, m)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawlers.shingles import ShingleHashes
+from crawlers.shingles import Sketch
 from placewatch.models import RawDocument
 
 
@@ -14,4 +14,4 @@ class DocumentItem:
 
     doc: RawDocument
     kind: str = "article"
-    shingles: ShingleHashes | None = None  # shingle_hashes(doc.text), when a worker computed them
+    sketch: Sketch | None = None  # MinHash values of doc.text, when an extraction worker computed them

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from config.settings import Config
-from crawlers.dedupe import NearDuplicateIndex
+from crawlers.dedupe import PERMUTATIONS, NearDuplicateIndex
 from crawlers.workers import ExtractionPool
 from indexer.base import Store
 from placewatch.models import utcnow
@@ -83,7 +83,7 @@ class CrawlSession:
     def __init__(self, config: Config, store: Store, extraction_workers: int = 0) -> None:
         self.config = config
         self.store = store
-        self.extraction = ExtractionPool(extraction_workers)
+        self.extraction = ExtractionPool(extraction_workers, PERMUTATIONS)
         self.report = CrawlReport()
         self._near_duplicates: NearDuplicateIndex | None = None
         self._claimed: set[str] = set()

@@ -13,18 +13,21 @@ import sys
 from typing import Any, BinaryIO
 
 from crawlers.extract import Extracted, extract_response
-from crawlers.shingles import ShingleHashes, shingle_hashes
+from crawlers.shingles import Permutations, Sketch, shingle_hashes, sketch
 
 HEADER = 4  # bytes of the big-endian length before each pickled message
 
 
 def process_page(
-    body: bytes, url: str, charset: str | None = None
-) -> tuple[Extracted, ShingleHashes]:
-    """What a worker does with one page: the article, and the shingle hashes of its text
-    (near-duplicate grouping needs them; computing them here spares the crawl process)."""
+    body: bytes, url: str, charset: str | None = None, permutations: Permutations | None = None
+) -> tuple[Extracted, Sketch | None]:
+    """What a worker does with one page: the article, and with the crawl's MinHash permutations
+    the sketch of its text (near-duplicate grouping needs it; computing it here spares the
+    crawl process). None when the text is too short to sketch or no permutations were given."""
     extracted = extract_response(body, url, charset)
-    return extracted, shingle_hashes(extracted.text)
+    if permutations is None:
+        return extracted, None
+    return extracted, sketch(shingle_hashes(extracted.text), permutations)
 
 
 def frame(message: Any) -> bytes:
@@ -33,18 +36,23 @@ def frame(message: Any) -> bytes:
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
-    """A worker's loop: (seq, body, url, charset) in, (seq, ok, (Extracted, shingle hashes) |
-    exception) out, until EOF."""
+    """A worker's loop, until EOF: ("permutations", (a, b)) sets the MinHash permutations;
+    (seq, body, url, charset) in, (seq, ok, (Extracted, sketch) | exception) out."""
     from nlp.langid import load as load_language_model
 
     load_language_model()  # load the model before the first page, not during it
+    permutations: Permutations | None = None
     while True:
         header = requests.read(HEADER)
         if len(header) < HEADER:
             return
-        seq, body, url, charset = pickle.loads(requests.read(int.from_bytes(header, "big")))
+        message = pickle.loads(requests.read(int.from_bytes(header, "big")))
+        if message[0] == "permutations":
+            permutations = message[1]
+            continue
+        seq, body, url, charset = message
         try:
-            reply = frame((seq, True, process_page(body, url, charset)))
+            reply = frame((seq, True, process_page(body, url, charset, permutations)))
         except Exception as exc:  # the crawl process handles it as if raised there
             try:
                 reply = frame((seq, False, exc))

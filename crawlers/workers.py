@@ -21,14 +21,14 @@ from twisted.internet.protocol import ProcessProtocol
 from twisted.python.failure import Failure
 
 from crawlers.extract import Extracted
-from crawlers.shingles import ShingleHashes
+from crawlers.shingles import Permutations, Sketch
 from crawlers.worker import HEADER as _HEADER
 from crawlers.worker import frame as _frame
 from crawlers.worker import process_page
 
 logger = logging.getLogger(__name__)
 
-Page = tuple[Extracted, ShingleHashes]  # what a worker returns for one page
+Page = tuple[Extracted, Sketch | None]  # what a worker returns for one page
 
 
 class WorkerDied(RuntimeError):
@@ -44,12 +44,15 @@ class _Worker(ProcessProtocol):
         self._buffer = bytearray()
         self._seq = 0
 
+    def send(self, message: Any) -> None:
+        pipe: Any = self.transport  # zope interfaces type poorly: write(data) on the child's stdin
+        pipe.write(_frame(message))
+
     def submit(self, body: bytes, url: str, charset: str | None) -> Deferred[Page]:
         self._seq += 1
         done: Deferred[Page] = Deferred()
         self.pending[self._seq] = done
-        pipe: Any = self.transport  # zope interfaces type poorly: write(data) on the child's stdin
-        pipe.write(_frame((self._seq, body, url, charset)))
+        self.send((self._seq, body, url, charset))
         return done
 
     def childDataReceived(self, childFD: int, data: bytes) -> None:
@@ -103,8 +106,9 @@ class ExtractionPool:
     a worker died, pages are extracted inline: slower, never lost.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, permutations: Permutations | None = None) -> None:
         self.workers = max(0, workers)
+        self.permutations = permutations  # MinHash permutations the workers sketch texts with
         self._live: list[_Worker] = []
         self._started = False
 
@@ -131,6 +135,8 @@ class ExtractionPool:
             except OSError as exc:
                 logger.warning("cannot start an extraction worker (%s); extracting inline", exc)
                 break
+            if self.permutations is not None:
+                worker.send(("permutations", self.permutations))
             self._live.append(worker)
         if self._live:
             logger.info("extracting articles in %d worker processes", len(self._live))
@@ -146,7 +152,7 @@ class ExtractionPool:
                 return await maybe_deferred_to_future(worker.submit(body, url, declared_charset))
             except WorkerDied:
                 pass
-        return process_page(body, url, declared_charset)
+        return process_page(body, url, declared_charset, self.permutations)
 
     def close(self) -> None:
         for worker in self._live:

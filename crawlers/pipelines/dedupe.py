@@ -55,7 +55,7 @@ class DedupePipeline:
         self._ids.add(doc.id)
         self._hashes.add(digest)
         if self.group_near_duplicates and doc.duplicate_of is None:
-            group = session.near_duplicates.add(doc.id, doc.text, shingles=item.shingles)
+            group = session.near_duplicates.add(doc.id, doc.text, values=item.sketch)
             if group is not None and group != doc.id:
                 logger.info("%s is a near-duplicate of document %s", doc.url, group)
                 item.doc = doc.with_duplicate_of(group)

@@ -278,7 +278,7 @@ class SourceSpider(scrapy.Spider):
             charset = None
             if "charset=" in content_type:
                 charset = content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'")
-            extracted, shingles = await self.session.extraction.extract(body, response.url, charset)
+            extracted, sketch = await self.session.extraction.extract(body, response.url, charset)
         except NotHtmlError as exc:
             self.record_error(f"{response.url}: {exc}")
             for item in self.fallback(hint):
@@ -301,7 +301,7 @@ class SourceSpider(scrapy.Spider):
             raw=body,
         )
         if extracted.text:
-            item.shingles = shingles
+            item.sketch = sketch
         yield item
 
     def article_failed(self, failure: Failure) -> Iterator[DocumentItem]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from crawlers.dedupe import NearDuplicateIndex
-from crawlers.shingles import shingle_hashes
+from crawlers.dedupe import PERMUTATIONS, NearDuplicateIndex
+from crawlers.shingles import Sketch, shingle_hashes, sketch
 from placewatch.models import RawDocument
 
 OPENING = """\
@@ -71,12 +71,16 @@ def test_copy_with_other_case_and_punctuation_joins_the_original() -> None:
     assert index.add("reformatted", shouted) == "original"
 
 
-def test_shingles_computed_by_a_worker_group_as_the_text_would() -> None:
+def test_sketches_computed_by_a_worker_group_as_the_text_would() -> None:
+    def worker_sketch(text: str) -> Sketch | None:  # what crawlers.worker.process_page sends back
+        return sketch(shingle_hashes(text), PERMUTATIONS)
+
     index = NearDuplicateIndex()
-    assert index.add("original", OPENING, shingles=shingle_hashes(OPENING)) is None
+    assert index.add("original", OPENING, values=worker_sketch(OPENING)) is None
     copy = syndicated(OPENING)
-    assert index.add("wire-copy", copy, shingles=shingle_hashes(copy)) == "original"
-    assert index.add("housing", HOUSING, shingles=shingle_hashes(HOUSING)) is None
+    assert index.add("wire-copy", copy, values=worker_sketch(copy)) == "original"
+    assert index.add("housing", HOUSING, values=worker_sketch(HOUSING)) is None
+    assert worker_sketch("Val Thorens opens early.") is None  # too short to group
 
 
 def test_two_stories_about_the_same_resort_stay_apart() -> None:

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from crawlers.dedupe import PERMUTATIONS
 from crawlers.exceptions import NotHtmlError
 from crawlers.extract import Extracted, extract_response
-from crawlers.shingles import shingle_hashes
+from crawlers.shingles import shingle_hashes, sketch
 from crawlers.worker import frame as _frame
 from crawlers.worker import serve
 from crawlers.workers import WorkerDied, _Worker
@@ -36,17 +37,20 @@ def replies(stream: bytes) -> list[tuple[int, bool, object]]:
 def test_worker_extracts_what_the_crawl_process_would() -> None:
     url = "https://news.example/val-thorens"
     requests = io.BytesIO(
-        _frame((1, ARTICLE, url, "utf-8")) + _frame((2, b"\x89PNG\r\n\x1a\n\x00\x00", url, None))
+        _frame(("permutations", PERMUTATIONS))
+        + _frame((1, ARTICLE, url, "utf-8"))
+        + _frame((2, b"\x89PNG\r\n\x1a\n\x00\x00", url, None))
     )
     out = io.BytesIO()
     serve(requests, out)
     (seq1, ok1, first), (seq2, ok2, second) = replies(out.getvalue())
     assert (seq1, ok1) == (1, True)
-    extracted, shingles = first
+    extracted, values = first
     assert extracted == extract_response(ARTICLE, url, "utf-8")
     assert isinstance(extracted, Extracted) and "Courchevel" not in extracted.text  # comments stay out
-    # The shingle hashes near-duplicate grouping needs come along, computed from that text.
-    assert np.array_equal(shingles, shingle_hashes(extracted.text)) and len(shingles) > 30
+    # The sketch near-duplicate grouping needs comes along, computed from that text.
+    assert np.array_equal(values, sketch(shingle_hashes(extracted.text), PERMUTATIONS))
+    assert len(values) == 64
     # Errors come back as the exception the spider handles (a counted error, not a crash).
     assert (seq2, ok2) == (2, False)
     assert isinstance(second, NotHtmlError)
@@ -56,13 +60,14 @@ def test_worker_process_speaks_over_its_pipes() -> None:
     code = "from crawlers.worker import main; main()"
     url = "https://news.example/val-thorens"
     done = subprocess.run(
-        [sys.executable, "-c", code], input=_frame((7, ARTICLE, url, None)),
+        [sys.executable, "-c", code],
+        input=_frame(("permutations", PERMUTATIONS)) + _frame((7, ARTICLE, url, None)),
         capture_output=True, cwd=ROOT, timeout=120, check=True,
     )
-    [(seq, ok, (extracted, shingles))] = replies(done.stdout)
+    [(seq, ok, (extracted, values))] = replies(done.stdout)
     assert (seq, ok) == (7, True)
     assert extracted == extract_response(ARTICLE, url)
-    assert np.array_equal(shingles, shingle_hashes(extracted.text))
+    assert np.array_equal(values, sketch(shingle_hashes(extracted.text), PERMUTATIONS))
 
 
 def test_replies_resolve_their_pages_in_any_order_and_in_pieces() -> None:
