@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=8192)  # a crawl asks about each link several times (listing, lookup, item)
 def canonicalize_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, tracking parameters and the fragment."""
     url = url.strip()
