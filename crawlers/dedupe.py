@@ -28,7 +28,10 @@ class NearDuplicateIndex:
     def __init__(self, threshold: float = 0.7, num_perm: int = NUM_PERM) -> None:
         self.threshold = threshold
         self.num_perm = num_perm
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        # Missing a copy costs more than comparing a few more candidates: with datasketch's
+        # even weights (8 bands of 8 rows) a pair at Jaccard 0.8 was a candidate only 77% of
+        # the time; 10 bands of 6 rows make it 95% (0.7: 38% -> 71%).
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.3, 0.7))
         if num_perm == NUM_PERM:
             self._permutations, self._seed = PERMUTATIONS, SEED
         else:
