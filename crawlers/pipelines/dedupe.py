@@ -42,9 +42,9 @@ class DedupePipeline:
         # spider asked the store about a listing's pages at once; a page it was told is absent
         # is not asked about again (should another crawl store it meanwhile, the upsert of the
         # same id keeps one document).
-        known_absent = getattr(spider, "known_absent", None)
         if doc.id in self._ids or (
-            not (known_absent and known_absent(doc.id)) and store.existing_ids([doc.id])
+            not spider.known_absent(doc.id)  # type: ignore[attr-defined]
+            and store.existing_ids([doc.id])
         ):
             report.duplicates += 1
             raise DropItem(f"already stored: {doc.url}")
