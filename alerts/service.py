@@ -6,7 +6,7 @@ import html
 import logging
 import smtplib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -138,9 +138,15 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
     since = now - HISTORY
     recent = now - max(a.cooldown, 2 * a.every, 2 * window)
 
+    read: dict[tuple[str, SentimentLabel | None], list[Window]] = {}
+
     def series(territory: str, sentiment: SentimentLabel | None = None) -> list[Window]:
-        f = MentionFilter(since=since, until=now, territories=(territory,), sentiment=sentiment)
-        return stored_series(store, f, window, since, now)
+        """A territory's stored series, read once per check (several rules watch the same)."""
+        key = (territory, sentiment)
+        if key not in read:
+            f = MentionFilter(since=since, until=now, territories=(territory,), sentiment=sentiment)
+            read[key] = stored_series(store, f, window, since, now)
+        return read[key]
 
     found: list[tuple[AlertRule, Explanation]] = []
     for rule in default_rules(config):
@@ -207,9 +213,7 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
             continue
         params = DetectorParams(min_count=a.min_count, cooldown=a.cooldown)
         if rule.threshold is not None:
-            params = DetectorParams(
-                threshold=rule.threshold, min_count=a.min_count, cooldown=a.cooldown
-            )
+            params = replace(params, threshold=rule.threshold)
         for t in territories:
             for spike in detect_spikes(series(t.id), window, params):
                 if spike.timestamp < recent:
