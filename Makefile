@@ -31,7 +31,7 @@ test-es: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy placewatch config crawlers nlp indexer alerts dashboard scheduler.py
+	$(BIN)/mypy core reports placewatch config crawlers nlp indexer alerts dashboard scheduler.py
 
 bench: install
 	$(BIN)/python bench/store.py

@@ -12,7 +12,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from config.settings import Config
-from placewatch.models import utcnow
+from core.models import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -27,32 +27,21 @@ def crawl_job(config: Config, source_id: str) -> None:
 
 def enrich_job(config: Config, analyzer_holder: dict[str, Any]) -> None:
     """Analyse what the crawls stored; the analyzer is loaded once and kept."""
-    from indexer import open_store
     from nlp import build_analyzer
-    from placewatch.enrich import enrich_pending
+    from placewatch.jobs import enrich_job as enrich
 
     if "analyzer" not in analyzer_holder:
         analyzer_holder["analyzer"] = build_analyzer(config)
-    store = open_store(config.store)
-    try:
-        report = enrich_pending(store, analyzer_holder["analyzer"])
-    finally:
-        store.close()
+    report = enrich(config, analyzer_holder["analyzer"])
     if report.documents:
         logger.info("enriched %d documents, %d mentions", report.documents, report.mentions)
 
 
 def alert_job(config: Config) -> None:
     """Detect spikes, send the digest when due, deliver what the outbox holds."""
-    from alerts import run_due
-    from indexer import open_store
+    from placewatch.jobs import alert_job as check
 
-    store = open_store(config.store)
-    try:
-        report = run_due(config, store, utcnow())
-    finally:
-        store.close()
-    logger.info("alerts: %s", report)
+    logger.info("alerts: %s", check(config))
 
 
 def build_scheduler(config: Config) -> BackgroundScheduler:

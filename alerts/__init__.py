@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from alerts.backtest import backtest, backtest_main, read_series
+from alerts.backtest import DEFAULT_WINDOW, backtest, read_series
 from alerts.detector import DetectorParams, ShareJump, SpikeAlert, detect_share_jumps, detect_spikes
 from alerts.explain import Explanation, explain_spike
 from alerts.service import CheckReport, check_alerts, run_due, send_digest
 
 __all__ = [
+    "DEFAULT_WINDOW",
     "CheckReport",
     "DetectorParams",
     "Explanation",
     "ShareJump",
     "SpikeAlert",
     "backtest",
-    "backtest_main",
     "check_alerts",
     "detect_share_jumps",
     "detect_spikes",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,8 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from alerts.detector import DetectorParams, detect_spikes, resample
-from config.settings import parse_duration
-from placewatch.errors import InputError
+from core.errors import InputError
 
 logger = logging.getLogger(__name__)
 
@@ -76,25 +74,3 @@ def backtest(
     series = resample(points, window, empty=None)
     for alert in detect_spikes(series, window, params):
         yield alert.to_dict()
-
-
-def backtest_main(path: str | Path, window: str | timedelta | None, out: TextIO) -> int:
-    """`placewatch alerts backtest`: print one JSON line per alert; returns the exit code."""
-    if window is None:
-        step = DEFAULT_WINDOW
-    elif isinstance(window, timedelta):
-        step = window
-    else:
-        try:
-            step = parse_duration(window)
-        except ValueError as exc:
-            raise InputError(f"--window: {exc}") from None
-    points = read_series(path)
-    if not points:
-        raise InputError(f"{path}: no data rows")
-    count = 0
-    for alert in backtest(points, step):
-        out.write(json.dumps(alert) + "\n")
-        count += 1
-    logger.info("%s: %d alerts over %d rows", path, count, len(points))
-    return 0

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from alerts.explain import Explanation
-from config.settings import SmtpConfig
+from config import SmtpConfig
 
 logger = logging.getLogger(__name__)
 

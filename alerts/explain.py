@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from indexer.base import MentionFilter, RankedValue, Store
-from placewatch.models import RawDocument, SentimentLabel
+from core.models import RawDocument, SentimentLabel
+from indexer import MentionFilter, RankedValue, Store
 
 logger = logging.getLogger(__name__)
 

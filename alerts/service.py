@@ -21,9 +21,9 @@ from alerts.detector import (
 from alerts.email import alert_html, alert_subject, alert_text, email_payload, send_email
 from alerts.explain import Explanation, explain_spike, most_shared
 from alerts.webhook import post_webhook, webhook_payload
-from config.settings import AlertRule, Config, Territory
-from indexer.base import Bucket, MentionFilter, OutboxMessage, Store
-from placewatch.models import SentimentLabel
+from config import AlertRule, Config, Territory
+from core.models import SentimentLabel
+from indexer import Bucket, MentionFilter, OutboxMessage, Store
 
 logger = logging.getLogger(__name__)
 

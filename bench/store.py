@@ -18,9 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indexer.base import MentionFilter
-from indexer.sqlite import SqliteStore
-from placewatch.models import (
+from core.models import (
     Analysis,
     Engagement,
     EnrichedDocument,
@@ -29,6 +27,8 @@ from placewatch.models import (
     Sentiment,
     sentiment_label,
 )
+from indexer.base import MentionFilter
+from indexer.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
 

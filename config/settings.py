@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from placewatch.errors import ConfigError
+from core.errors import ConfigError
 
 SOURCE_TYPES = ("rss", "sitemap", "page", "mastodon", "reddit", "bluesky")
 TERRITORY_KINDS = ("city", "region", "country", "resort", "destination", "site")

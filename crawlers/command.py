@@ -9,11 +9,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from config.settings import Config
+from config import Config
+from core.errors import InputError
 from crawlers.exceptions import FetchError, NotHtmlError
 from crawlers.extract import extract_article, looks_binary
 from crawlers.settings import user_agent
-from placewatch.errors import InputError
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from core.models import RawDocument
 from crawlers.shingles import Permutations, Sketch, shingle_hashes, sketch
-from placewatch.models import RawDocument
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placewatch.errors import ConfigError, InputError, PlacewatchError
+from core.errors import ConfigError, InputError, PlacewatchError
 
 
 class UnknownSourceError(ConfigError):

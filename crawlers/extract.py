@@ -22,7 +22,7 @@ from trafilatura.settings import Extractor
 from crawlers import fallback_guard
 from crawlers.exceptions import NotHtmlError
 from crawlers.urls import resolve_canonical
-from nlp.langid import classify
+from nlp import classify_language as classify
 
 logger = logging.getLogger(__name__)
 

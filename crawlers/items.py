@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.models import RawDocument
 from crawlers.shingles import Sketch
-from placewatch.models import RawDocument
 
 
 @dataclass

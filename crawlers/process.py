@@ -11,14 +11,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from config.settings import Config, Source
+from config import Config, Source
+from core.errors import PlacewatchError
+from core.models import utcnow
 from crawlers.exceptions import CrawlTimeoutError, UnknownSourceError
 from crawlers.session import CrawlReport, CrawlSession
 from crawlers.settings import crawl_settings
 from crawlers.spiders import SPIDERS
-from indexer.base import SourceState, Store
-from placewatch.errors import PlacewatchError
-from placewatch.models import utcnow
+from indexer import SourceState, Store
 
 logger = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from config.settings import Config
+from config import Config
+from core.models import utcnow
 from crawlers.dedupe import PERMUTATIONS, NearDuplicateIndex
 from crawlers.workers import ExtractionPool
-from indexer.base import Store
-from placewatch.models import utcnow
+from indexer import Store
 
 logger = logging.getLogger(__name__)
 

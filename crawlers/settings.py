@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.settings import default_settings
 
-from config.settings import CrawlConfig
-from placewatch import __version__
+from config import CrawlConfig
+from core.version import __version__
 
 # Alphabetical; each one documented. `crawl_settings()` layers the [crawl] config on top.
 

@@ -38,7 +38,7 @@ def frame(message: Any) -> bytes:
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     """A worker's loop, until EOF: ("permutations", (a, b)) sets the MinHash permutations;
     (seq, body, url, charset) in, (seq, ok, (Extracted, sketch) | exception) out."""
-    from nlp.langid import load as load_language_model
+    from nlp import load_language_model
 
     load_language_model()  # load the model before the first page, not during it
     permutations: Permutations | None = None

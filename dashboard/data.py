@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from config.settings import Config, load_config
+from config import Config, load_config
 from dashboard.render import plain_snippet, safe_url, to_csv
 from indexer import MentionFilter, PlaceCount, SearchPage, Store, open_store
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from config.settings import StoreConfig
+from config import StoreConfig
 from indexer.base import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
+    Bucket,
     MentionExample,
     MentionFilter,
     OutboxMessage,
@@ -24,7 +25,7 @@ from indexer.sqlite import SqliteStore
 
 
 def open_store(config: StoreConfig) -> Store:
-    """Open (and set up) the configured backend."""
+    """Open (and set up) the configured backend; use it as `with open_store(...) as store:`."""
     if config.backend == "elasticsearch":
         from indexer.elasticsearch import ElasticsearchStore
 
@@ -39,6 +40,7 @@ def open_store(config: StoreConfig) -> Store:
 __all__ = [
     "HIGHLIGHT_END",
     "HIGHLIGHT_START",
+    "Bucket",
     "MentionExample",
     "MentionFilter",
     "OutboxMessage",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from placewatch.models import Analysis, EnrichedDocument, RawDocument, SentimentLabel
+from core.models import Analysis, EnrichedDocument, RawDocument, SentimentLabel
 
 Bucket = Literal["hour", "day", "week"]
 SearchOrder = Literal["newest", "relevance"]  # newest first (undated last), or best match first
@@ -175,6 +175,10 @@ class Store(Protocol):
     # lifecycle
     def setup(self) -> None: ...
     def close(self) -> None: ...
+    def __enter__(self) -> Store:
+        """`with open_store(config.store) as store:` closes the store however the block ends."""
+        ...
+    def __exit__(self, *exc: object) -> None: ...
 
     # raw documents (as collected)
     def upsert_raw(self, docs: Iterable[RawDocument]) -> int:

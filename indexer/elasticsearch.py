@@ -10,7 +10,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from config.settings import StoreConfig
+from config import StoreConfig
+from core.errors import QuerySyntaxError, StoreError
+from core.models import (
+    Analysis,
+    Engagement,
+    EnrichedDocument,
+    PlaceMention,
+    RawDocument,
+    Sentiment,
+    SentimentLabel,
+    parse_datetime,
+    sentiment_label,
+)
 from indexer.base import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -31,18 +43,6 @@ from indexer.base import (
 from indexer.mentions import per_place
 from indexer.query import And, Field, Node, Not, Or, Term, parse_query, split_fields, with_fields
 from indexer.terms import terms_of, top_terms_of
-from placewatch.errors import QuerySyntaxError, StoreError
-from placewatch.models import (
-    Analysis,
-    Engagement,
-    EnrichedDocument,
-    PlaceMention,
-    RawDocument,
-    Sentiment,
-    SentimentLabel,
-    parse_datetime,
-    sentiment_label,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -839,6 +839,13 @@ class ElasticsearchStore:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+    def __enter__(self) -> ElasticsearchStore:
+        self.setup()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def drop(self) -> None:
         """Delete this prefix's indices and template (tests, and `reset` of a throwaway store)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from placewatch.models import PlaceMention
+from core.models import PlaceMention
 
 PlaceRow = tuple[PlaceMention, int, float, float]  # first mention, count, mean sentiment, best confidence
 

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from core.errors import QuerySyntaxError
 from indexer.base import MentionFilter
-from placewatch.errors import QuerySyntaxError
 
 FIELDS = ("source", "lang", "territory", "type", "sentiment")
 

@@ -15,6 +15,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from core.errors import StoreError
+from core.models import (
+    Analysis,
+    Engagement,
+    EnrichedDocument,
+    PlaceMention,
+    RawDocument,
+    Sentiment,
+    SentimentLabel,
+    sentiment_label,
+)
 from indexer.base import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -35,17 +46,6 @@ from indexer.base import (
 from indexer.mentions import per_place
 from indexer.query import to_fts5, with_fields
 from indexer.terms import terms_of, top_terms_of
-from placewatch.errors import StoreError
-from placewatch.models import (
-    Analysis,
-    Engagement,
-    EnrichedDocument,
-    PlaceMention,
-    RawDocument,
-    Sentiment,
-    SentimentLabel,
-    sentiment_label,
-)
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from core.errors import InputError
+from core.models import EnrichedDocument
 from indexer.base import Store
-from placewatch.errors import InputError
-from placewatch.models import EnrichedDocument
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,10 @@
-"""Natural-language analysis: language, place mentions (watchlist and world) and sentiment."""
+"""Natural-language analysis: language, place mentions (watchlist and world) and sentiment.
+
+Public API: `Analyzer` and `build_analyzer` (the spaCy pipelines), `detect_language`,
+`looks_like_text`, and the enrichment jobs over a store (`enrich_pending`, `reanalyze`,
+`EnrichReport`). Imported on first use: the crawler needs only the language identifier,
+not spaCy.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,44 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from nlp.jsonl import run_analyze
+    from nlp.enrich import EnrichReport, enrich_pending, reanalyze
+    from nlp.langid import UNKNOWN as UNKNOWN_LANGUAGE
+    from nlp.langid import classify as classify_language
     from nlp.langid import detect_language
+    from nlp.langid import load as load_language_model
     from nlp.pipeline import Analyzer, build_analyzer
+    from nlp.text import looks_like_text
 
-__all__ = ["Analyzer", "build_analyzer", "detect_language", "run_analyze"]
+__all__ = [
+    "UNKNOWN_LANGUAGE",
+    "Analyzer",
+    "EnrichReport",
+    "build_analyzer",
+    "classify_language",
+    "detect_language",
+    "enrich_pending",
+    "load_language_model",
+    "looks_like_text",
+    "reanalyze",
+]
 
-# Imported on first use: the crawler needs only the language identifier, not spaCy.
+# public name -> (module, name there)
 _HOMES = {
-    "Analyzer": "nlp.pipeline",
-    "build_analyzer": "nlp.pipeline",
-    "detect_language": "nlp.langid",
-    "run_analyze": "nlp.jsonl",
+    "Analyzer": ("nlp.pipeline", "Analyzer"),
+    "build_analyzer": ("nlp.pipeline", "build_analyzer"),
+    "UNKNOWN_LANGUAGE": ("nlp.langid", "UNKNOWN"),
+    "classify_language": ("nlp.langid", "classify"),
+    "detect_language": ("nlp.langid", "detect_language"),
+    "load_language_model": ("nlp.langid", "load"),
+    "looks_like_text": ("nlp.text", "looks_like_text"),
+    "EnrichReport": ("nlp.enrich", "EnrichReport"),
+    "enrich_pending": ("nlp.enrich", "enrich_pending"),
+    "reanalyze": ("nlp.enrich", "reanalyze"),
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _HOMES:
-        return getattr(import_module(_HOMES[name]), name)
+        module, attr = _HOMES[name]
+        return getattr(import_module(module), attr)
     raise AttributeError(f"module 'nlp' has no attribute {name!r}")

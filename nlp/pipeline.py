@@ -13,12 +13,12 @@ from spacy.language import Language
 
 import nlp.places
 import nlp.sentiment  # noqa: F401  (registers the placewatch_sentiment factory)
-from config.settings import Config, Territory
+from config import Config, Territory
+from core.models import Analysis, PlaceMention, Sentiment
 from nlp.extensions import register_extensions
 from nlp.langid import UNKNOWN, detect_language
 from nlp.places import CUES, TRAVEL_WORDS, WEAK_CUES
 from nlp.text import looks_like_text
-from placewatch.models import Analysis, PlaceMention, Sentiment
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from core.models import Sentiment
 from nlp.extensions import register_extensions
 from nlp.sentiment_fr import french_scores
-from placewatch.models import Sentiment
 
 logger = logging.getLogger(__name__)
 

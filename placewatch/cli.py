@@ -5,28 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import signal
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from config.settings import DEFAULT_CONFIG_FILE, Config, load_config
-from placewatch import __version__
-from placewatch.errors import ConfigError, PlacewatchError
-from placewatch.models import utcnow
+from core.errors import ConfigError, PlacewatchError
+from core.models import utcnow
+from core.version import __version__
+from indexer import open_store
 
 logger = logging.getLogger("placewatch")
 
 Handler = Callable[[argparse.Namespace, Config], int]
-
-
-def _open_store(config: Config) -> Any:
-    from indexer import open_store
-
-    return open_store(config.store)
 
 
 # ------------------------------------------------------------------ commands
@@ -35,9 +26,10 @@ def _open_store(config: Config) -> Any:
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     from placewatch.demo import run_demo
 
-    return run_demo(
-        Path(args.data_dir), dashboard=not args.no_dashboard, port=args.port, out=sys.stdout
-    )
+    demo_config = run_demo(Path(args.data_dir), out=sys.stdout)
+    if args.no_dashboard:
+        return 0
+    return serve(demo_config, port=args.port)
 
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
@@ -65,11 +57,8 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
 def cmd_sources(args: argparse.Namespace, config: Config) -> int:
     from placewatch.sources import format_sources, source_rows
 
-    store = _open_store(config)
-    try:
+    with open_store(config.store) as store:
         rows = source_rows(config, store.source_states())
-    finally:
-        store.close()
     if args.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
@@ -79,14 +68,9 @@ def cmd_sources(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_enrich(args: argparse.Namespace, config: Config) -> int:
-    from nlp import build_analyzer
-    from placewatch.enrich import enrich_pending
+    from placewatch.jobs import enrich_job
 
-    store = _open_store(config)
-    try:
-        report = enrich_pending(store, build_analyzer(config))
-    finally:
-        store.close()
+    report = enrich_job(config)
     print(f"analysed {report.documents} documents, {report.mentions} place mentions")
     return 0
 
@@ -94,25 +78,22 @@ def cmd_enrich(args: argparse.Namespace, config: Config) -> int:
 def cmd_reanalyze(args: argparse.Namespace, config: Config) -> int:
     from tqdm import tqdm
 
-    from nlp import build_analyzer
-    from placewatch.enrich import reanalyze
+    from nlp import build_analyzer, reanalyze
     from placewatch.top import parse_since
 
     since = parse_since(args.since, utcnow()) if args.since else None
-    store = _open_store(config)
-    try:
+    with open_store(config.store) as store:
         total = store.count_raw(since)
         analyzer = build_analyzer(config)
         with tqdm(total=total, unit="doc", desc="reanalyze", file=sys.stderr) as bar:
             report = reanalyze(store, analyzer, since, progress=bar.update)
-    finally:
-        store.close()
     print(f"re-analysed {report.documents} documents, {report.mentions} place mentions")
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace, config: Config) -> int:
-    from nlp import build_analyzer, run_analyze
+    from nlp import build_analyzer
+    from placewatch.analyze import run_analyze
 
     failed = run_analyze(sys.stdin, sys.stdout, sys.stderr, build_analyzer(config), lang=args.lang)
     return 1 if failed else 0
@@ -127,15 +108,13 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_top(args: argparse.Namespace, config: Config) -> int:
-    from placewatch.top import build_top, format_top, parse_since, top_to_json
+    from placewatch.top import format_top, parse_since
+    from reports import build_top, top_to_json
 
     now = utcnow()
     since = parse_since(args.since, now)
-    store = _open_store(config)
-    try:
+    with open_store(config.store) as store:
         report = build_top(store, config, since, now, args.group, args.limit)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(top_to_json(report), ensure_ascii=False, indent=2))
     else:
@@ -146,11 +125,8 @@ def cmd_top(args: argparse.Namespace, config: Config) -> int:
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
     from indexer.transfer import export_jsonl
 
-    store = _open_store(config)
-    try:
+    with open_store(config.store) as store:
         n = export_jsonl(store, Path(args.file))
-    finally:
-        store.close()
     print(f"exported {n} documents to {args.file}")
     return 0
 
@@ -158,23 +134,16 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from indexer.transfer import import_jsonl
 
-    store = _open_store(config)
-    try:
+    with open_store(config.store) as store:
         imported = import_jsonl(store, Path(args.file))  # malformed lines raise after the rest
-    finally:
-        store.close()
     print(f"imported {imported} documents from {args.file}")
     return 0
 
 
 def cmd_alerts_check(args: argparse.Namespace, config: Config) -> int:
-    from alerts import run_due
+    from placewatch.jobs import alert_job
 
-    store = _open_store(config)
-    try:
-        report = run_due(config, store, utcnow())
-    finally:
-        store.close()
+    report = alert_job(config)
     print(
         f"{len(report.alerts)} alerts detected, {report.queued} queued, {report.sent} sent, "
         f"{report.failed} delivery failures (kept in the outbox, retried later)"
@@ -185,37 +154,23 @@ def cmd_alerts_check(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_alerts_backtest(args: argparse.Namespace, config: Config) -> int:
-    from alerts import backtest_main
+    from placewatch.backtest import backtest_main
 
     return backtest_main(Path(args.series), args.window, sys.stdout)
 
 
 def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
-    return serve_dashboard(config, host=args.host, port=args.port)
+    return serve(config, host=args.host, port=args.port)
 
 
-def serve_dashboard(config: Config, host: str | None = None, port: int | None = None) -> int:
+def serve(config: Config, host: str | None = None, port: int | None = None) -> int:
     """Serve the Streamlit app until interrupted (127.0.0.1 unless configured otherwise)."""
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    from dashboard import serve_dashboard
+
     host = host or config.ui.host
     port = port or config.ui.port
-    env = dict(os.environ)
-    if config.path is not None:
-        env["PLACEWATCH_CONFIG"] = str(Path(config.path).resolve())
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-        "--client.toolbarMode", "viewer",
-    ]
     print(f"dashboard on http://{host}:{port} (Ctrl-C to stop)", flush=True)
-    proc = subprocess.Popen(cmd, env=env)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
-        return 0
+    return serve_dashboard(config, host, port)
 
 
 # ------------------------------------------------------------------ parser
@@ -340,4 +295,4 @@ if __name__ == "__main__":
     run()
 
 
-__all__ = ["build_parser", "main", "serve_dashboard"]
+__all__ = ["build_parser", "main", "serve"]

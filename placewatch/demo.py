@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from config.settings import load_config
-from placewatch.models import utcnow
+from config import Config, load_config
+from core.models import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +28,14 @@ def write_demo_config(data_dir: Path, base_url: str) -> Path:
     return path
 
 
-def run_demo(data_dir: Path, dashboard: bool = True, port: int | None = None, out: TextIO | None = None) -> int:
-    """The whole pipeline on the demo corpus; returns the exit code."""
+def run_demo(data_dir: Path, out: TextIO | None = None) -> Config:
+    """The whole pipeline on the demo corpus, up to the printed ranking; returns the demo's config."""
     from crawlers import crawl_in_subprocess
     from indexer import open_store
-    from nlp import build_analyzer
+    from nlp import build_analyzer, enrich_pending
     from placewatch.demo_site import DemoSite
-    from placewatch.enrich import enrich_pending
-    from placewatch.top import build_top, format_top
+    from placewatch.top import format_top
+    from reports import build_top
 
     def say(text: str) -> None:
         print(text, file=out, flush=True)
@@ -57,8 +57,7 @@ def run_demo(data_dir: Path, dashboard: bool = True, port: int | None = None, ou
         report = crawl_in_subprocess(config)
         say(report.summary())
     say("analysing documents (language, places, sentiment)…")
-    store = open_store(config.store)
-    try:
+    with open_store(config.store) as store:
         enriched = enrich_pending(store, build_analyzer(config))
         say(f"analysed {enriched.documents} new documents, {enriched.mentions} place mentions")
         stats = store.stats()
@@ -67,12 +66,6 @@ def run_demo(data_dir: Path, dashboard: bool = True, port: int | None = None, ou
         for days in (7, 60):
             say("")
             say(format_top(build_top(store, config, now - timedelta(days=days), now, None, 10)))
-    finally:
-        store.close()
     say("")
     say(f"try: placewatch --config {config_path} top --since 30d")
-    if not dashboard:
-        return 0
-    from placewatch.cli import serve_dashboard
-
-    return serve_dashboard(config, port=port)
+    return config

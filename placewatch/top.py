@@ -1,15 +1,13 @@
-"""The `placewatch top` report: ranking and share of voice, as data and as a terminal table."""
+"""`placewatch top` in the terminal: the period argument and the ranking as a table."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from config.settings import Config, parse_duration
-from indexer.base import MentionFilter, PlaceCount, Store
-from placewatch.errors import InputError
+from config import parse_duration
+from core.errors import InputError
+from reports import TopReport
 
 
 def parse_since(value: str, now: datetime) -> datetime:
@@ -21,95 +19,6 @@ def parse_since(value: str, now: datetime) -> datetime:
     except ValueError:
         raise InputError(f"--since {value!r}: expected a duration like 7d or a date like 2026-11-01") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class GroupShare:
-    group_id: str
-    name: str
-    total: int
-    rows: list[tuple[str, str, int, float]]  # territory id, name, mentions, share
-
-
-@dataclass(frozen=True)
-class TopReport:
-    since: datetime
-    until: datetime
-    total: int
-    places: list[PlaceCount]
-    groups: list[GroupShare]
-    undated: int
-
-
-def build_top(
-    store: Store, config: Config, since: datetime, until: datetime, group_id: str | None, limit: int
-) -> TopReport:
-    """Ranking of the most talked-about places and share of voice of competitor groups."""
-    groups = config.groups
-    territories: tuple[str, ...] = ()
-    if group_id is not None:
-        group = config.group(group_id)
-        if group is None:
-            known = ", ".join(g.id for g in config.groups) or "none configured"
-            raise InputError(f"--group {group_id!r}: no such group (known: {known})")
-        groups, territories = (group,), group.territories
-    f = MentionFilter(since=since, until=until, territories=territories)
-    places = store.ranking(f, limit=limit)
-    total = store.share_of_voice(f).total
-    shares: list[GroupShare] = []
-    for g in groups:
-        if not g.territories:
-            continue
-        sov = store.share_of_voice(MentionFilter(since=since, until=until, territories=g.territories))
-        rows = sorted(
-            (
-                (tid, _territory_name(config, tid), sov.counts.get(tid, 0), sov.share(tid))
-                for tid in g.territories
-            ),
-            key=lambda r: (-r[2], r[1]),
-        )
-        shares.append(GroupShare(g.id, g.name, sov.total, rows))
-    return TopReport(since, until, total, places, shares, store.stats().undated)
-
-
-def _territory_name(config: Config, tid: str) -> str:
-    t = config.territory(tid)
-    return t.name if t else tid
-
-
-def top_to_json(report: TopReport) -> dict[str, Any]:
-    return {
-        "since": report.since.isoformat(),
-        "until": report.until.isoformat(),
-        "total_mentions": report.total,
-        "undated_documents": report.undated,
-        "places": [
-            {
-                "rank": i + 1,
-                "key": p.key,
-                "name": p.name,
-                "territory": p.territory,
-                "kind": p.kind,
-                "mentions": p.mentions,
-                "share": round(p.mentions / report.total, 4) if report.total else 0.0,
-                "net_sentiment": round(p.net_sentiment, 3),
-                "reach": p.reach,
-            }
-            for i, p in enumerate(report.places)
-        ],
-        "share_of_voice": [
-            {
-                "group": g.group_id,
-                "name": g.name,
-                "total": g.total,
-                "territories": [
-                    {"territory": tid, "name": name, "mentions": n, "share": round(s, 4)}
-                    for tid, name, n, s in g.rows
-                ],
-            }
-            for g in report.groups
-        ],
-    }
 
 
 def format_top(report: TopReport) -> str:

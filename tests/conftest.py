@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.helpers import REPO, run_placewatch
+from tests.helpers import REPO, WATCHLIST, run_placewatch
+
+if TYPE_CHECKING:
+    from nlp import Analyzer
 
 DATASETS = REPO.parent / "shared" / "datasets"
+
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +41,11 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         raise AssertionError(f"placewatch demo failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     (data_dir / "demo-output.txt").write_text(result.stdout, encoding="utf-8")
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    """One Analyzer with the small watchlist above, loaded once per session."""
+    from nlp import Analyzer
+
+    return Analyzer(WATCHLIST)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from config.settings import Territory
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -29,3 +31,15 @@ def run_placewatch(*args: str, cwd: Path | None = None, input: str | None = None
 
 def chromium_available() -> bool:
     return bool(shutil.which("chromium") and shutil.which("chromedriver"))
+
+
+# A small watchlist for the analysis tests (nlp, the analyze command).
+WATCHLIST = (
+    Territory(id="val-thorens", name="Val Thorens", kind="resort",
+              aliases=("Val Tho", "#valthorens", "@valthorens"), groups=("alps",)),
+    Territory(id="alpe-d-huez", name="L'Alpe d'Huez", kind="resort", aliases=("Alpe d'Huez",)),
+    Territory(id="annecy", name="Annecy", kind="city", lat=45.9, lon=6.12),
+    Territory(id="saint-etienne", name="Saint-Étienne", kind="city"),
+    Territory(id="nice", name="Nice", kind="city"),
+    Territory(id="chamonix", name="Chamonix", kind="resort", exclude=("Chamonix FC",)),
+)

@@ -70,10 +70,9 @@ def test_second_crawl_and_enrich_add_nothing(tmp_path: Path) -> None:
     """Collecting and analysing the same site twice never counts anything twice."""
     from crawlers import crawl_in_subprocess
     from indexer import SqliteStore
-    from nlp import build_analyzer
+    from nlp import build_analyzer, enrich_pending
     from placewatch.demo import write_demo_config
     from placewatch.demo_site import DemoSite
-    from placewatch.enrich import enrich_pending
 
     with DemoSite(reference=datetime.now(UTC)) as site:
         config = load_config(write_demo_config(tmp_path, site.base_url))

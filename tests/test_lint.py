@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import REPO
 
 BIN = Path(sys.executable).parent
-PACKAGES = ["placewatch", "config", "crawlers", "nlp", "indexer", "alerts", "dashboard", "scheduler.py"]
+PACKAGES = ["core", "reports", "placewatch", "config", "crawlers", "nlp", "indexer", "alerts", "dashboard", "scheduler.py"]
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess[str]:

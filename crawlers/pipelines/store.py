@@ -8,8 +8,8 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
+from core.models import RawDocument
 from crawlers.items import DocumentItem
-from placewatch.models import RawDocument
 
 logger = logging.getLogger(__name__)
 

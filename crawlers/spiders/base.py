@@ -25,14 +25,14 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
-from config.settings import Source
+from config import Source
+from core.models import Engagement, RawDocument, document_id, utcnow
 from crawlers.exceptions import NotHtmlError
 from crawlers.extract import looks_binary
 from crawlers.items import DocumentItem
 from crawlers.session import CrawlSession, SourceReport
 from crawlers.urls import canonicalize_url
-from indexer.base import SourceState
-from placewatch.models import Engagement, RawDocument, document_id, utcnow
+from indexer import SourceState
 
 logger = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
+from core.models import Engagement
 from crawlers.exceptions import PayloadShapeError
 from crawlers.feeds import FeedEntry, discover_feeds, looks_like_html, parse_feed
 from crawlers.spiders.base import ArticleHint, SourceSpider, dumps
 from crawlers.urls import canonicalize_url
-from placewatch.models import Engagement
 
 logger = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ from typing import Any, ClassVar
 
 from scrapy.http import Request, Response
 
+from core.models import Engagement
 from crawlers.exceptions import PayloadShapeError
 from crawlers.extract import detect_language
 from crawlers.items import DocumentItem
 from crawlers.social import Post, PostPage
 from crawlers.spiders.base import SourceSpider, dumps
 from crawlers.urls import canonicalize_url
-from placewatch.models import Engagement
 
 logger = logging.getLogger(__name__)
 

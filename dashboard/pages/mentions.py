@@ -6,12 +6,12 @@ import math
 
 import streamlit as st
 
+from core.errors import QuerySyntaxError
 from dashboard import data
 from dashboard.i18n import tr
 from dashboard.render import highlight_snippet
 from dashboard.ui import current_period, document_card, fmt_date, lang
 from indexer import MentionFilter
-from placewatch.errors import QuerySyntaxError
 
 PAGE_SIZE = 20
 config = data.get_config()

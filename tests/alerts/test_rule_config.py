@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import load_config
-from placewatch.errors import ConfigError
+from core.errors import ConfigError
 from tests.helpers import run_placewatch
 
 BASE = """

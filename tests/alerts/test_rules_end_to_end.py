@@ -25,8 +25,8 @@ from config.settings import (
     StoreConfig,
     Territory,
 )
+from core.models import Analysis, Engagement, PlaceMention, RawDocument, Sentiment, utcnow
 from indexer.sqlite import SqliteStore
-from placewatch.models import Analysis, Engagement, PlaceMention, RawDocument, Sentiment, utcnow
 from tests.alerts.test_service import Inbox, free_port, html_part, start_smtp, text_part
 from tests.alerts.test_webhook import Received, receiver  # noqa: F401 - fixture
 from tests.helpers import run_placewatch

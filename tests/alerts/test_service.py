@@ -15,8 +15,8 @@ from aiosmtpd.handlers import Message as MessageHandler
 
 from alerts.service import check_alerts, send_digest
 from config.settings import AlertsConfig, Config, Group, SmtpConfig, StoreConfig, Territory
+from core.models import Analysis, Engagement, PlaceMention, RawDocument, Sentiment
 from indexer.sqlite import SqliteStore
-from placewatch.models import Analysis, Engagement, PlaceMention, RawDocument, Sentiment
 
 NOW = datetime(2026, 1, 22, 12, 5, tzinfo=UTC)
 SPIKE = datetime(2026, 1, 22, 11, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import load_config, parse_duration
-from placewatch.errors import ConfigError
+from core.errors import ConfigError
 
 VALID = """
 [store]

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from config.settings import Source
+from core.models import RawDocument, document_id
 from crawlers import crawl_in_subprocess
 from crawlers.urls import canonicalize_url
 from indexer import open_store
-from placewatch.models import RawDocument, document_id
 
 from .conftest import LoopbackSite, make_config
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from core.models import RawDocument
 from crawlers.dedupe import PERMUTATIONS, NearDuplicateIndex
 from crawlers.shingles import Sketch, shingle_hashes, sketch
-from placewatch.models import RawDocument
 
 OPENING = """\
 Val Thorens opened its season on Saturday with more than a metre of fresh snow on the upper slopes, \

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from indexer import OutboxMessage, SqliteStore
-from placewatch.models import (
+from core.models import (
     Analysis,
     Engagement,
     PlaceMention,
@@ -14,6 +13,7 @@ from placewatch.models import (
     Sentiment,
     document_id,
 )
+from indexer import OutboxMessage, SqliteStore
 
 CONFIG = """
 [store]

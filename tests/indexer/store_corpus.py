@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from placewatch.models import (
+from core.models import (
     Analysis,
     Engagement,
     PlaceMention,

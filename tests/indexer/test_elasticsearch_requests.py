@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.errors import QuerySyntaxError, StoreError
 from indexer.base import HIGHLIGHT_END, HIGHLIGHT_START, MentionFilter
 from indexer.elasticsearch import (
     ElasticsearchStore,
@@ -24,7 +25,6 @@ from indexer.elasticsearch import (
     volume_request,
 )
 from indexer.query import parse_query
-from placewatch.errors import QuerySyntaxError, StoreError
 from tests.indexer.store_corpus import T0, corpus
 
 

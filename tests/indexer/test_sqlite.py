@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import StoreError
 from indexer.base import MentionFilter
 from indexer.sqlite import MIGRATIONS, SqliteStore
-from placewatch.errors import StoreError
 from tests.indexer.store_corpus import PERIOD, corpus
 
 REPO = Path(__file__).resolve().parents[2]

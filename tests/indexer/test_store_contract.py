@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.errors import QuerySyntaxError
 from indexer.base import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -15,7 +16,6 @@ from indexer.base import (
     SourceState,
     Store,
 )
-from placewatch.errors import QuerySyntaxError
 from tests.indexer.store_corpus import (
     CHILE,
     COLLECTED,
@@ -119,7 +119,7 @@ class TestWrites:
 
     def test_unresolved_names_are_kept_but_never_ranked(self, store: Store) -> None:
         """A name neither watched nor in the gazetteer stays in the document, not in the counts."""
-        from placewatch.models import PlaceMention
+        from core.models import PlaceMention
 
         load(store)
         d5, _ = corpus()[4]

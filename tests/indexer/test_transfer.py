@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import InputError
 from indexer.base import MentionFilter
 from indexer.sqlite import SqliteStore
 from indexer.transfer import MalformedLines, export_jsonl, import_jsonl, import_jsonl_report
-from placewatch.errors import InputError
 from tests.indexer.store_corpus import PERIOD, corpus
 
 

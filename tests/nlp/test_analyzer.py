@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import Analysis
 from nlp import Analyzer, detect_language
-from placewatch.models import Analysis
 
 pytestmark = pytest.mark.slow
 
@@ -160,7 +160,7 @@ def test_analyze_many_keeps_order_across_languages(analyzer: Analyzer) -> None:
 
 
 def test_n_process_2_gives_the_same_results() -> None:
-    from tests.nlp.conftest import WATCHLIST
+    from tests.helpers import WATCHLIST
 
     texts = [(f"Day {i}: from Val Thorens to Geneva, then Lyon.", None, "en") for i in range(40)]
     one = list(Analyzer(WATCHLIST, batch_size=8).analyze_many(texts))

@@ -7,7 +7,7 @@ import pytest
 from nlp.pipeline import territory_config
 from nlp.text import fold
 from nlp.watchlist import WatchlistMatcher, alias_pattern, excluded
-from tests.nlp.conftest import WATCHLIST
+from tests.helpers import WATCHLIST
 
 MATCHER = WatchlistMatcher(territory_config(WATCHLIST))
 

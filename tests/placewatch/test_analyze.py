@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from nlp import Analyzer, run_analyze
+from nlp import Analyzer
+from placewatch.analyze import run_analyze
 
 pytestmark = pytest.mark.slow
 

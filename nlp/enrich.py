@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 from typing import TYPE_CHECKING
 
-from indexer.base import Store
-from placewatch.models import Analysis, RawDocument
+from core.batching import batched
+from core.models import Analysis, RawDocument
+from indexer import Store
 
 if TYPE_CHECKING:
     from nlp import Analyzer
@@ -56,7 +56,7 @@ def reanalyze(
 ) -> EnrichReport:
     """Re-run analysis over stored raw documents (after a watchlist change); no re-crawl."""
     documents = mentions = 0
-    for batch in _batches(store.raw_documents(since), batch_size):
+    for batch in batched(store.raw_documents(since), batch_size):
         analysed = analyse_documents(analyzer, batch)
         store.save_analyses(analysed)
         documents += len(analysed)
@@ -64,9 +64,3 @@ def reanalyze(
         if progress:
             progress(len(analysed))
     return EnrichReport(documents, mentions)
-
-
-def _batches(items: Iterable[RawDocument], n: int) -> Iterator[list[RawDocument]]:
-    it = iter(items)
-    while batch := list(islice(it, n)):
-        yield batch

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from alerts.backtest import backtest_main, read_series
-from placewatch.errors import InputError
+from alerts import read_series
+from core.errors import InputError
+from placewatch.backtest import backtest_main
 
 
 def write_series(path: Path, spike_at: int) -> None:

@@ -8,8 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from nlp.pipeline import Analyzer
-from nlp.text import looks_like_text
+from nlp import Analyzer, looks_like_text
 
 logger = logging.getLogger(__name__)
 
