@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from alerts.backtest import DEFAULT_WINDOW, backtest, read_series
 from alerts.detector import DetectorParams, ShareJump, SpikeAlert, detect_share_jumps, detect_spikes
-from alerts.explain import Explanation, explain_spike
-from alerts.service import CheckReport, check_alerts, run_due, send_digest
+from alerts.explain import Explanation, explain_spike, explanation_to_dict
+from alerts.service import (
+    HOLD_NO_RECIPIENTS,
+    HOLD_NO_SMTP,
+    HOLD_REASONS,
+    CheckReport,
+    check_alerts,
+    delivery_hold,
+    run_due,
+    send_digest,
+)
 
 __all__ = [
     "DEFAULT_WINDOW",
+    "HOLD_NO_RECIPIENTS",
+    "HOLD_NO_SMTP",
+    "HOLD_REASONS",
     "CheckReport",
     "DetectorParams",
     "Explanation",
@@ -16,9 +28,11 @@ __all__ = [
     "SpikeAlert",
     "backtest",
     "check_alerts",
+    "delivery_hold",
     "detect_share_jumps",
     "detect_spikes",
     "explain_spike",
+    "explanation_to_dict",
     "read_series",
     "run_due",
     "send_digest",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from core.models import RawDocument, SentimentLabel
 from indexer import MentionFilter, RankedValue, Store
@@ -147,3 +148,13 @@ def explain_spike(
         total=total,
         of=of,
     )
+
+
+def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
+    """The explanation as JSON-safe values, kept in the outbox so a page can show it in its own language."""
+    out = asdict(ex)
+    out["start"], out["end"] = ex.start.isoformat(), ex.end.isoformat()
+    for key in ("observed", "expected", "score"):
+        value = out[key]
+        out[key] = round(value, 3) if value == value and abs(value) != float("inf") else None
+    return out

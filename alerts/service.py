@@ -19,7 +19,7 @@ from alerts.detector import (
     resample,
 )
 from alerts.email import alert_html, alert_subject, alert_text, email_payload, send_email
-from alerts.explain import Explanation, explain_spike, most_shared
+from alerts.explain import Explanation, explain_spike, explanation_to_dict, most_shared
 from alerts.webhook import post_webhook, webhook_payload
 from config import AlertRule, Config, Territory
 from core.models import SentimentLabel
@@ -42,7 +42,17 @@ class CheckReport:
     queued: int = 0
     sent: int = 0
     failed: int = 0
+    held: dict[str, int] = field(default_factory=dict)  # emails kept unsent, per hold reason
     errors: list[str] = field(default_factory=list)
+
+
+# Why an email stays in the outbox untried; it goes out at the first check after the cause is fixed.
+HOLD_NO_SMTP = "no_smtp"
+HOLD_NO_RECIPIENTS = "no_recipients"
+HOLD_REASONS = {
+    HOLD_NO_SMTP: "not emailed: no SMTP configured ([smtp] in the config file)",
+    HOLD_NO_RECIPIENTS: "not emailed: no recipients configured ([alerts] recipients)",
+}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -86,21 +96,29 @@ def _messages(
     dashboard = config.alerts.dashboard_url
     out: list[OutboxMessage] = []
     recipients = rule.recipients or config.alerts.recipients
-    if recipients:
+    hook = rule.webhook or config.alerts.webhook
+    alert = explanation_to_dict(ex)
+    if recipients or not hook:
+        # With nobody to tell yet, the alert is still kept (held in the outbox): it shows on
+        # the dashboard and is emailed once recipients and a mail server are configured.
         payload = email_payload(
             recipients, alert_subject(ex), alert_text(ex, dashboard), alert_html(ex, dashboard)
         )
         out.append(
-            OutboxMessage(key=f"{base}:email", channel="email", payload=payload, created=created)
+            OutboxMessage(
+                key=f"{base}:email",
+                channel="email",
+                payload={**payload, "alert": alert},
+                created=created,
+            )
         )
-    hook = rule.webhook or config.alerts.webhook
     if hook:
         text = alert_subject(ex) + "\n" + alert_text(ex, dashboard)
         out.append(
             OutboxMessage(
                 key=f"{base}:webhook",
                 channel="webhook",
-                payload=webhook_payload(hook, text),
+                payload={**webhook_payload(hook, text), "alert": alert},
                 created=created,
             )
         )
@@ -237,12 +255,28 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
     return found
 
 
+def delivery_hold(config: Config, message: OutboxMessage) -> str | None:
+    """Why an unsent email cannot be tried now (a HOLD_* code), or None when it can."""
+    if message.channel != "email" or message.sent is not None:
+        return None
+    if not config.smtp.configured:
+        return HOLD_NO_SMTP
+    if not (message.payload.get("to") or config.alerts.recipients):
+        return HOLD_NO_RECIPIENTS
+    return None
+
+
 def deliver(config: Config, store: Store, now: datetime, report: CheckReport) -> None:
     """Send what is due; a failure is retried later with back-off, never dropped."""
     for m in store.due_messages(now):
+        hold = delivery_hold(config, m)
+        if hold is not None:
+            report.held[hold] = report.held.get(hold, 0) + 1
+            continue
         try:
             if m.channel == "email":
-                send_email(config.smtp, m.payload)
+                to = m.payload.get("to") or list(config.alerts.recipients)
+                send_email(config.smtp, {**m.payload, "to": to})
             elif m.channel == "webhook":
                 post_webhook(m.payload)
             else:
@@ -358,5 +392,7 @@ def run_due(config: Config, store: Store, now: datetime) -> CheckReport:
         report.queued += digest.queued
         report.sent += digest.sent
         report.failed += digest.failed
+        for reason, n in digest.held.items():
+            report.held[reason] = report.held.get(reason, 0) + n
         report.errors.extend(digest.errors)
     return report

@@ -128,6 +128,9 @@ class SmtpConfig:
     username: str = ""
     password: str = ""
     timeout: float = 20.0
+    # False when the config file has no [smtp] table: alerts are then kept, not emailed,
+    # rather than tried against whatever answers on localhost:25.
+    configured: bool = True
 
 
 @dataclass(frozen=True)
@@ -452,6 +455,7 @@ def _build(data: dict[str, Any], path: Path | None, env: dict[str, str]) -> Conf
         username=str(m.get("username", "")),
         password=env.get("PLACEWATCH_SMTP_PASSWORD", ""),
         timeout=_float(m, "timeout", "[smtp]", 20.0) or 20.0,
+        configured="smtp" in data,
     )
 
     c = _table(data, "crawl")

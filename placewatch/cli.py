@@ -141,6 +141,7 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_alerts_check(args: argparse.Namespace, config: Config) -> int:
+    from alerts import HOLD_REASONS
     from placewatch.jobs import alert_job
 
     report = alert_job(config)
@@ -148,6 +149,8 @@ def cmd_alerts_check(args: argparse.Namespace, config: Config) -> int:
         f"{len(report.alerts)} alerts detected, {report.queued} queued, {report.sent} sent, "
         f"{report.failed} delivery failures (kept in the outbox, retried later)"
     )
+    for reason, n in report.held.items():
+        print(f"{n} kept, {HOLD_REASONS.get(reason, reason)}; sent once that is set")
     for error in report.errors:
         print(f"placewatch: warning: {error}", file=sys.stderr)
     return 1 if report.failed else 0

@@ -23,6 +23,19 @@ def test_demo_prints_a_ranking_with_the_spiking_resort_first(demo_data: Path) ->
     assert (demo_data / "placewatch.toml").exists() and (demo_data / "placewatch.db").exists()
 
 
+def test_demo_keeps_the_weeks_spike_as_an_alert_without_smtp(demo_data: Path) -> None:
+    from indexer import SqliteStore
+
+    output = (demo_data / "demo-output.txt").read_text(encoding="utf-8")
+    assert "kept, not emailed: no SMTP configured" in output
+    store = SqliteStore(demo_data / "placewatch.db")
+    kept = store.due_messages(datetime.now(UTC))
+    store.close()
+    arcs = [m for m in kept if m.payload.get("alert", {}).get("territory") == "les-arcs"]
+    assert arcs and arcs[0].sent is None and arcs[0].attempts == 0
+    assert arcs[0].payload["alert"]["observed"] >= 5
+
+
 def test_top_json_on_demo_data(demo_data: Path) -> None:
     result = run_placewatch("--config", str(demo_data / "placewatch.toml"), "top", "--since", "7d", "--json")
     assert result.returncode == 0, result.stderr

@@ -49,3 +49,12 @@ def test_alerts_check_with_smtp_down_keeps_the_digest(tmp_path: Path) -> None:
     result = run_placewatch("--config", str(cfg), "alerts", "check")
     assert result.returncode == 1
     assert "1 delivery failures" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_alerts_check_without_smtp_keeps_the_digest_and_says_why(tmp_path: Path) -> None:
+    cfg = tmp_path / "placewatch.toml"
+    cfg.write_text(CONFIG.split("[smtp]")[0], encoding="utf-8")
+    result = run_placewatch("--config", str(cfg), "alerts", "check")
+    assert result.returncode == 0, result.stderr
+    assert "0 delivery failures" in result.stdout
+    assert "1 kept, not emailed: no SMTP configured ([smtp] in the config file)" in result.stdout

@@ -254,3 +254,52 @@ def test_daily_digest_arrives_once(db: Path, port: int, smtp: Inbox) -> None:
     body = html_part(msg)
     assert "<script>" not in body
     store.close()
+
+
+def test_without_smtp_or_recipients_the_alert_is_kept_then_sent_once_configured(
+    db: Path, port: int
+) -> None:
+    """No [smtp] and nobody to tell: the spike is kept (held, not failed), with its explanation;
+    once recipients and a mail server are configured, the next check emails it, once."""
+    from dataclasses import replace
+
+    from alerts import HOLD_NO_RECIPIENTS, HOLD_NO_SMTP
+
+    configured = config(db, port)
+    bare = replace(
+        configured,
+        alerts=replace(configured.alerts, recipients=(), digest=None),
+        smtp=replace(configured.smtp, configured=False),
+    )
+    store = open_store(db)
+    first = check_alerts(bare, store, NOW)
+    assert first.queued == 1 and first.sent == 0 and first.failed == 0, first
+    assert first.held == {HOLD_NO_SMTP: 1}
+    kept = store.due_messages(NOW)
+    assert len(kept) == 1 and kept[0].attempts == 0 and kept[0].last_error is None
+    alert = kept[0].payload["alert"]
+    assert alert["territory"] == "val-thorens" and alert["observed"] == 43
+    assert alert["expected"] < 10 and alert["sources"] and alert["mentions"]
+
+    smtp_only = replace(bare, smtp=configured.smtp)
+    assert check_alerts(smtp_only, store, NOW + timedelta(minutes=15)).held == {HOLD_NO_RECIPIENTS: 1}
+
+    controller, inbox = start_smtp(port)
+    try:
+        later = replace(configured, alerts=replace(configured.alerts, digest=None))
+        sent = check_alerts(later, store, NOW + timedelta(minutes=30))
+        again = check_alerts(later, store, NOW + timedelta(minutes=45))
+    finally:
+        controller.stop()
+        store.close()
+    assert sent.sent == 1 and sent.queued == 0 and not sent.held
+    assert again.sent == 0 and again.queued == 0
+    assert len(inbox.messages) == 1 and inbox.messages[0]["To"] == "office@example.org"
+    assert "Val Thorens" in inbox.messages[0]["Subject"]
+
+
+def test_a_config_file_without_smtp_says_so() -> None:
+    from config.settings import parse_config
+
+    assert not parse_config({}, None, {}).smtp.configured
+    assert parse_config({"smtp": {"host": "mail.example.org"}}, None, {}).smtp.configured
