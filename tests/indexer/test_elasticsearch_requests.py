@@ -11,19 +11,11 @@ import pytest
 
 from core.errors import QuerySyntaxError, StoreError
 from indexer.base import HIGHLIGHT_END, HIGHLIGHT_START, MentionFilter
-from indexer.elasticsearch import (
-    ElasticsearchStore,
-    doc_from_source,
-    document_source,
-    index_template,
-    merge_recollected,
-    names,
-    parse_ranking,
-    ranking_request,
-    search_request,
-    to_es,
-    volume_request,
-)
+from indexer.elasticsearch import ElasticsearchStore
+from indexer.elasticsearch.documents import doc_from_source, document_source, merge_recollected
+from indexer.elasticsearch.mappings import index_template, names
+from indexer.elasticsearch.requests import parse_ranking, ranking_request, volume_request
+from indexer.elasticsearch.search import search_request, to_es
 from indexer.query import parse_query
 from tests.indexer.store_corpus import T0, corpus
 
@@ -217,7 +209,7 @@ def test_every_request_is_a_valid_client_call() -> None:
 
     from elasticsearch import Elasticsearch
 
-    from indexer.elasticsearch import (
+    from indexer.elasticsearch.requests import (
         cooccurring_request,
         examples_request,
         search_kwargs,

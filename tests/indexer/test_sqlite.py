@@ -14,7 +14,8 @@ import pytest
 
 from core.errors import StoreError
 from indexer.base import MentionFilter
-from indexer.sqlite import MIGRATIONS, SqliteStore
+from indexer.sqlite import SqliteStore
+from indexer.sqlite.schema import MIGRATIONS
 from tests.indexer.store_corpus import PERIOD, corpus
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,9 +99,9 @@ def test_schema_is_versioned_and_setup_is_safe_every_start(tmp_path: Path) -> No
 def test_roll_ups_rebuilt_by_migration_match_the_mentions(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     conn = sqlite3.connect(path)
-    from indexer.sqlite import _split_sql
+    from indexer.sqlite.schema import split_sql
 
-    for statement in _split_sql(MIGRATIONS[0]):
+    for statement in split_sql(MIGRATIONS[0]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
@@ -144,9 +145,9 @@ def test_in_memory_store_works(tmp_path: Path) -> None:
 
 
 def test_search_counts_up_to_a_bound_then_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import indexer.sqlite
+    import indexer.sqlite.search
 
-    monkeypatch.setattr(indexer.sqlite, "SEARCH_COUNT_LIMIT", 2)
+    monkeypatch.setattr(indexer.sqlite.search, "SEARCH_COUNT_LIMIT", 2)
     with SqliteStore(tmp_path / "bound.db") as store:
         items = corpus()
         store.upsert_raw(d for d, _ in items)
@@ -164,7 +165,7 @@ def test_search_counts_up_to_a_bound_then_says_so(tmp_path: Path, monkeypatch: p
 @pytest.mark.parametrize("published", [None, 0, 1, -1, 1_772_409_600, -(2**40), 2**40])
 @pytest.mark.parametrize("rowid", [1, 2, 2**29 - 1, 2**29, 2**31 + 5])
 def test_search_key_in_python_matches_the_sql_of_migration_3(published: int | None, rowid: int) -> None:
-    from indexer.sqlite import _KEY_SQL, search_key
+    from indexer.sqlite.schema import _KEY_SQL, search_key
 
     conn = sqlite3.connect(":memory:")
     in_sql = conn.execute(f"SELECT {_KEY_SQL.format(p='?1', r='?2')}", (published, rowid)).fetchone()[0]
@@ -173,7 +174,7 @@ def test_search_key_in_python_matches_the_sql_of_migration_3(published: int | No
 
 
 def test_key_order_is_date_order() -> None:
-    from indexer.sqlite import search_key
+    from indexer.sqlite.schema import search_key
 
     assert search_key(None, 2**29 - 1) < search_key(-(2**40), 1) < search_key(0, 5) < search_key(1, 0)
     assert search_key(100, 2**29 - 1) < search_key(101, 0)
@@ -182,10 +183,10 @@ def test_key_order_is_date_order() -> None:
 def test_migration_to_search_keys_keeps_documents_searchable(tmp_path: Path) -> None:
     path = tmp_path / "v2.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    from indexer.sqlite import _split_sql
+    from indexer.sqlite.schema import split_sql
 
     for migration in MIGRATIONS[:2]:
-        for statement in _split_sql(migration):
+        for statement in split_sql(migration):
             conn.execute(statement)
     conn.execute("PRAGMA user_version = 2")
     for i, (d, _) in enumerate(corpus(), 1):
@@ -221,7 +222,7 @@ def test_migration_to_search_keys_keeps_documents_searchable(tmp_path: Path) -> 
 def test_search_from_places_or_from_matches_agree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str, f: MentionFilter
 ) -> None:
-    import indexer.sqlite
+    import indexer.sqlite.search
 
     with SqliteStore(tmp_path / "plans.db") as store:
         items = corpus()
@@ -229,7 +230,7 @@ def test_search_from_places_or_from_matches_agree(
         store.save_analyses(items)
         pages = []
         for limit in (0, 10**9):  # never / always start from the places' mentions
-            monkeypatch.setattr(indexer.sqlite, "PLACE_FIRST_MAX", limit)
+            monkeypatch.setattr(indexer.sqlite.search, "PLACE_FIRST_MAX", limit)
             pages.append([store.search(query, f, page=n, size=2) for n in (1, 2)])
         (a1, a2), (b1, b2) = pages
         assert [h.doc.id for h in a1.hits + a2.hits] == [h.doc.id for h in b1.hits + b2.hits]

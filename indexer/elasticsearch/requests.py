@@ -1,0 +1,308 @@
+"""Query DSL for the Elasticsearch store's questions, and their answers read back (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from core.models import SentimentLabel
+from indexer.base import (
+    Bucket,
+    MentionExample,
+    MentionFilter,
+    PlaceCount,
+    RankedValue,
+    ShareOfVoice,
+    StoreStats,
+    VolumePoint,
+)
+from indexer.elasticsearch.documents import analysis_from_source, doc_from_source, iso
+
+MAX_PLACES = 10_000  # terms buckets per aggregation: every place a ranking can show
+EXACT_UP_TO = 40_000  # cardinality counts (syndicated stories) are exact below this
+
+
+def mention_clauses(f: MentionFilter, key: str | None = None) -> list[dict[str, Any]]:
+    """Filters on one mention (inside the nested context)."""
+    clauses: list[dict[str, Any]] = []
+    territories = (key,) if key is not None else f.territories
+    if territories:
+        clauses.append({"terms": {"mentions.place_key": list(territories)}})
+    if f.sentiment:
+        clauses.append({"term": {"mentions.label": f.sentiment}})
+    if f.watched_only:
+        clauses.append({"term": {"mentions.watched": True}})
+    return clauses
+
+
+def document_clauses(f: MentionFilter, dated_only: bool = False) -> list[dict[str, Any]]:
+    """Filters on the document: period, source, language, and one matching mention."""
+    clauses: list[dict[str, Any]] = [{"term": {"analysed": True}}]
+    period: dict[str, Any] = {}
+    if f.since is not None:
+        period["gte"] = iso(f.since)
+    if f.until is not None:
+        period["lt"] = iso(f.until)
+    if period:
+        clauses.append({"range": {"published": period}})
+    elif dated_only:
+        clauses.append({"exists": {"field": "published"}})
+    if f.source_types:
+        clauses.append({"terms": {"source_type": list(f.source_types)}})
+    if f.source_ids:
+        clauses.append({"terms": {"source_id": list(f.source_ids)}})
+    if f.langs:
+        clauses.append({"terms": {"lang": list(f.langs)}})
+    inner = mention_clauses(f)
+    if inner:
+        clauses.append({"nested": {"path": "mentions", "query": {"bool": {"filter": inner}}}})
+    return clauses
+
+
+def filter_query(f: MentionFilter, dated_only: bool = False) -> dict[str, Any]:
+    return {"bool": {"filter": document_clauses(f, dated_only)}}
+
+
+def _mention_filter_agg(f: MentionFilter, aggs: dict[str, Any], key: str | None = None) -> dict[str, Any]:
+    clauses = mention_clauses(f, key)
+    return {
+        "nested": {"path": "mentions"},
+        "aggs": {
+            "f": {
+                "filter": {"bool": {"filter": clauses}} if clauses else {"match_all": {}},
+                "aggs": aggs,
+            }
+        },
+    }
+
+
+def _count_aggs(f: MentionFilter) -> dict[str, Any]:
+    """What each bucket counts: mentions, reach, and stories when copies count once."""
+    aggs: dict[str, Any] = {"reach": {"sum": {"field": "mentions.reach"}}}
+    if f.syndicated_once:
+        aggs["stories"] = {"cardinality": {"field": "mentions.story",
+                                           "precision_threshold": EXACT_UP_TO}}
+    return aggs
+
+
+def ranking_request(f: MentionFilter) -> dict[str, Any]:
+    """Per place: mentions, reach, mentions by sentiment label, name and location."""
+    per_place = {
+        **_count_aggs(f),
+        "labels": {"terms": {"field": "mentions.label", "size": 3}, "aggs": _count_aggs(f)},
+        "top": {"top_hits": {"size": 1, "_source": {"includes": [
+            "mentions.name", "mentions.territory", "mentions.kind", "mentions.location"]}}},
+    }
+    return {
+        "size": 0,
+        "query": filter_query(f),
+        "aggs": {"m": _mention_filter_agg(f, {
+            "places": {"terms": {"field": "mentions.place_key", "size": MAX_PLACES},
+                       "aggs": per_place}
+        })},
+    }
+
+
+def _bucket_count(bucket: Mapping[str, Any], f: MentionFilter) -> int:
+    if f.syndicated_once:
+        return int(bucket["stories"]["value"])
+    return int(bucket["doc_count"])
+
+
+def parse_ranking(response: Mapping[str, Any], f: MentionFilter) -> list[PlaceCount]:
+    out: list[PlaceCount] = []
+    for b in response["aggregations"]["m"]["f"]["places"]["buckets"]:
+        labels = {lb["key"]: _bucket_count(lb, f) for lb in b["labels"]["buckets"]}
+        top = b["top"]["hits"]["hits"][0]["_source"] if b["top"]["hits"]["hits"] else {}
+        location = top.get("location") or {}
+        out.append(PlaceCount(
+            key=b["key"], name=top.get("name") or b["key"], territory=top.get("territory"),
+            kind=top.get("kind") or "place", mentions=_bucket_count(b, f),
+            reach=int(b["reach"]["value"]), positive=labels.get("positive", 0),
+            neutral=labels.get("neutral", 0), negative=labels.get("negative", 0),
+            lat=location.get("lat"), lon=location.get("lon"),
+        ))
+    out.sort(key=lambda p: (-p.mentions, -p.reach, p.key))
+    return out
+
+
+INTERVALS: dict[str, str] = {"hour": "1h", "day": "1d", "week": "1w"}
+
+
+def volume_request(f: MentionFilter, bucket: Bucket) -> dict[str, Any]:
+    """Mentions per place per calendar bucket (UTC; weeks start on Monday)."""
+    if bucket not in INTERVALS:
+        raise ValueError(f"unknown bucket {bucket!r}")
+    return {
+        "size": 0,
+        "query": filter_query(f, dated_only=True),
+        "aggs": {"t": {
+            "date_histogram": {"field": "published", "calendar_interval": INTERVALS[bucket],
+                               "time_zone": "UTC", "min_doc_count": 1},
+            "aggs": {"m": _mention_filter_agg(f, {
+                "places": {"terms": {"field": "mentions.place_key", "size": MAX_PLACES},
+                           "aggs": _count_aggs(f)}
+            })},
+        }},
+    }
+
+
+def parse_volume(response: Mapping[str, Any], f: MentionFilter) -> list[VolumePoint]:
+    points = []
+    for t in response["aggregations"]["t"]["buckets"]:
+        when = datetime.fromtimestamp(t["key"] / 1000, UTC)
+        for b in t["m"]["f"]["places"]["buckets"]:
+            points.append(VolumePoint(bucket=when, key=b["key"], mentions=_bucket_count(b, f),
+                                      reach=int(b["reach"]["value"])))
+    points.sort(key=lambda p: (p.bucket, p.key))
+    return points
+
+
+def share_request(f: MentionFilter, weighted: bool) -> dict[str, Any]:
+    aggs = _count_aggs(f)
+    if weighted and f.syndicated_once:
+        # A syndicated story reaches the audience of its widest copy, once.
+        aggs = {
+            "stories": {"terms": {"field": "mentions.story", "size": 65_000},
+                        "aggs": {"widest": {"max": {"field": "mentions.reach"}}}},
+            "reach": {"sum_bucket": {"buckets_path": "stories>widest"}},
+        }
+    return {
+        "size": 0,
+        "query": filter_query(f),
+        "aggs": {"m": _mention_filter_agg(f, {
+            "places": {"terms": {"field": "mentions.place_key", "size": MAX_PLACES}, "aggs": aggs}
+        })},
+    }
+
+
+def parse_share(response: Mapping[str, Any], f: MentionFilter, weighted: bool) -> ShareOfVoice:
+    counts: dict[str, int] = {}
+    for b in response["aggregations"]["m"]["f"]["places"]["buckets"]:
+        counts[b["key"]] = int(b["reach"]["value"]) if weighted else _bucket_count(b, f)
+    for key in f.territories:
+        counts.setdefault(key, 0)
+    return ShareOfVoice(total=sum(counts.values()), counts=counts, weighted_by_reach=weighted)
+
+
+def voices_request(f: MentionFilter, field: str, reach: str = "sum") -> dict[str, Any]:
+    """Mentions per document-level value (source or author), counted in the nested context."""
+    query = filter_query(f)
+    if field == "author":
+        query["bool"]["filter"].append({"exists": {"field": "author"}})
+    return {
+        "size": 0,
+        "query": query,
+        "aggs": {"v": {
+            "terms": {"field": field, "size": MAX_PLACES},
+            "aggs": {
+                "m": _mention_filter_agg(f, {
+                    **_count_aggs(f), "reach": {reach: {"field": "mentions.reach"}},
+                }),
+                "label": {"terms": {"field": "source_type" if field == "source_id" else "source_id",
+                                    "size": 1}},
+            },
+        }},
+    }
+
+
+def parse_voices(response: Mapping[str, Any], f: MentionFilter, limit: int) -> list[RankedValue]:
+    out = []
+    for b in response["aggregations"]["v"]["buckets"]:
+        inner = b["m"]["f"]
+        n = _bucket_count(inner, f)
+        if n <= 0 or b["key"] == "":
+            continue
+        labels = b["label"]["buckets"]
+        out.append(RankedValue(str(b["key"]), n, int(inner["reach"]["value"] or 0),
+                               labels[0]["key"] if labels else None))
+    out.sort(key=lambda v: (-v.mentions, -v.reach, v.value))
+    return out[:limit]
+
+
+def cooccurring_request(key: str, f: MentionFilter) -> dict[str, Any]:
+    scoped = MentionFilter(**{**f.__dict__, "territories": (key,)})
+    return {
+        "size": 0,
+        "query": filter_query(scoped),
+        "aggs": {"m": {
+            "nested": {"path": "mentions"},
+            "aggs": {"others": {
+                "filter": {"bool": {"must_not": [{"term": {"mentions.place_key": key}}]}},
+                "aggs": {"places": {
+                    "terms": {"field": "mentions.place_key", "size": MAX_PLACES},
+                    "aggs": {"name": {"terms": {"field": "mentions.name", "size": 1}}},
+                }},
+            }},
+        }},
+    }
+
+
+def parse_cooccurring(response: Mapping[str, Any], limit: int) -> list[RankedValue]:
+    out = []
+    for b in response["aggregations"]["m"]["others"]["places"]["buckets"]:
+        name = b["name"]["buckets"][0]["key"] if b["name"]["buckets"] else None
+        out.append(RankedValue(b["key"], int(b["doc_count"]), 0, name))
+    out.sort(key=lambda v: (-v.mentions, v.value))
+    return out[:limit]
+
+
+def examples_request(key: str, f: MentionFilter, label: SentimentLabel, limit: int) -> dict[str, Any]:
+    scoped = MentionFilter(**{**f.__dict__, "territories": (key,), "sentiment": label})
+    nested_filter = {"bool": {"filter": mention_clauses(scoped)}}
+    return {
+        "size": limit,
+        "query": filter_query(scoped),
+        "_source": {"excludes": ["raw"]},
+        "sort": [
+            {"mentions.sentiment": {"order": "desc" if label == "positive" else "asc",
+                                    "mode": "max" if label == "positive" else "min",
+                                    "nested": {"path": "mentions", "filter": nested_filter}}},
+            {"reach": {"order": "desc"}},
+            "id",
+        ],
+    }
+
+
+def parse_examples(response: Mapping[str, Any], key: str) -> list[MentionExample]:
+    out = []
+    for h in response["hits"]["hits"]:
+        s = h["_source"]
+        sentiment = next((m["sentiment"] for m in s.get("mentions") or () if m["place_key"] == key), 0.0)
+        for p in analysis_from_source(s).places:
+            if p.place_key == key:
+                out.append(MentionExample(doc_from_source(s), key, p.start, p.end, sentiment))
+                break
+    return out
+
+
+def stats_request() -> dict[str, Any]:
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "query": {"match_all": {}},
+        "aggs": {
+            "analysed": {"filter": {"term": {"analysed": True}}},
+            "undated": {"filter": {"bool": {"must_not": [{"exists": {"field": "published"}}]}}},
+            "duplicates": {"filter": {"exists": {"field": "duplicate_of"}}},
+            "mentions": {"nested": {"path": "mentions"}},
+        },
+    }
+
+
+def parse_stats(response: Mapping[str, Any]) -> StoreStats:
+    a = response["aggregations"]
+    total = int(response["hits"]["total"]["value"])
+    analysed = int(a["analysed"]["doc_count"])
+    return StoreStats(documents=total, analysed=analysed, pending=total - analysed,
+                      mentions=int(a["mentions"]["doc_count"]), undated=int(a["undated"]["doc_count"]),
+                      duplicates=int(a["duplicates"]["doc_count"]))
+
+
+_RENAMED = {"from": "from_", "_source": "source"}
+
+
+def search_kwargs(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A request body as keyword arguments of the client's `search` (`from` is `from_`)."""
+    return {_RENAMED.get(key, key): value for key, value in body.items()}
