@@ -11,14 +11,17 @@ from typing import Any, Literal
 SentimentLabel = Literal["positive", "neutral", "negative"]
 
 
-NEUTRAL_BAND = 0.05  # |score| below this is neutral (VADER's convention)
+NEUTRAL_BAND = 0.05  # |score| below this is neutral (VADER's convention), where no language says more
+# The neutral band of a document's score per language, chosen by measurement (eval/nlp_sentiment.py).
+NEUTRAL_BANDS: dict[str, float] = {"en": 0.1, "fr": 0.15}
 
 
-def sentiment_label(score: float) -> SentimentLabel:
-    """The label of a sentiment score in [-1, 1]."""
-    if score >= NEUTRAL_BAND:
+def sentiment_label(score: float, lang: str | None = None, *, band: float | None = None) -> SentimentLabel:
+    """The label of a sentiment score in [-1, 1]: neutral inside the language's band (or `band`)."""
+    cut = band if band is not None else NEUTRAL_BANDS.get(lang or "", NEUTRAL_BAND)
+    if score >= cut:
         return "positive"
-    if score <= -NEUTRAL_BAND:
+    if score <= -cut:
         return "negative"
     return "neutral"
 

@@ -13,10 +13,10 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.models import NEUTRAL_BANDS, sentiment_label
 from eval.nlp_common import DATASETS, f1, read_jsonl
 from nlp.linear import LinearSentiment
-from nlp.pipeline import NEUTRAL_THRESHOLD
-from nlp.sentiment import label_for, scorer_for, vader_en_scores, vader_fr_scores
+from nlp.sentiment import scorer_for, vader_en_scores, vader_fr_scores
 from nlp.sentiment_fr import BARE, CONTRAST, LONG_WORDS, OPENING, french_tokens
 from nlp.train_sentiment import fit
 
@@ -30,7 +30,7 @@ def sign_accuracy(rows: Sequence[dict[str, Any]], score: Score, threshold: float
     rated = [r for r in rows if abs(float(r["rating"])) >= 1.0]
     hits = 0
     for r in rated:
-        label = label_for(score(r["text"])[0], threshold)
+        label = sentiment_label(score(r["text"])[0], band=threshold)
         hits += label == ("positive" if float(r["rating"]) > 0 else "negative")
     return hits / len(rated) if rated else 0.0
 
@@ -68,8 +68,8 @@ def french_figures(score: Score, threshold: float) -> dict[str, float]:
     """fr_tweets macro-F1 (3 labels) and fr_reviews accuracy (neutral answers are misses)."""
     tweets = list(read_jsonl(SENTIMENT / "fr_tweets.jsonl"))
     reviews = list(read_jsonl(SENTIMENT / "fr_reviews.jsonl"))
-    tp = [label_for(score(r["text"])[0], threshold) for r in tweets]
-    rp = [label_for(score(r["text"])[0], threshold) for r in reviews]
+    tp = [sentiment_label(score(r["text"])[0], band=threshold) for r in tweets]
+    rp = [sentiment_label(score(r["text"])[0], band=threshold) for r in reviews]
     return {
         "fr_tweets_macro_f1": macro_f1([r["label"] for r in tweets], tp,
                                        ["negative", "neutral", "positive"]),
@@ -98,7 +98,7 @@ def print_errors(score: Score, threshold: float, limit: int) -> None:
     by_kind: dict[str, list[str]] = {}
     for r in read_jsonl(SENTIMENT / "fr_reviews.jsonl"):
         value = score(r["text"])[0]
-        got = label_for(value, threshold)
+        got = sentiment_label(value, band=threshold)
         if got != r["label"]:
             kind = "neutral answer" if got == "neutral" else "/".join(error_kinds(r["text"]))
             by_kind.setdefault(kind, []).append(f"  [{r['label'][:3]} {value:+.2f}] {r['text'][:300]}")
@@ -110,7 +110,7 @@ def print_errors(score: Score, threshold: float, limit: int) -> None:
 def measure(with_baselines: bool = False) -> dict[str, float]:
     """The gated figures (and, on request, the VADER baselines beside them)."""
     rows = list(read_jsonl(SENTIMENT / "en_vader_ratings.jsonl"))
-    t_en, t_fr = NEUTRAL_THRESHOLD["en"], NEUTRAL_THRESHOLD["fr"]
+    t_en, t_fr = NEUTRAL_BANDS["en"], NEUTRAL_BANDS["fr"]
     fr_scorer = scorer_for("fr")
     assert fr_scorer is not None
     out = {"en_vader_sign_accuracy": cross_validated_en(rows, t_en), **french_figures(fr_scorer, t_fr)}
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.errors:
         fr_scorer = scorer_for("fr")
         assert fr_scorer is not None
-        print_errors(fr_scorer, NEUTRAL_THRESHOLD["fr"], args.errors)
+        print_errors(fr_scorer, NEUTRAL_BANDS["fr"], args.errors)
         return 0
     t0 = time.perf_counter()
     for name, value in measure(args.baselines).items():

@@ -1,27 +1,37 @@
-"""Custom Doc attributes the placewatch components write (plain data, so they survive n_process > 1)."""
+"""Custom Doc and Span attributes the placewatch components write (plain data, so they survive n_process > 1)."""
 
 from __future__ import annotations
 
 import logging
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 logger = logging.getLogger(__name__)
+
+PLACES = "places"  # doc.spans key of the place mentions, in text order
 
 EXTENSIONS = {
     "pw_title": None,  # title of the document (str), helps one sense per document
     "pw_lang": None,  # ISO 639-1 code of the text
     "pw_territory_hits": None,  # list of [start, end, territory_id, tagged, cased, words]
-    "pw_places": None,  # list of PlaceMention dicts (the analyze schema)
     "pw_sentiment": None,  # Sentiment dict (the analyze schema)
+}
+SPAN_EXTENSIONS = {
+    # a place mention's analyze-schema fields but its sentiment; its "start"/"end" are the exact
+    # character offsets (the span itself covers whole tokens)
+    "pw_place": None,
+    "pw_sentiment": 0.0,  # sentiment of the sentence around the mention
 }
 
 
 def register_extensions() -> None:
-    """Declare the Doc attributes once per process (idempotent)."""
+    """Declare the Doc and Span attributes once per process (idempotent)."""
     for name, default in EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+    for name, default in SPAN_EXTENSIONS.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
 
 
 register_extensions()

@@ -10,14 +10,15 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import nlp.places
 import nlp.sentiment  # noqa: F401  (registers the placewatch_sentiment factory)
 from config import Config, Territory
-from core.models import Analysis, PlaceMention, Sentiment
-from nlp.extensions import register_extensions
+from core.models import Analysis, PlaceMention, Sentiment, sentiment_label
+from nlp.evidence import CUES, TRAVEL_WORDS, WEAK_CUES
+from nlp.extensions import PLACES, register_extensions
 from nlp.langid import UNKNOWN, detect_language
-from nlp.places import CUES, TRAVEL_WORDS, WEAK_CUES
 from nlp.text import looks_like_text
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,6 @@ BLOCKING_LABELS = {"en": ["ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"], "fr
 # French LOC also covers peoples and capitalised common nouns, English GPE/LOC/FAC is finer: an
 # NER-only name no gazetteer knows needs more evidence in French (measured on both place sets).
 UNLINKED_PENALTY = {"en": 0.0, "fr": 1.0}
-NEUTRAL_THRESHOLD = {"en": 0.1, "fr": 0.15}  # chosen by measurement (eval/nlp_sentiment.py)
 UNUSED = ["parser", "lemmatizer", "attribute_ruler"]
 FALLBACK = "xx"  # other languages: watchlist and gazetteer only, no NER, neutral sentiment
 MAX_CHUNK = 100_000  # longer texts are analysed in pieces (spaCy's NER memory grows with length)
@@ -74,10 +74,7 @@ def build_pipeline(key: str, territories: Sequence[Territory]) -> Language:
             "lexicon_lang": key if key in MODELS else "",
         },
     )
-    nlp.add_pipe(
-        "placewatch_sentiment",
-        config={"lang": key, "neutral_threshold": NEUTRAL_THRESHOLD.get(key, 0.05)},
-    )
+    nlp.add_pipe("placewatch_sentiment", config={"lang": key})
     nlp.max_length = MAX_CHUNK * 2
     return nlp
 
@@ -96,12 +93,15 @@ def split_long(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, str]]:
     return pieces
 
 
-def to_analysis(lang: str, sentiment: dict[str, Any] | None, places: Iterable[dict[str, Any]]) -> Analysis:
-    """The shared typed model from the plain dicts the components write."""
+def to_analysis(lang: str, doc: Doc) -> Analysis:
+    """The shared typed model from what the components wrote on the Doc."""
     return Analysis(
         lang=lang,
-        sentiment=Sentiment.from_dict(sentiment),
-        places=tuple(PlaceMention.from_dict(p) for p in places),
+        sentiment=Sentiment.from_dict(doc._.pw_sentiment),
+        places=tuple(
+            PlaceMention.from_dict({**span._.pw_place, "sentiment": span._.pw_sentiment})
+            for span in doc.spans.get(PLACES, ())
+        ),
     )
 
 
@@ -120,11 +120,8 @@ def merge_pieces(lang: str, parts: list[tuple[int, int, Analysis]]) -> Analysis:
             d["start"] += offset
             d["end"] += offset
             places.append(PlaceMention.from_dict(d))
-    label = parts[0][2].sentiment.label if len(parts) == 1 else None
-    threshold = NEUTRAL_THRESHOLD.get(lang, 0.05)
-    if label is None:
-        label = "positive" if score >= threshold else "negative" if score <= -threshold else "neutral"
-    sentiment = Sentiment(score=score, label=label, positive=pos, negative=neg)  # type: ignore[arg-type]
+    label = parts[0][2].sentiment.label if len(parts) == 1 else sentiment_label(score, lang)
+    sentiment = Sentiment(score=score, label=label, positive=pos, negative=neg)
     return Analysis(lang=lang, sentiment=sentiment, places=tuple(places))
 
 
@@ -208,7 +205,7 @@ class Analyzer:
             docs.append(doc)
         n_process = self.n_process if len(docs) >= self.batch_size * 2 else 1
         for doc in nlp.pipe(docs, batch_size=self.batch_size, n_process=n_process):
-            yield to_analysis(key, doc._.pw_sentiment, doc._.pw_places or ())
+            yield to_analysis(key, doc)
 
 
 def build_analyzer(config: Config) -> Analyzer:

@@ -14,8 +14,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from core.models import Sentiment
-from nlp.extensions import register_extensions
+from core.models import Sentiment, sentiment_label
+from nlp.extensions import PLACES, register_extensions
 from nlp.sentiment_fr import french_scores
 
 logger = logging.getLogger(__name__)
@@ -82,29 +82,20 @@ def scorer_for(lang: str) -> Scorer | None:
     return None
 
 
-def label_for(score: float, threshold: float) -> str:
-    """positive / neutral / negative from a score in [-1, 1]."""
-    if score >= threshold:
-        return "positive"
-    if score <= -threshold:
-        return "negative"
-    return "neutral"
-
-
-def to_sentiment(scores: tuple[float, float, float], threshold: float) -> Sentiment:
+def to_sentiment(scores: tuple[float, float, float], lang: str) -> Sentiment:
+    """The Sentiment of a scorer's (score, positive, negative), labelled with the language's band."""
     score, pos, neg = scores
     score = max(-1.0, min(1.0, score)) if math.isfinite(score) else 0.0
-    return Sentiment(score=score, label=label_for(score, threshold), positive=pos, negative=neg)  # type: ignore[arg-type]
+    return Sentiment(score=score, label=sentiment_label(score, lang), positive=pos, negative=neg)
 
 
 class SentimentComponent:
-    """spaCy component: document sentiment in `doc._.pw_sentiment`, mention sentiment in places."""
+    """spaCy component: document sentiment in `doc._.pw_sentiment`, each place's in `span._.pw_sentiment`."""
 
-    def __init__(self, name: str, lang: str, neutral_threshold: float) -> None:
+    def __init__(self, name: str, lang: str) -> None:
         register_extensions()
         self.name = name
         self.lang = lang
-        self.neutral_threshold = neutral_threshold
 
     def scorer(self, doc: Doc) -> Scorer | None:
         return scorer_for(doc._.pw_lang or self.lang)
@@ -115,7 +106,8 @@ class SentimentComponent:
         if scorer is None or not text.strip():
             doc._.pw_sentiment = Sentiment().to_dict()
             return doc
-        sentences = list(doc.sents) if len(text) > LONG_TEXT or doc._.pw_places else []
+        places = doc.spans.get(PLACES, ())
+        sentences = list(doc.sents) if len(text) > LONG_TEXT or places else []
         cache: dict[int, float] = {}
 
         def sentence_score(i: int) -> float:
@@ -132,11 +124,11 @@ class SentimentComponent:
             doc_scores = (
                 sum(p[0] for p in parts) / n, sum(p[1] for p in parts) / n, sum(p[2] for p in parts) / n
             )
-        doc._.pw_sentiment = to_sentiment(doc_scores, self.neutral_threshold).to_dict()
+        doc._.pw_sentiment = to_sentiment(doc_scores, self.lang).to_dict()
         ends = [s.end_char for s in sentences]
-        for place in doc._.pw_places or ():
-            i = bisect.bisect_right(ends, place["start"])
-            place["sentiment"] = round(sentence_score(i), 4) if i < len(sentences) else 0.0
+        for span in places:
+            i = bisect.bisect_right(ends, span._.pw_place["start"])
+            span._.pw_sentiment = round(sentence_score(i), 4) if i < len(sentences) else 0.0
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
@@ -146,8 +138,8 @@ class SentimentComponent:
 
 @Language.factory(
     "placewatch_sentiment",
-    default_config={"lang": "en", "neutral_threshold": 0.1},
+    default_config={"lang": "en"},
 )
-def make_sentiment(nlp: Language, name: str, lang: str, neutral_threshold: float) -> SentimentComponent:
-    """Sentiment scorer for one language; `neutral_threshold` bounds the neutral band of scores."""
-    return SentimentComponent(name, lang, neutral_threshold)
+def make_sentiment(nlp: Language, name: str, lang: str) -> SentimentComponent:
+    """Sentiment scorer for one language; its neutral band is the language's (core.models)."""
+    return SentimentComponent(name, lang)

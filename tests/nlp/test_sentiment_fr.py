@@ -6,7 +6,7 @@ import pytest
 
 from nlp.sentiment_fr import french_scores, french_tokens, textblob_fr_lexicon
 
-THRESHOLD = 0.15  # nlp.pipeline.NEUTRAL_THRESHOLD["fr"]
+THRESHOLD = 0.15  # core.models.NEUTRAL_BANDS["fr"]
 
 
 def label(text: str) -> str:

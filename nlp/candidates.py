@@ -1,0 +1,222 @@
+"""Place candidates: watchlist hits, NER entities and gazetteer names, with what NER says around them."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from nlp.gazetteer import GazEntry, Gazetteer
+from nlp.text import is_all_caps, is_capitalised
+
+logger = logging.getLogger(__name__)
+
+LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
+# A sentence break inside an entity: OCR lost the space ("Suisse.-Groupe B", "Israël.-Groupe C").
+OCR_GLUE = re.compile(r"\.\s*[-—–]")
+OCR_GLUED_NAME = re.compile(r"([^\W\d_]{3,})\.[-—–]")
+
+
+@dataclass
+class Candidate:
+    """A span that may name a place, with the evidence gathered for it."""
+
+    start: int
+    end: int
+    source: str  # territory | ner | gazetteer | demonym
+    territory: str | None = None
+    tagged: bool = False
+    cased: bool = True
+    words: int = 1
+    ner_place: bool = False
+    entries: list[GazEntry] = field(default_factory=list)
+    in_name: bool = False  # inside an organisation's or a facility's name (Ohio Department of ...)
+    other_reading: bool = False  # NER reads exactly this span as a person or an organisation
+    named: bool = False  # NER reads some entity here, whatever its label: a name, not a common word
+    # a generic head before a known name ("canton de Vaud", "lac de Neuchâtel", "rue de Brest"): a
+    # place, but not the one the name links to, so it stays unlinked
+    known_tail: bool = False
+
+    def overlaps(self, other: Candidate) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class EntityLabels:
+    """Which NER labels of a language's model read a place, a person, another name, a people."""
+
+    place: frozenset[str]
+    person: frozenset[str]
+    blocking: frozenset[str]
+    demonym: frozenset[str]
+
+
+def trim_span(span: Span) -> tuple[int, int]:
+    """Character bounds of an entity without a leading article or a trailing possessive."""
+    tokens = list(span)
+    while len(tokens) > 1 and (tokens[0].lower_ in LEADING_ARTICLES or tokens[0].is_space or (
+            tokens[0].is_lower and is_capitalised(tokens[1].text))):
+        tokens = tokens[1:]  # "de France", "ia France" (OCR): the name starts at the capital
+    while len(tokens) > 1 and (tokens[-1].lower_ in ("'s", "’s", "'", "’") or tokens[-1].is_space
+                               or tokens[-1].text.endswith(("'", "’"))):
+        tokens = tokens[:-1]  # "Palafour jusqu’": an elided word is never the end of a name
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def proper_tail(surface: str) -> str:
+    """The proper name after a generic head: 'canton de Vaud' → 'Vaud', 'mer Baltique' → 'Baltique';
+    '' when the text opens with a capital (it is a name already) or has no capitalised word."""
+    words = surface.split()
+    if not words or is_capitalised(words[0]):
+        return ""
+    for i, w in enumerate(words):
+        if is_capitalised(w):
+            return " ".join(words[i:]).lstrip("'’")
+        if "'" in w or "’" in w:  # "d'Aboukir", "l'Erff"
+            tail = re.split(r"['’]", w, maxsplit=1)[1]
+            if is_capitalised(tail):
+                return " ".join([tail, *words[i + 1 :]])
+    return ""
+
+
+class CandidateFinder:
+    """Finds the spans of a Doc that may name a place: watchlist hits first, then NER places, then
+    gazetteer names NER did not tag; each with its gazetteer entries and NER's other readings."""
+
+    def __init__(
+        self,
+        territories: dict[str, dict[str, Any]],
+        gazetteer: Gazetteer,
+        labels: EntityLabels,
+        scan_gazetteer: bool,
+    ) -> None:
+        self.territories = territories
+        self.gazetteer = gazetteer
+        self.labels = labels
+        self.scan_gazetteer = scan_gazetteer
+
+    def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
+        """The candidates of a Doc, given the watchlist hits recorded on it."""
+        found: list[Candidate] = []
+        for start, end, tid, tagged, cased, words in territory_hits:
+            found.append(Candidate(start, end, "territory", tid, tagged, cased, words))
+        territory_hits_by_end = sorted(found, key=lambda c: c.end)
+        hit_ends = [c.end for c in territory_hits_by_end]
+        persons: list[tuple[int, int]] = []
+        others: list[tuple[int, int]] = []
+        for ent in doc.ents:
+            if ent.label_ in self.labels.place:
+                start, end = trim_span(ent)
+                cand = Candidate(start, end, "ner", ner_place=True, words=len(ent))
+                k = bisect.bisect_left(hit_ends, start + 1)
+                same = [c for c in territory_hits_by_end[k : k + 3] if c.overlaps(cand)]
+                for c in same:
+                    c.ner_place = True
+                if not same:
+                    found.append(cand)
+            elif ent.label_ in self.labels.demonym and len(ent) == 1:
+                country = self.gazetteer.demonym_country(ent.text)
+                if country is not None:
+                    found.append(Candidate(ent.start_char, ent.end_char, "demonym", entries=[country]))
+            elif ent.label_ in self.labels.person:
+                persons.append((ent.start_char, ent.end_char))
+            elif ent.label_ in self.labels.blocking and not OCR_GLUE.search(ent.text):
+                # an entity running over a sentence break ("Suisse.-Groupe B") is OCR glue, not a name
+                others.append(trim_span(ent))
+        if self.scan_gazetteer:
+            found.extend(self._gazetteer_candidates(doc, found, []))
+        ent_bounds = sorted((e.start_char, e.end_char) for e in doc.ents)
+        ent_starts = [s for s, _ in ent_bounds]
+        kept: list[Candidate] = []
+        text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        person_names: dict[str, set[str]] = {}
+        # "Olano", "Zulle" (of "Alex Zulle"): names NER reads as a person at least as often as a place
+        person_reads: Counter[str] = Counter()
+        for s, e in persons:
+            name = text[s:e].strip()
+            if " " in name:
+                person_names.setdefault(name.split()[0], set()).add(name)
+            if name.split():
+                person_reads[name.split()[-1]] += 1
+        place_reads = Counter(text[c.start : c.end] for c in found if c.ner_place)
+        for c in found:
+            surface = text[c.start : c.end]
+            if not c.tagged and surface.split() and any(
+                    text.startswith(name, c.start) and len(name) > len(surface)
+                    for name in person_names.get(surface.split()[0], ())):
+                continue  # "Paris Hilton" read as a person elsewhere in the document: a person here too
+            if c.source != "demonym":
+                c.entries = self.entries(text[c.start : c.end], c.territory)
+            if c.source == "ner" and not c.entries:
+                tail = proper_tail(text[c.start : c.end])
+                c.known_tail = bool(tail) and tail in self.gazetteer
+                if not c.territory and not c.tagged and person_reads[surface] >= max(1, place_reads[surface]):
+                    continue  # a name no gazetteer knows that NER reads as a person as often as a place
+            # NER reads headlines and datelines in capitals poorly ("PARIS" as MISC): a known
+            # place name in capitals keeps its place reading unless NER sees a person there
+            caps = is_all_caps(text[c.start : c.end]) and bool(c.entries)
+            if not (c.ner_place or c.tagged):
+                if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in persons):
+                    continue  # a name inside a person's name (Paris Hilton) is not a place
+                # NER reads the whole span as a person or an organisation (Orange, the telecom):
+                # only other, confident place readings in the same document can overturn that.
+                c.other_reading = (c.start, c.end) in persons or (not caps and (c.start, c.end) in others)
+            c.in_name = not caps and any(s <= c.start and c.end <= e for s, e in others)
+            k = bisect.bisect_right(ent_starts, c.end) - 1
+            c.named = c.ner_place or any(s < c.end and c.start < e for s, e in ent_bounds[max(0, k - 2) : k + 1])
+            kept.append(c)
+        return kept
+
+    def _gazetteer_candidates(
+        self, doc: Doc, found: list[Candidate], blocked: list[tuple[int, int]]
+    ) -> Iterator[Candidate]:
+        taken = [(c.start, c.end) for c in found] + blocked
+        taken.sort()
+        starts = [s for s, _ in taken]
+        max_words = min(3, self.gazetteer.max_words)
+        i = 0
+        n = len(doc)
+        while i < n:
+            tok = doc[i]
+            if not (tok.is_alpha and len(tok) > 2 and tok.text[0].isupper()):
+                glued = OCR_GLUED_NAME.match(tok.text)
+                if glued and tok.text[0].isupper() and self.gazetteer.is_scannable(glued.group(1)):
+                    s, e = tok.idx, tok.idx + len(glued.group(1))  # "Suisse.-Groupe": OCR lost a space
+                    k = bisect.bisect_right(starts, e) - 1
+                    if not any(ts < e and s < te for ts, te in taken[max(0, k - 3) : k + 1]):
+                        yield Candidate(s, e, "gazetteer")
+                i += 1
+                continue
+            hit = None
+            for size in range(min(max_words, n - i), 0, -1):
+                span = doc[i : i + size]
+                if not span[-1].is_alpha:
+                    continue
+                if self.gazetteer.is_scannable(span.text):
+                    hit = span
+                    break
+            if hit is None:
+                i += 1
+                continue
+            s, e = hit.start_char, hit.end_char
+            k = bisect.bisect_right(starts, e) - 1
+            clash = any(ts < e and s < te for ts, te in taken[max(0, k - 3) : k + 1])
+            if not clash:
+                yield Candidate(s, e, "gazetteer", words=len(hit))
+            i = hit.end
+
+    def entries(self, surface: str, territory: str | None) -> list[GazEntry]:
+        """Gazetteer entries for a surface form, or for a watched territory's name."""
+        if territory is not None:
+            t = self.territories[territory]
+            return self.gazetteer.lookup(str(t["name"]))
+        entries = self.gazetteer.lookup(surface)
+        if not entries and surface.lower().startswith(("st ", "st. ")):
+            entries = self.gazetteer.lookup("Saint " + surface.split(" ", 1)[1])
+        return entries

@@ -1,0 +1,361 @@
+"""Evidence that a candidate names a place: cues, case, position, part of speech, NER's readings, as log-odds."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from nlp.candidates import LEADING_ARTICLES, Candidate, proper_tail
+from nlp.gazetteer import Gazetteer
+from nlp.text import fold, is_all_caps, is_capitalised
+
+logger = logging.getLogger(__name__)
+
+# Words right before a place name that announce one ("in Paris", "à Nice", "au Chili").
+CUES = {
+    "en": ["in", "to", "from", "at", "near", "into", "across", "via", "over", "visit", "visiting",
+           "visited", "towards", "outside", "around", "throughout", "inside"],
+    "fr": ["à", "en", "au", "aux", "vers", "depuis", "dans", "visiter", "pour", "sur",
+           "près", "quitter", "rejoindre", "jusqu'à"],
+}
+WEAK_CUES = {"en": ["of", "and", "for", "on"], "fr": ["de", "d'", "du", "des", "et", "l'"]}
+# Vocabulary of travel and geography that makes a place reading likelier in the sentence.
+TRAVEL_WORDS = {
+    "en": ["visit", "trip", "travel", "hotel", "holiday", "vacation", "tourism", "tourist",
+           "beach", "ski", "resort", "flight", "city", "town", "village", "region", "country",
+           "capital", "weekend", "stay", "airport", "mountains", "border", "state", "county"],
+    "fr": ["visite", "voyage", "sejour", "vacances", "hotel", "tourisme", "touriste", "plage",
+           "ski", "station", "vol", "ville", "village", "region", "pays", "capitale",
+           "week-end", "aeroport", "montagne", "frontiere", "departement", "commune"],
+}
+SMALL_PLACE = 100_000  # population under which an alternate-name-only link needs more evidence
+COMMON_NOUN_TOWN = 200_000  # a town smaller than this that spells a common noun is likelier the noun
+INDEFINITE_ARTICLES = {"a", "an", "un", "une"}
+# Titles before a person's name ("M. Baroche", "Mrs Kellogg"): the name after one is a person.
+HONORIFICS = {"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "me", "sir", "lord", "lady"}
+# An all-caps name that opens a dispatch or a section: "PARIS, 15 (Havas). —", "VAUD. — D'une enquête".
+DATELINE = re.compile(r"\s*[.,]?\s*(?:\d|[-—–]|\(|\n|$)")
+# A place and a date opening a dispatch: "Berne, 15 septembre", "Gènes 16 août".
+DATED = re.compile(r"\s*,?\s*\d{1,2}\s*(?:er\s+)?[^\W\d_]{3,}")
+# What follows a person in results and lists of members: "Olano (Esp)", "Chuard (Lausanne)".
+AFFILIATION = re.compile(r"\s*[({]\s*[A-ZÀ-Ý][\w.'-]*\s*[,)}]")
+# What separates the items of an enumeration: "Chanel, Lanvin et Patou".
+LIST_GAP = re.compile(r"\s*(?:,|;|&|et|and)\s*")
+# What precedes one: a rank in results, "3. Tchmil", "155. Beuchat".
+RANK = re.compile(r"(?:^|\s)\d{1,3}\s*\.\s*$")
+# Word classes a place name never takes: a capitalised token the tagger reads so is a common word
+# ("Nice little bakery", "Bloqués dans la cabine").
+NON_NAME_POS = {"ADJ", "ADV", "VERB", "AUX", "PRON", "DET", "ADP", "INTJ", "NUM", "CCONJ", "SCONJ", "PART"}
+PENN_CLASSES = (("NNP", "PROPN"), ("NN", "NOUN"), ("JJ", "ADJ"), ("RB", "ADV"), ("VB", "VERB"), ("MD", "AUX"),
+                ("PRP", "PRON"), ("DT", "DET"), ("IN", "ADP"), ("UH", "INTJ"), ("CD", "NUM"), ("CC", "CCONJ"))
+
+
+def sigmoid(z: float) -> float:
+    """Logistic squashing of an evidence score into a confidence in (0, 1)."""
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=4)
+def model_nouns(package: str) -> frozenset[str]:
+    """Folded nouns of a spaCy model package's lemmatizer tables, read from disk (the pipeline
+    leaves the lemmatizer out for speed); empty when the package ships none."""
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    try:
+        root = get_package_path(package)
+    except (ImportError, ModuleNotFoundError, TypeError):
+        return frozenset()
+    for path in root.glob("*/lemmatizer/lookups"):
+        lookups = Lookups().from_disk(path)
+        if lookups.has_table("lemma_index") and "noun" in lookups.get_table("lemma_index"):
+            return frozenset(fold(w) for w in lookups.get_table("lemma_index")["noun"])
+    return frozenset()
+
+
+@lru_cache(maxsize=4)
+def model_inflections(package: str) -> Any:
+    """The lemmatizer lookup table of a spaCy model package: inflected forms of common words
+    ("relevons", "emportez", "nées", "tramways") to their lemmas; None when the package has none.
+    A capitalised inflected form is a sentence's first word or a headline word, not a name."""
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    try:
+        root = get_package_path(package)
+    except (ImportError, ModuleNotFoundError, TypeError):
+        return None
+    for path in root.glob("*/lemmatizer/lookups"):
+        lookups = Lookups().from_disk(path)
+        if lookups.has_table("lemma_lookup"):
+            return lookups.get_table("lemma_lookup")
+    return None
+
+
+@lru_cache(maxsize=4)
+def lexicon_words(lang: str) -> frozenset[str]:
+    """Folded words of the sentiment lexicon shipped for a language (VADER, vaderSentiment-fr):
+    evaluative common words ("nice", "super", "grand") that a capitalised name may also spell."""
+    if lang == "en":
+        import vaderSentiment
+
+        path = Path(vaderSentiment.__file__).parent / "vader_lexicon.txt"
+        return frozenset(fold(line.split("\t", 1)[0]) for line in path.read_text(encoding="utf-8").splitlines())
+    if lang == "fr":
+        from nlp.french import lexicon
+
+        return frozenset(w for w in lexicon()[0] if " " not in w)
+    return frozenset()
+
+
+def word_class(token: Token) -> str:
+    """Universal part of speech of a token, from the fine Penn tag where no attribute ruler ran."""
+    if token.pos_:
+        return token.pos_
+    return next((pos for prefix, pos in PENN_CLASSES if token.tag_.startswith(prefix)), "X")
+
+
+def previous_word(doc: Doc, i: int) -> str:
+    """The folded word before token i, skipping line breaks (OCR and social text break lines anywhere)."""
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    return fold(doc[j].text) if j >= 0 else ""
+
+
+def cue_before_article(doc: Doc, i: int) -> str:
+    """The folded word before the article that precedes token i ("pour" in "pour la Crimée")."""
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    if j >= 0 and doc[j].text.endswith(("'", "’")) and j > 0 and doc[j].idx == doc[j - 1].idx + len(doc[j - 1]):
+        return ""  # "jusqu'" is a word of its own, not an article
+    return previous_word(doc, j) if j >= 0 else ""
+
+
+def letters(text: str) -> int:
+    """Number of letters in a text."""
+    return sum(1 for c in text if c.isalpha())
+
+
+def shouting_ratio(doc: Doc) -> float:
+    """Share of capitalised words: near 1 for all-caps or title-case text, where case says little."""
+    words = [t for t in doc[:400] if t.is_alpha and len(t) > 3]
+    if not words:
+        return 0.0
+    return sum(1 for t in words if t.text[0].isupper()) / len(words)
+
+
+class Evidence:
+    """Weighs the evidence for each candidate of a language: the cue words, the NER labels that
+    read a person, the model's own lexicon of common words."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        person_labels: frozenset[str],
+        cues: Sequence[str],
+        weak_cues: Sequence[str],
+        travel_words: Sequence[str],
+        unlinked_penalty: float,
+        lexicon_lang: str,
+        package: str,
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.person_labels = person_labels
+        self.demonym_evidence = 0.5  # "Russian forces": a modifier mention of Russia, less sure
+        self.cues = {fold(c) for c in cues}
+        self.weak_cues = {fold(c) for c in weak_cues}
+        self.travel_words = {fold(w) for w in travel_words}
+        self.unlinked_penalty = unlinked_penalty
+        self.lexicon_lang = lexicon_lang
+        # the model package whose lemmatizer tables give the common words (read from disk, since the
+        # pipeline leaves the lemmatizer out)
+        self.package = package
+
+    @property
+    def common_words(self) -> frozenset[str]:
+        return lexicon_words(self.lexicon_lang)
+
+    @property
+    def common_nouns(self) -> frozenset[str]:
+        """Folded common nouns the model's own lemmatizer knows ("union", "empire", "canton"):
+        a capitalised one that names only a town is more often the noun ("l'Union", "de l'Empire")."""
+        return model_nouns(self.package)
+
+    def is_inflected_word(self, surface: str) -> bool:
+        """True when the word is an inflected form of a common word in the model's lexicon."""
+        table = model_inflections(self.package)
+        return table is not None and surface.lower() in table
+
+    def is_common_noun(self, surface: str) -> bool:
+        """True when the word or its singular is a common noun of the model's lexicon."""
+        word = fold(surface)
+        return word in self.common_nouns or (word.endswith("s") and word[:-1] in self.common_nouns)
+
+    def score(
+        self,
+        doc: Doc,
+        text: str,
+        c: Candidate,
+        sent_starts: list[int],
+        sent_ends: list[int],
+        shouting: bool,
+    ) -> float:
+        """Sum of weighted evidence that the candidate names a place (log-odds)."""
+        surface = text[c.start : c.end]
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        first = span[0] if span is not None and len(span) else None
+        prev_word = previous_word(doc, first.i) if first is not None else ""
+        if prev_word in LEADING_ARTICLES and first is not None and is_capitalised(surface):
+            # "pour la Crimée", "sur les Vosges", "in the Alps": the cue comes before the article
+            before = cue_before_article(doc, first.i)
+            if before in self.cues:
+                prev_word = before
+        k = bisect.bisect_right(sent_starts, c.start) - 1
+        sent_start = sent_starts[k] if k >= 0 else 0
+        line_start = max(sent_start, text.rfind("\n", 0, c.start) + 1)  # a line starts like a sentence
+        sentence_initial = not text[line_start : c.start].strip(" \t\n\"'«“(-*•#@")
+        # a known name in capitals opening a dispatch or a section is a dateline or a heading
+        dateline = bool(c.entries) and (
+            (is_all_caps(surface) and (sentence_initial or DATELINE.match(text, c.end) is not None))
+            or (sentence_initial and DATED.match(text, c.end) is not None))  # "Berne, 15 septembre"
+        if dateline:
+            sentence_initial = False
+        if c.source == "demonym":
+            return self.demonym_evidence
+        z = {"territory": -1.0, "ner": -1.0, "gazetteer": -1.8}[c.source]
+        if c.ner_place:
+            z += 2.5
+        if c.territory:
+            # a watched name the user chose: likely the place unless the word is a common one, which
+            # the checks below (sentence start, tagger, lower-case use, NER's reading) catch
+            z += 2.5 if c.words > 1 or c.tagged else 1.5
+        if c.tagged:
+            z += 2.5
+        if c.entries:
+            top = c.entries[0]
+            z += 1.0 + max(-1.0, min(1.2, 0.3 * (top.prior - 5.0)))
+            if self.weak_link(surface, c):
+                z -= 2.0  # a small town's alternate name (Granges → Grenchen): more likely a local name
+        if prev_word in self.cues or dateline:
+            z += 1.5
+        elif prev_word in self.weak_cues:
+            z += 0.4
+        if not c.cased and not c.tagged:
+            z -= 2.5 if c.words == 1 else 0.5
+        elif first is not None and (first.tag_ in ("NNP", "NNPS") or first.pos_ == "PROPN"):
+            z += 0.5
+        if sentence_initial and not c.ner_place and not c.tagged and prev_word not in self.cues:
+            # a capitalised first word is a name only if NER sees an entity there ("Tignes has
+            # announced"); otherwise it may be any word ("Nice to meet you")
+            if c.territory:
+                z -= 0.5  # a watched name: only a common-word reading (below) makes it doubtful
+            else:
+                z -= 2.0 if c.words == 1 else 1.0
+        if c.words == 1 and not c.tagged and first is not None:
+            if word_class(first) in NON_NAME_POS:
+                z -= 3.0  # read as an adjective or a verb: a common word, whatever NER says
+            elif not c.entries and not c.territory and word_class(first) != "PROPN" and (
+                    not self.common_nouns or self.is_common_noun(surface)):
+                # a common noun no gazetteer knows ("Etat", "Département"); a word the model's own
+                # lexicon does not know as a noun is a name the tagger misread ("Angleterre")
+                z -= 1.5 * self.unlinked_penalty
+        if c.words == 1 and not c.territory and c.entries and prev_word not in self.cues and \
+                all(e.kind == "city" and e.population < COMMON_NOUN_TOWN for e in c.entries) and \
+                fold(surface) in self.common_nouns:
+            z -= 2.0  # "l'Union", "de l'Empire", "la Confédération": a common noun a town also spells
+        if c.entries and not c.territory and not c.tagged and self.gazetteer.accents_differ(surface):
+            z -= 1.5  # "Marché" is not "Marche": the accent makes it another word
+        if c.words == 1 and not c.tagged and not c.ner_place and fold(surface) in self.common_words:
+            z -= 2.5 if sentence_initial else 1.0  # "Nice day!", "Super ambiance": an evaluative word
+        if prev_word.rstrip(".") in HONORIFICS and not c.tagged:
+            z -= 3.0
+        if span is not None and not c.tagged and self._after_indefinite(doc, span):
+            z -= 2.0  # "a 2010 Bordeaux,", "un Russe vient": a wine, a person, not the place
+        if letters(surface) < 2:
+            z -= 5.0
+        if not c.entries and not c.territory and c.words == 1 and not c.tagged:
+            # nothing but NER vouches for it: where NER is coarse (French LOC also tags peoples and
+            # common nouns), one more clue is needed (a cue, a proper-noun reading)
+            z -= self.unlinked_penalty
+            if self.unlinked_penalty and self.is_inflected_word(surface):
+                z -= 1.5  # "Relevons", "Emportez", "Tramways": an inflected common word
+            if self.gazetteer.is_demonym(surface):
+                z -= 3.0  # "les Autrichiens", "the Vaudois": people, not a place
+        if c.other_reading:
+            # a watched territory is a name the user asked for, and a known place right after "à",
+            # "in", "près de" is read so by the sentence itself: NER's other reading weighs less
+            z -= 1.0 if c.territory or (c.entries and prev_word in self.cues) else 2.5
+        if shouting and not c.ner_place and not c.territory:
+            z -= 1.0
+        if c.known_tail:
+            z += 1.5
+        elif not is_capitalised(surface) and not c.tagged and c.source == "ner" and not proper_tail(surface):
+            z -= 4.0  # but "île de Terceira", "vallée de Lungnez": a generic head before a name
+        if not c.entries and not c.territory and not c.tagged and (
+                self._affiliated(text, c.end) or RANK.search(text, max(0, c.start - 8), c.start)):
+            z -= 2.0  # a name no gazetteer knows, ranked or with a place in brackets: a person
+        if not c.entries and not c.territory and not c.tagged and self._listed_with_people(doc, text, c):
+            z -= 2.0  # "Chanel, Lanvin, Lucien Lelong": a name no gazetteer knows, listed among people
+        if first is not None and first.lower_.rstrip(".") in HONORIFICS and c.words > 1 and not c.tagged:
+            z -= 3.0  # "M. Wou": the title is inside the span
+        sent_end = sent_ends[k] if k >= 0 else len(text)
+        words = set(re.findall(r"[\w-]+", fold(text[sent_start:sent_end])))
+        if words & self.travel_words:
+            z += 0.4
+        return z
+
+    def weak_link(self, surface: str, c: Candidate) -> bool:
+        """True when the only link is a small town's alternate name (Granges → Grenchen)."""
+        if c.territory or not c.entries:
+            return False
+        top = c.entries[0]
+        return top.kind == "city" and top.population < SMALL_PLACE and not self.gazetteer.is_primary(surface)
+
+    @staticmethod
+    def _after_indefinite(doc: Doc, span: Span) -> bool:
+        """True when an indefinite article (and perhaps a year) comes before the name and no noun
+        after it: the name is then a thing or a person ("a 2010 Bordeaux", "un Russe"), where "a
+        London court", "a New York-based firm" stay modifiers of places."""
+        j = span.start - 1
+        if j >= 0 and doc[j].like_num:
+            j -= 1
+        if j < 0 or doc[j].lower_ not in INDEFINITE_ARTICLES:
+            return False
+        after = doc[span.end] if span.end < len(doc) else None
+        return after is None or not (after.text == "-" or word_class(after) in ("NOUN", "PROPN", "ADJ"))
+
+    def _listed_with_people(self, doc: Doc, text: str, c: Candidate) -> bool:
+        """True when the entity right before or after the candidate in an enumeration ("A, B et C")
+        is a person."""
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None:
+            return False
+        ents = doc.ents
+        k = bisect.bisect_left([e.start for e in ents], span.start)  # ents are sorted and disjoint
+        for j in (k - 1, k, k + 1):
+            if 0 <= j < len(ents) and ents[j].label_ in self.person_labels:
+                e = ents[j]
+                if e.end_char <= c.start and LIST_GAP.fullmatch(text, e.end_char, c.start):
+                    return True
+                if e.start_char >= c.end and LIST_GAP.fullmatch(text, c.end, e.start_char):
+                    return True
+        return False
+
+    def _affiliated(self, text: str, end: int) -> bool:
+        """A bracket after a name that says where a person comes from ("Olano (Esp)", "Chuard
+        (Lausanne)"), not which region a place is in ("Bossonens (Fribourg)", "Mézières (Vaud)")."""
+        m = AFFILIATION.match(text, end)
+        if m is None:
+            return False
+        inner = m.group(0).strip(" \t\n({,)}")
+        return not any(e.kind == "region" for e in self.gazetteer.lookup(inner))
