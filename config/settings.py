@@ -44,6 +44,9 @@ class StoreConfig:
     url: str = "http://localhost:9200"
     index_prefix: str = "placewatch"
     api_key: str | None = None  # PLACEWATCH_ES_API_KEY, never in the file
+    ca_certs: Path | None = None  # the cluster's CA certificate (PEM), for https URLs
+    ca_fingerprint: str | None = None  # PLACEWATCH_ES_CA_FINGERPRINT: SHA-256 of the CA or node certificate
+    replicas: int | None = None  # replicas per shard; unset: 0 on one node, 1 on more
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,9 @@ def _build(data: dict[str, Any], path: Path | None, env: dict[str, str]) -> Conf
         url=env.get("PLACEWATCH_ES_URL") or _str(s, "url", "[store]", "http://localhost:9200"),
         index_prefix=_str(s, "index_prefix", "[store]", "placewatch"),
         api_key=env.get("PLACEWATCH_ES_API_KEY") or None,
+        ca_certs=_resolve(_str(s, "ca_certs", "[store]"), path) if "ca_certs" in s else None,
+        ca_fingerprint=env.get("PLACEWATCH_ES_CA_FINGERPRINT") or None,
+        replicas=_int(s, "replicas", "[store]", 0) if "replicas" in s else None,
     )
 
     groups_raw = _array_of_tables(data, "groups")

@@ -125,7 +125,15 @@ def document_mappings() -> dict[str, Any]:
     }
 
 
-def index_template(prefix: str, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
+def replica_settings(replicas: int | None) -> dict[str, Any]:
+    """Replica settings: a fixed count when configured, else one replica wherever a second node
+    can hold it (`auto_expand_replicas` 0-1), so a single-node cluster stays green."""
+    if replicas is None:
+        return {"auto_expand_replicas": "0-1"}
+    return {"number_of_replicas": replicas}
+
+
+def index_template(prefix: str, shards: int = 1, replicas: int | None = None) -> dict[str, Any]:
     """The body of the documents index template (rollover-ready through the alias)."""
     n = names(prefix)
     return {
@@ -134,13 +142,18 @@ def index_template(prefix: str, shards: int = 1, replicas: int = 0) -> dict[str,
         "template": {
             "settings": {
                 "number_of_shards": shards,
-                "number_of_replicas": replicas,
+                **replica_settings(replicas),
                 "analysis": ANALYSIS_SETTINGS,
             },
             "mappings": document_mappings(),
         },
         "meta": {"placewatch_schema": 1},
     }
+
+
+def small_index_settings(replicas: int | None) -> dict[str, Any]:
+    """Settings of the source-state and outbox indices: one shard, replicas as configured."""
+    return {"number_of_shards": 1, **replica_settings(replicas)}
 
 
 def state_mappings() -> dict[str, Any]:

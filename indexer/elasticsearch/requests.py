@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -87,12 +88,14 @@ def _count_aggs(f: MentionFilter) -> dict[str, Any]:
 
 
 def ranking_request(f: MentionFilter) -> dict[str, Any]:
-    """Per place: mentions, reach, mentions by sentiment label, name and location."""
+    """Per place: mentions, reach, and mentions by sentiment label, all from doc values.
+
+    Names and locations come from `places_request` for the places shown: a `top_hits` per
+    place would load each hit's whole `_source`, raw page included, to read one mention.
+    """
     per_place = {
         **_count_aggs(f),
         "labels": {"terms": {"field": "mentions.label", "size": 3}, "aggs": _count_aggs(f)},
-        "top": {"top_hits": {"size": 1, "_source": {"includes": [
-            "mentions.name", "mentions.territory", "mentions.kind", "mentions.location"]}}},
     }
     return {
         "size": 0,
@@ -111,19 +114,64 @@ def _bucket_count(bucket: Mapping[str, Any], f: MentionFilter) -> int:
 
 
 def parse_ranking(response: Mapping[str, Any], f: MentionFilter) -> list[PlaceCount]:
+    """Places by mentions (then reach, then key), named by their key until `with_places`."""
     out: list[PlaceCount] = []
     for b in response["aggregations"]["m"]["f"]["places"]["buckets"]:
         labels = {lb["key"]: _bucket_count(lb, f) for lb in b["labels"]["buckets"]}
-        top = b["top"]["hits"]["hits"][0]["_source"] if b["top"]["hits"]["hits"] else {}
-        location = top.get("location") or {}
         out.append(PlaceCount(
-            key=b["key"], name=top.get("name") or b["key"], territory=top.get("territory"),
-            kind=top.get("kind") or "place", mentions=_bucket_count(b, f),
-            reach=int(b["reach"]["value"]), positive=labels.get("positive", 0),
-            neutral=labels.get("neutral", 0), negative=labels.get("negative", 0),
-            lat=location.get("lat"), lon=location.get("lon"),
+            key=b["key"], name=b["key"], territory=None, kind="place",
+            mentions=_bucket_count(b, f), reach=int(b["reach"]["value"]),
+            positive=labels.get("positive", 0), neutral=labels.get("neutral", 0),
+            negative=labels.get("negative", 0),
         ))
     out.sort(key=lambda p: (-p.mentions, -p.reach, p.key))
+    return out
+
+
+def places_request(keys: Sequence[str]) -> dict[str, Any]:
+    """Name, territory, kind and location of a few places, from doc values (no `_source`)."""
+    keyed = {"terms": {"mentions.place_key": list(keys)}}
+    one = {"size": 1}
+    return {
+        "size": 0,
+        "query": {"nested": {"path": "mentions", "query": keyed}},
+        "aggs": {"m": {"nested": {"path": "mentions"}, "aggs": {"f": {"filter": keyed, "aggs": {
+            "places": {"terms": {"field": "mentions.place_key", "size": len(keys)}, "aggs": {
+                "name": {"terms": {"field": "mentions.name", **one}},
+                "territory": {"terms": {"field": "mentions.territory", **one}},
+                "kind": {"terms": {"field": "mentions.kind", **one}},
+                "location": {"geo_centroid": {"field": "mentions.location"}},
+            }},
+        }}}}},
+    }
+
+
+PlaceMeta = tuple[str, str | None, str, float | None, float | None]  # name, territory, kind, lat, lon
+
+
+def parse_places(response: Mapping[str, Any]) -> dict[str, PlaceMeta]:
+    def first(b: Mapping[str, Any], name: str) -> str | None:
+        buckets = b[name]["buckets"]
+        return str(buckets[0]["key"]) if buckets else None
+
+    out: dict[str, PlaceMeta] = {}
+    for b in response["aggregations"]["m"]["f"]["places"]["buckets"]:
+        location = (b.get("location") or {}).get("location") or {}
+        out[b["key"]] = (first(b, "name") or b["key"], first(b, "territory"),
+                         first(b, "kind") or "place", location.get("lat"), location.get("lon"))
+    return out
+
+
+def with_places(counts: Sequence[PlaceCount], places: Mapping[str, PlaceMeta]) -> list[PlaceCount]:
+    """Ranked places with their names and locations filled in."""
+    out = []
+    for p in counts:
+        meta = places.get(p.key)
+        if meta is None:
+            out.append(p)
+            continue
+        name, territory, kind, lat, lon = meta
+        out.append(replace(p, name=name, territory=territory, kind=kind, lat=lat, lon=lon))
     return out
 
 
@@ -159,20 +207,17 @@ def parse_volume(response: Mapping[str, Any], f: MentionFilter) -> list[VolumePo
     return points
 
 
+STORY_PAGE = 5_000  # (place, story) pairs per composite page: far below `search.max_buckets`
+
+
 def share_request(f: MentionFilter, weighted: bool) -> dict[str, Any]:
-    aggs = _count_aggs(f)
-    if weighted and f.syndicated_once:
-        # A syndicated story reaches the audience of its widest copy, once.
-        aggs = {
-            "stories": {"terms": {"field": "mentions.story", "size": 65_000},
-                        "aggs": {"widest": {"max": {"field": "mentions.reach"}}}},
-            "reach": {"sum_bucket": {"buckets_path": "stories>widest"}},
-        }
+    """Mentions (or reach) per place; reach with copies counted once is `story_reach_request`'s."""
     return {
         "size": 0,
         "query": filter_query(f),
         "aggs": {"m": _mention_filter_agg(f, {
-            "places": {"terms": {"field": "mentions.place_key", "size": MAX_PLACES}, "aggs": aggs}
+            "places": {"terms": {"field": "mentions.place_key", "size": MAX_PLACES},
+                       "aggs": _count_aggs(f)}
         })},
     }
 
@@ -181,9 +226,50 @@ def parse_share(response: Mapping[str, Any], f: MentionFilter, weighted: bool) -
     counts: dict[str, int] = {}
     for b in response["aggregations"]["m"]["f"]["places"]["buckets"]:
         counts[b["key"]] = int(b["reach"]["value"]) if weighted else _bucket_count(b, f)
+    return share_of(counts, f, weighted)
+
+
+def share_of(counts: dict[str, int], f: MentionFilter, weighted: bool) -> ShareOfVoice:
     for key in f.territories:
         counts.setdefault(key, 0)
     return ShareOfVoice(total=sum(counts.values()), counts=counts, weighted_by_reach=weighted)
+
+
+def story_reach_request(f: MentionFilter, after: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One page of (place, story) pairs with the widest reach of the story's copies.
+
+    A syndicated story reaches the audience of its widest copy, once. Paged with a composite
+    aggregation, so a big group or a big place never meets `search.max_buckets` (65,536 per
+    response) and never loses stories past a `terms` size.
+    """
+    composite: dict[str, Any] = {
+        "size": STORY_PAGE,
+        "sources": [{"place": {"terms": {"field": "mentions.place_key"}}},
+                    {"story": {"terms": {"field": "mentions.story"}}}],
+    }
+    if after is not None:
+        composite["after"] = dict(after)
+    return {
+        "size": 0,
+        "query": filter_query(f),
+        "aggs": {"m": _mention_filter_agg(f, {
+            "pairs": {"composite": composite, "aggs": {"widest": {"max": {"field": "mentions.reach"}}}}
+        })},
+    }
+
+
+def parse_story_reach(
+    response: Mapping[str, Any], into: dict[str, int]
+) -> Mapping[str, Any] | None:
+    """Add a page's widest reaches into per-place totals; the next page's `after`, or None."""
+    pairs = response["aggregations"]["m"]["f"]["pairs"]
+    for b in pairs["buckets"]:
+        place = b["key"]["place"]
+        into[place] = into.get(place, 0) + int(b["widest"]["value"] or 0)
+    if len(pairs["buckets"]) < STORY_PAGE:
+        return None
+    after: Mapping[str, Any] | None = pairs.get("after_key")
+    return after
 
 
 def voices_request(f: MentionFilter, field: str, reach: str = "sum") -> dict[str, Any]:

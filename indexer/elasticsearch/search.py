@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +21,17 @@ from indexer.elasticsearch.mappings import TEXT_FIELDS
 from indexer.elasticsearch.requests import document_clauses
 from indexer.query import And, Field, Node, Not, Or, Term, parse_query, split_fields, with_fields
 
+# Totals are counted exactly up to here, then reported as a lower bound; a page reaching past
+# it is fetched with search_after in a point in time (the index's `max_result_window`).
+SEARCH_WINDOW = 10_000
+PIT_KEEP_ALIVE = "1m"
+# Highlighting re-analyses the text; past the index's `highlight.max_analyzed_offset`
+# (1,000,000 characters by default) Elasticsearch refuses the whole search unless asked
+# to stop there.
+HIGHLIGHT_MAX_OFFSET = 999_999
+_HIGHLIGHTED = ("text", "text.fr", "text.en", "title", "title.fr", "title.en")
+_ONE_WORD = re.compile(r"[^\W_]+")
+
 
 def _fold(text: str) -> str:
     """Lowercase without accents, as the `folded` analyzer indexes words."""
@@ -27,12 +39,26 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _prefix(text: str) -> dict[str, Any]:
+    """Words starting with `text`, in the title or the text.
+
+    One word: a `prefix` query on the folded fields, which matches every word with that
+    start (a `phrase_prefix` expands only the first 50, so `ski*` would miss documents).
+    Several words (`val-tho*`): a phrase whose last word is a prefix, as FTS5 reads it.
+    """
+    folded = _fold(text)
+    if _ONE_WORD.fullmatch(folded):
+        return {"bool": {"should": [{"prefix": {name: {"value": folded}}} for name in ("title", "text")],
+                         "minimum_should_match": 1}}
+    return {"multi_match": {"query": folded, "type": "phrase_prefix", "fields": ["title", "text"],
+                            "max_expansions": 1000}}
+
+
 def to_es(node: Node) -> dict[str, Any]:
     """Translate a parsed query (without field filters) into Query DSL, as `to_fts5` does for SQLite."""
     if isinstance(node, Term):
         if node.prefix:
-            return {"multi_match": {"query": _fold(node.text), "type": "phrase_prefix",
-                                    "fields": ["title", "text"]}}
+            return _prefix(node.text)
         return {"multi_match": {"query": node.text, "type": "phrase", "fields": list(TEXT_FIELDS)}}
     if isinstance(node, And):
         if isinstance(node.right, Not):
@@ -61,7 +87,7 @@ def search_request(query: str, f: MentionFilter, page: int, size: int,
     request: dict[str, Any] = {
         "from": (max(1, page) - 1) * size,
         "size": size,
-        "track_total_hits": True,
+        "track_total_hits": SEARCH_WINDOW,
         "_source": {"excludes": ["raw", "mentions"]},
     }
     if node is not None:
@@ -72,13 +98,38 @@ def search_request(query: str, f: MentionFilter, page: int, size: int,
             "pre_tags": [HIGHLIGHT_START],
             "post_tags": [HIGHLIGHT_END],
             "encoder": "default",
-            "fields": {name: {"fragment_size": 160, "number_of_fragments": 1}
-                       for name in ("text", "text.fr", "text.en", "title", "title.fr", "title.en")},
+            "max_analyzed_offset": HIGHLIGHT_MAX_OFFSET,
+            "fields": {name: {"fragment_size": 160, "number_of_fragments": 1} for name in _HIGHLIGHTED},
         }
     else:
         request["sort"] = [{"published": {"order": "desc", "missing": "_last"}}, "id"]
     request["query"] = {"bool": bool_query}
     return request
+
+
+def beyond_window(request: Mapping[str, Any]) -> bool:
+    """Whether a search page reaches past what `from` + `size` may ask."""
+    return int(request["from"]) + int(request["size"]) > SEARCH_WINDOW
+
+
+def skip_request(request: Mapping[str, Any], pit: str, n: int, after: list[Any] | None) -> dict[str, Any]:
+    """The next `n` hits' sort values only, in a point in time: the walk to a deep page."""
+    body: dict[str, Any] = {
+        "size": n, "query": request["query"], "sort": request["sort"], "_source": False,
+        "track_total_hits": False, "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
+    }
+    if after is not None:
+        body["search_after"] = after
+    return body
+
+
+def page_request(request: Mapping[str, Any], pit: str, after: list[Any] | None) -> dict[str, Any]:
+    """The page itself once the walk has reached it: the search, after the last skipped hit."""
+    body = {k: v for k, v in request.items() if k != "from"}
+    body["pit"] = {"id": pit, "keep_alive": PIT_KEEP_ALIVE}
+    if after is not None:
+        body["search_after"] = after
+    return body
 
 
 def parse_search(response: Mapping[str, Any], page: int, size: int) -> SearchPage:
@@ -87,8 +138,7 @@ def parse_search(response: Mapping[str, Any], page: int, size: int) -> SearchPag
         s = h["_source"]
         highlight = h.get("highlight") or {}
         snippet = next(
-            (highlight[name][0] for name in ("text", "text.fr", "text.en", "title", "title.fr",
-                                              "title.en") if highlight.get(name)),
+            (highlight[name][0] for name in _HIGHLIGHTED if highlight.get(name)),
             (s.get("text") or "")[:200],
         )
         analysis = analysis_from_source(s)
@@ -97,5 +147,9 @@ def parse_search(response: Mapping[str, Any], page: int, size: int) -> SearchPag
             places=tuple(dict.fromkeys(p.name for p in analysis.places)),
         ))
     total = response["hits"]["total"]
-    return SearchPage(total=int(total["value"] if isinstance(total, dict) else total), hits=hits,
-                      page=max(1, page), size=size)
+    count = int(total["value"] if isinstance(total, dict) else total)
+    lower_bound = isinstance(total, dict) and total.get("relation") == "gte"
+    page = max(1, page)
+    # A deep page counts at least what lies before it.
+    count = max(count, (page - 1) * size + len(hits))
+    return SearchPage(total=count, hits=hits, page=page, size=size, total_is_lower_bound=lower_bound)

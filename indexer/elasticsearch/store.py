@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from config import StoreConfig
@@ -47,48 +49,95 @@ from indexer.elasticsearch.documents import (
     state_from_source,
     state_source,
 )
-from indexer.elasticsearch.mappings import index_template, names, outbox_mappings, state_mappings
+from indexer.elasticsearch.mappings import (
+    index_template,
+    names,
+    outbox_mappings,
+    small_index_settings,
+    state_mappings,
+)
 from indexer.elasticsearch.requests import (
     cooccurring_request,
     examples_request,
     filter_query,
     parse_cooccurring,
     parse_examples,
+    parse_places,
     parse_ranking,
     parse_share,
     parse_stats,
+    parse_story_reach,
     parse_voices,
     parse_volume,
+    places_request,
     ranking_request,
     search_kwargs,
+    share_of,
     share_request,
     stats_request,
+    story_reach_request,
     voices_request,
     volume_request,
+    with_places,
 )
-from indexer.elasticsearch.search import parse_search, search_request
+from indexer.elasticsearch.search import (
+    SEARCH_WINDOW,
+    beyond_window,
+    page_request,
+    parse_search,
+    search_request,
+    skip_request,
+)
+from indexer.elasticsearch.writes import (
+    CONFLICT_ROUNDS,
+    MARK_FAILED,
+    MARK_SENT,
+    BulkOutcome,
+    Stored,
+    mget_docs,
+    stored_from_mget,
+    with_last,
+    write_action,
+)
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+PIT_KEEP_ALIVE = "1m"
+# A write method's last batch waits until a search can see it (`refresh=wait_for`, at most
+# `index.refresh_interval`, 1 s by default), so the next step of the same job reads what was
+# just written; earlier batches do not wait. Nothing forces a refresh.
+VISIBLE = "wait_for"
 
 
 class ElasticsearchStore:
-    """The Store protocol on Elasticsearch: one alias of rollover-ready document indices."""
+    """The Store protocol on Elasticsearch: one alias of rollover-ready document indices.
+
+    Writes are visible to searches when a write method returns, and never overwrite a
+    concurrent write (see `writes`). Documents are read by id in each concrete index behind
+    the alias, so they are found after a rollover and updated where they live.
+    """
 
     def __init__(self, url: str, *, index_prefix: str = "placewatch", api_key: str | None = None,
-                 refresh: bool = False, timeout: float = 30.0, client: Any = None) -> None:
+                 timeout: float = 30.0, ca_certs: Path | None = None,
+                 ca_fingerprint: str | None = None, replicas: int | None = None,
+                 client: Any = None) -> None:
         self.url = url
         self.prefix = index_prefix
         self.names = names(index_prefix)
-        self._refresh = refresh
         self._api_key = api_key
         self._timeout = timeout
+        self._ca_certs = ca_certs
+        self._ca_fingerprint = ca_fingerprint
+        self._replicas = replicas
         self._client = client
+        self._concrete: list[str] | None = None  # indices behind the alias, read once
 
     @classmethod
     def from_config(cls, config: StoreConfig) -> ElasticsearchStore:
-        return cls(config.url, index_prefix=config.index_prefix, api_key=config.api_key)
+        return cls(config.url, index_prefix=config.index_prefix, api_key=config.api_key,
+                   ca_certs=config.ca_certs, ca_fingerprint=config.ca_fingerprint,
+                   replicas=config.replicas)
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -97,7 +146,8 @@ class ElasticsearchStore:
         if self._client is None:
             import elasticsearch
 
-            options = client_options(self.url, self._api_key, self._timeout)
+            options = client_options(self.url, self._api_key, self._timeout,
+                                     ca_certs=self._ca_certs, ca_fingerprint=self._ca_fingerprint)
             if int(elasticsearch.__versionstr__.split(".")[0]) >= 9:
                 options["transport_class"] = compat_transport()
             self._client = elasticsearch.Elasticsearch(**options)
@@ -107,26 +157,33 @@ class ElasticsearchStore:
         return api_errors(self.url, what)
 
     def setup(self) -> None:
-        """Save the template, create the first index behind the alias and the small indices; safe every start."""
+        """Create what is missing: on a new cluster the template and the first index behind the
+        alias, and the small indices; safe every start.
+
+        The template is saved only with the first index, so a daily key needs no cluster
+        privilege (see the README's Elasticsearch section).
+        """
         n = self.names
         es = self.client
         with self._errors("setting up indices"):
-            es.indices.put_index_template(name=n["template"], **index_template(self.prefix))
             if not es.indices.exists_alias(name=n["alias"]):
-                try:
-                    es.indices.create(index=n["first_index"],
-                                      aliases={n["alias"]: {"is_write_index": True}})
-                except Exception as exc:  # another process created it first
-                    if "resource_already_exists" not in str(exc):
-                        raise
+                es.indices.put_index_template(
+                    name=n["template"], **index_template(self.prefix, replicas=self._replicas))
+                self._create(n["first_index"], aliases={n["alias"]: {"is_write_index": True}})
             for index, mappings in ((n["state"], state_mappings()), (n["outbox"], outbox_mappings())):
                 if not es.indices.exists(index=index):
-                    try:
-                        es.indices.create(index=index, mappings=mappings,
-                                          settings={"number_of_shards": 1, "number_of_replicas": 0})
-                    except Exception as exc:
-                        if "resource_already_exists" not in str(exc):
-                            raise
+                    self._create(index, mappings=mappings,
+                                 settings=small_index_settings(self._replicas))
+
+    def _create(self, index: str, **body: Any) -> None:
+        """Create an index unless another process just did."""
+        import elasticsearch
+
+        try:
+            self.client.indices.create(index=index, **body)
+        except elasticsearch.BadRequestError as exc:
+            if "resource_already_exists_exception" not in str(exc):
+                raise
 
     def close(self) -> None:
         if self._client is not None:
@@ -141,70 +198,108 @@ class ElasticsearchStore:
         self.close()
 
     def drop(self) -> None:
-        """Delete this prefix's indices and template (tests, and `reset` of a throwaway store)."""
+        """Delete this prefix's indices and template (tests, and `reset` of a throwaway store).
+
+        Indices are deleted by name: since 8.0 a cluster refuses wildcard deletes
+        (`action.destructive_requires_name`).
+        """
         n = self.names
         with self._errors("deleting indices"):
-            self.client.options(ignore_status=404).indices.delete(
-                index=f"{n['pattern']},{n['state']},{n['outbox']}")
+            found = self.client.indices.get(
+                index=f"{n['pattern']},{n['state']},{n['outbox']}", ignore_unavailable=True,
+                allow_no_indices=True, expand_wildcards="all",
+            )
+            concrete = sorted(found.body)
+            if concrete:
+                self.client.options(ignore_status=404).indices.delete(index=",".join(concrete))
             self.client.options(ignore_status=404).indices.delete_index_template(name=n["template"])
+        self._concrete = None
 
     def _search(self, body: dict[str, Any], index: str | None = None) -> Mapping[str, Any]:
+        """One search; a body holding a point in time names no index."""
+        target = None if "pit" in body else index or self.names["alias"]
         with self._errors("searching"):
-            response = self.client.search(index=index or self.names["alias"], **search_kwargs(body))
+            response = self.client.search(index=target, **search_kwargs(body))
             return response.body  # type: ignore[no-any-return]
 
-    def _bulk(self, actions: Iterable[dict[str, Any]], what: str) -> int:
-        """Write through streaming_bulk; returns how many actions succeeded (409 on create ignored)."""
+    def _bulk(self, actions: Iterable[dict[str, Any]], what: str, refresh: str) -> BulkOutcome:
+        """Write through streaming_bulk; version conflicts (409) are returned, not raised."""
         from elasticsearch import helpers
 
-        done = 0
+        outcome = BulkOutcome()
         with self._errors(what):
             for ok, item in helpers.streaming_bulk(
                 self.client, actions, chunk_size=BATCH, max_retries=3, raise_on_error=False,
-                refresh="true" if self._refresh else "false",
+                refresh=refresh,
             ):
+                op, result = next(iter(item.items()))
                 if ok:
-                    done += 1
-                    continue
-                result = next(iter(item.values()))
-                if result.get("status") == 409:
-                    continue
-                raise StoreError(f"{self.url}: Elasticsearch rejected document "
-                                 f"{result.get('_id')}: {result.get('error')}")
-        return done
+                    outcome.written += 1
+                    outcome.created += op == "create"
+                elif result.get("status") == 409:
+                    outcome.conflicts.append(str(result.get("_id")))
+                else:
+                    raise StoreError(f"{self.url}: Elasticsearch rejected document "
+                                     f"{result.get('_id')}: {result.get('error')}")
+        return outcome
 
-    # ---------------------------------------------------------------- raw documents
+    # ---------------------------------------------------------------- reads and writes by id
 
-    def _existing(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Stored sources by id; each remembers its concrete index under `_index`."""
+    def _indices(self) -> list[str]:
+        """The concrete indices behind the documents alias (one until the first rollover)."""
+        if self._concrete is None:
+            with self._errors("reading the documents alias"):
+                found = self.client.indices.get_alias(name=self.names["alias"])
+            self._concrete = sorted(found.body) or [self.names["first_index"]]
+        return self._concrete
+
+    def _existing(self, ids: Sequence[str], source: bool = True) -> dict[str, Stored]:
+        """Stored documents by id, each with its concrete index and version."""
         if not ids:
             return {}
         with self._errors("reading documents"):
-            resp = self.client.mget(index=self.names["alias"], ids=list(ids))
-        return {d["_id"]: {**d["_source"], "_index": d["_index"]} for d in resp["docs"] if d.get("found")}
+            resp = self.client.mget(docs=mget_docs(self._indices(), ids), source=source)
+        return stored_from_mget(resp)
 
-    def _index_of(self, existing: Mapping[str, Any] | None) -> str:
-        """Where a document is written: after a rollover, updates go to the index holding it."""
-        return str(existing["_index"]) if existing else self.names["alias"]
+    def _write_documents(
+        self, changes: Mapping[str, Callable[[dict[str, Any] | None], dict[str, Any]]],
+        what: str, refresh: str,
+    ) -> int:
+        """Apply each change to the stored source (None when new); returns documents created.
+
+        A change refused for a version conflict is redone from a fresh read: another job
+        wrote the document in between, and its write is kept.
+        """
+        created, pending = 0, dict(changes)
+        for _ in range(CONFLICT_ROUNDS):
+            stored = self._existing(list(pending))
+            actions = [
+                write_action(self.names["alias"], doc_id, stored.get(doc_id),
+                             change(stored[doc_id].source if doc_id in stored else None))
+                for doc_id, change in pending.items()
+            ]
+            outcome = self._bulk(actions, what, refresh)
+            created += outcome.created
+            if not outcome.conflicts:
+                return created
+            # A refused create may mean the document lives in an index we did not know of.
+            self._concrete = None
+            pending = {doc_id: pending[doc_id] for doc_id in outcome.conflicts}
+        raise StoreError(f"{self.url}: documents kept changing while {what} "
+                         f"({', '.join(sorted(pending)[:3])}); try again")
+
+    # ---------------------------------------------------------------- raw documents
 
     def upsert_raw(self, docs: Iterable[RawDocument]) -> int:
         new = 0
-        for batch in batched(docs, BATCH):
-            latest = last_per_id(batch, lambda d: d.id)
-            existing = self._existing([d.id for d in latest])
-            new += sum(1 for d in latest if d.id not in existing)
-            self._bulk(
-                ({"_op_type": "index", "_index": self._index_of(existing.get(d.id)), "_id": d.id,
-                  "_source": merge_recollected(_stored(existing[d.id]), d) if d.id in existing
-                  else document_source(d, None)}
-                 for d in latest),
-                "storing raw documents",
-            )
+        for batch, last in with_last(batched(docs, BATCH)):
+            changes = {d.id: _recollected(d) for d in last_per_id(batch, lambda d: d.id)}
+            new += self._write_documents(changes, "storing raw documents", _refresh(last))
         return new
 
     def get_document(self, doc_id: str) -> RawDocument | None:
         found = self._existing([doc_id])
-        return doc_from_source(_stored(found[doc_id])) if doc_id in found else None
+        return doc_from_source(found[doc_id].source) if doc_id in found else None
 
     def find_by_content_hash(self, content_hash: str) -> str | None:
         resp = self._search({"size": 1, "query": {"term": {"content_hash": content_hash}},
@@ -216,11 +311,7 @@ class ElasticsearchStore:
         wanted = list(dict.fromkeys(doc_ids))
         found: set[str] = set()
         for i in range(0, len(wanted), BATCH):
-            with self._errors("reading documents"):
-                resp = self.client.mget(
-                    index=self.names["alias"], ids=wanted[i : i + BATCH], source=False
-                )
-            found.update(d["_id"] for d in resp["docs"] if d.get("found"))
+            found.update(self._existing(wanted[i : i + BATCH], source=False))
         return found
 
     def existing_hashes(self, content_hashes: Iterable[str]) -> set[str]:
@@ -268,34 +359,17 @@ class ElasticsearchStore:
 
     def save_analyses(self, items: Iterable[tuple[RawDocument, Analysis]]) -> int:
         count = 0
-        for batch in batched(items, BATCH):
-            latest = last_per_id(batch, lambda item: item[0].id)
-            existing = self._existing([d.id for d, _ in latest])
-            actions = []
-            for d, a in latest:
-                source = _stored(existing[d.id]) if d.id in existing else document_source(d, None)
-                source.update(analysis_source(doc_from_source(source), a))
-                actions.append({"_op_type": "index", "_index": self._index_of(existing.get(d.id)),
-                                "_id": d.id, "_source": source})
-            self._bulk(actions, "storing analyses")
+        for batch, last in with_last(batched(items, BATCH)):
+            changes = {d.id: _analysed(d, a) for d, a in last_per_id(batch, lambda i: i[0].id)}
+            self._write_documents(changes, "storing analyses", _refresh(last))
             count += len(batch)
         return count
 
     def import_documents(self, docs: Iterable[EnrichedDocument]) -> int:
         count = 0
-        for batch in batched(docs, BATCH):
-            latest = last_per_id(batch, lambda e: e.doc.id)
-            existing = self._existing([e.doc.id for e in latest])
-            actions = []
-            for e in latest:
-                doc = e.doc
-                if e.doc.id in existing and not doc.raw:
-                    # An export carries no raw payload: keep the one collected here.
-                    kept = doc_from_source(_stored(existing[e.doc.id])).raw
-                    doc = RawDocument(**{**doc.__dict__, "raw": kept})
-                actions.append({"_op_type": "index", "_index": self._index_of(existing.get(doc.id)),
-                                "_id": doc.id, "_source": document_source(doc, e.analysis)})
-            self._bulk(actions, "importing documents")
+        for batch, last in with_last(batched(docs, BATCH)):
+            changes = {e.doc.id: _imported(e) for e in last_per_id(batch, lambda e: e.doc.id)}
+            self._write_documents(changes, "importing documents", _refresh(last))
             count += len(batch)
         return count
 
@@ -309,13 +383,22 @@ class ElasticsearchStore:
         return parse_stats(self._search(stats_request()))
 
     def ranking(self, f: MentionFilter, limit: int = 20) -> list[PlaceCount]:
-        return parse_ranking(self._search(ranking_request(f)), f)[:limit]
+        top = parse_ranking(self._search(ranking_request(f)), f)[:limit]
+        if not top:
+            return top
+        return with_places(top, parse_places(self._search(places_request([p.key for p in top]))))
 
     def volume(self, f: MentionFilter, bucket: Bucket = "day") -> list[VolumePoint]:
         return parse_volume(self._search(volume_request(f, bucket)), f)
 
     def share_of_voice(self, f: MentionFilter, weighted: bool = False) -> ShareOfVoice:
-        return parse_share(self._search(share_request(f, weighted)), f, weighted)
+        if not (weighted and f.syndicated_once):
+            return parse_share(self._search(share_request(f, weighted)), f, weighted)
+        reach: dict[str, int] = {}
+        after = parse_story_reach(self._search(story_reach_request(f)), reach)
+        while after is not None:
+            after = parse_story_reach(self._search(story_reach_request(f, after)), reach)
+        return share_of(reach, f, weighted)
 
     def top_sources(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]:
         return parse_voices(self._search(voices_request(f, "source_id")), f, limit)
@@ -345,7 +428,33 @@ class ElasticsearchStore:
 
     def search(self, query: str, f: MentionFilter, page: int = 1, size: int = 20,
                order: SearchOrder = "newest") -> SearchPage:
-        return parse_search(self._search(search_request(query, f, page, size, order)), page, size)
+        request = search_request(query, f, page, size, order)
+        if not beyond_window(request):
+            return parse_search(self._search(request), page, size)
+        return self._deep_page(request, page, size)
+
+    def _deep_page(self, request: dict[str, Any], page: int, size: int) -> SearchPage:
+        """A page past the result window: walk to it with search_after in a point in time."""
+        with self._errors("searching"):
+            pit = str(self.client.open_point_in_time(
+                index=self.names["alias"], keep_alive=PIT_KEEP_ALIVE)["id"])
+        try:
+            skip, after = int(request["from"]), None
+            while skip > 0:
+                n = min(skip, SEARCH_WINDOW)
+                resp = self._search(skip_request(request, pit, n, after))
+                pit = str(resp.get("pit_id") or pit)
+                hits = resp["hits"]["hits"]
+                if len(hits) < n:  # fewer matches than the pages before this one
+                    return SearchPage(total=int(request["from"]) - skip + len(hits), hits=[],
+                                      page=page, size=size)
+                after, skip = hits[-1]["sort"], skip - n
+            resp = self._search(page_request(request, pit, after))
+            pit = str(resp.get("pit_id") or pit)
+            return parse_search(resp, page, size)
+        finally:
+            with self._errors("closing a point in time"):
+                self.client.options(ignore_status=404).close_point_in_time(id=pit)
 
     # ---------------------------------------------------------------- crawl state
 
@@ -357,25 +466,22 @@ class ElasticsearchStore:
     def save_source_state(self, state: SourceState) -> None:
         with self._errors("saving source state"):
             self.client.index(index=self.names["state"], id=state.source_id,
-                              document=state_source(state), refresh=self._refresh_param())
+                              document=state_source(state), refresh=VISIBLE)
 
     def source_states(self) -> list[SourceState]:
         resp = self._search({"size": 10_000, "query": {"match_all": {}}, "sort": ["source_id"]},
                             index=self.names["state"])
         return [state_from_source(h["_source"]) for h in resp["hits"]["hits"]]
 
-    def _refresh_param(self) -> str:
-        return "true" if self._refresh else "false"
-
     # ---------------------------------------------------------------- outbox
 
     def enqueue(self, messages: Sequence[OutboxMessage]) -> int:
-        unique = first_per_key(messages)
+        # A key already queued is refused (409) and left as it is.
         return self._bulk(
             ({"_op_type": "create", "_index": self.names["outbox"], "_id": m.key,
-              "_source": message_source(m)} for m in unique),
-            "queueing messages",
-        )
+              "_source": message_source(m)} for m in first_per_key(messages)),
+            "queueing messages", VISIBLE,
+        ).created
 
     def due_messages(self, now: datetime) -> list[OutboxMessage]:
         resp = self._search({
@@ -392,18 +498,14 @@ class ElasticsearchStore:
         with self._errors("updating the outbox"):
             self.client.options(ignore_status=404).update(
                 index=self.names["outbox"], id=key, script={"source": script, "params": params},
-                refresh=self._refresh_param(), retry_on_conflict=3,
+                refresh=VISIBLE, retry_on_conflict=3,
             )
 
     def mark_sent(self, key: str, when: datetime) -> None:
-        self._update_message(
-            key, "ctx._source.sent = params.sent; ctx._source.attempts += 1; "
-                 "ctx._source.last_error = null", {"sent": iso(when)})
+        self._update_message(key, MARK_SENT, {"sent": iso(when)})
 
     def mark_failed(self, key: str, error: str, next_attempt: datetime) -> None:
-        self._update_message(
-            key, "ctx._source.attempts += 1; ctx._source.last_error = params.error; "
-                 "ctx._source.next_attempt = params.next", {"error": error_text(error), "next": iso(next_attempt)})
+        self._update_message(key, MARK_FAILED, {"error": error_text(error), "next": iso(next_attempt)})
 
     def sent_messages(self, since: datetime | None = None) -> list[OutboxMessage]:
         query: dict[str, Any] = {"exists": {"field": "sent"}}
@@ -414,6 +516,32 @@ class ElasticsearchStore:
         return [message_from_source(h["_source"]) for h in resp["hits"]["hits"]]
 
 
-def _stored(source: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored source without the bookkeeping `_index` key."""
-    return {k: v for k, v in source.items() if k != "_index"}
+def _refresh(last: bool) -> str:
+    return VISIBLE if last else "false"
+
+
+Change = Callable[[dict[str, Any] | None], dict[str, Any]]
+
+
+def _recollected(d: RawDocument) -> Change:
+    """A page collected again: new raw fields, the analysis kept unless the text changed."""
+    return lambda old: merge_recollected(old, d) if old is not None else document_source(d, None)
+
+
+def _analysed(d: RawDocument, a: Analysis) -> Change:
+    """An analysis saved onto its document (stored first if it never was)."""
+    def change(old: dict[str, Any] | None) -> dict[str, Any]:
+        source = dict(old) if old is not None else document_source(d, None)
+        source.update(analysis_source(doc_from_source(source), a))
+        return source
+    return change
+
+
+def _imported(e: EnrichedDocument) -> Change:
+    """An exported document written back; an export carries no raw page: keep the one here."""
+    def change(old: dict[str, Any] | None) -> dict[str, Any]:
+        doc = e.doc
+        if old is not None and not doc.raw:
+            doc = replace(doc, raw=doc_from_source(old).raw)
+        return document_source(doc, e.analysis)
+    return change

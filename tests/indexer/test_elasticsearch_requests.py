@@ -14,7 +14,13 @@ from indexer.base import HIGHLIGHT_END, HIGHLIGHT_START, MentionFilter
 from indexer.elasticsearch import ElasticsearchStore
 from indexer.elasticsearch.documents import doc_from_source, document_source, merge_recollected
 from indexer.elasticsearch.mappings import index_template, names
-from indexer.elasticsearch.requests import parse_ranking, ranking_request, volume_request
+from indexer.elasticsearch.requests import (
+    parse_places,
+    parse_ranking,
+    ranking_request,
+    volume_request,
+    with_places,
+)
 from indexer.elasticsearch.search import search_request, to_es
 from indexer.query import parse_query
 from tests.indexer.store_corpus import T0, corpus
@@ -51,7 +57,9 @@ def test_alias_points_at_a_rollover_ready_first_index() -> None:
     [
         ("neige", {"multi_match": {"query": "neige", "type": "phrase",
                                    "fields": ["title", "title.fr", "title.en", "text", "text.fr", "text.en"]}}),
-        ("Séj*", {"multi_match": {"query": "sej", "type": "phrase_prefix", "fields": ["title", "text"]}}),
+        ("Séj*", {"bool": {"should": [{"prefix": {"title": {"value": "sej"}}},
+                                      {"prefix": {"text": {"value": "sej"}}}],
+                           "minimum_should_match": 1}}),
     ],
 )
 def test_terms(query: str, expected: dict) -> None:
@@ -97,7 +105,7 @@ def test_search_request_folds_fields_into_filters_and_highlights() -> None:
     assert _texts(req["query"]["bool"]["must"]) == ["Thorens"]
     assert req["highlight"]["pre_tags"] == [HIGHLIGHT_START]
     assert req["highlight"]["post_tags"] == [HIGHLIGHT_END]
-    assert req["track_total_hits"] is True
+    assert req["track_total_hits"] == 10_000  # exact up to the result window, then "N+"
 
 
 def test_search_request_sorts_newest_first_unless_relevance_is_asked() -> None:
@@ -145,15 +153,19 @@ def test_volume_buckets_are_calendar_intervals_in_utc(bucket: str, interval: str
 def test_parse_ranking() -> None:
     response = {"aggregations": {"m": {"f": {"places": {"buckets": [
         {"key": "chamonix", "doc_count": 2, "reach": {"value": 3000.0},
-         "labels": {"buckets": [{"key": "positive", "doc_count": 2}]},
-         "top": {"hits": {"hits": [{"_source": {"name": "Chamonix", "territory": "chamonix",
-                                                "kind": "resort"}}]}}},
+         "labels": {"buckets": [{"key": "positive", "doc_count": 2}]}},
         {"key": "val-thorens", "doc_count": 4, "reach": {"value": 3100.0},
-         "labels": {"buckets": [{"key": "positive", "doc_count": 3}, {"key": "negative", "doc_count": 1}]},
-         "top": {"hits": {"hits": [{"_source": {"name": "Val Thorens", "territory": "val-thorens",
-                                                "kind": "resort", "location": {"lat": 45.3, "lon": 6.58}}}]}}},
+         "labels": {"buckets": [{"key": "positive", "doc_count": 3}, {"key": "negative", "doc_count": 1}]}},
     ]}}}}}
-    vt, cham = parse_ranking(response, MentionFilter())
+    places = {"aggregations": {"m": {"f": {"places": {"buckets": [
+        {"key": "chamonix", "name": {"buckets": [{"key": "Chamonix"}]},
+         "territory": {"buckets": [{"key": "chamonix"}]}, "kind": {"buckets": [{"key": "resort"}]},
+         "location": {"count": 0}},
+        {"key": "val-thorens", "name": {"buckets": [{"key": "Val Thorens"}]},
+         "territory": {"buckets": [{"key": "val-thorens"}]}, "kind": {"buckets": [{"key": "resort"}]},
+         "location": {"location": {"lat": 45.3, "lon": 6.58}, "count": 4}},
+    ]}}}}}
+    vt, cham = with_places(parse_ranking(response, MentionFilter()), parse_places(places))
     assert (vt.key, vt.mentions, vt.reach, vt.positive, vt.negative, vt.lat) == (
         "val-thorens", 4, 3100, 3, 1, 45.3)
     assert (cham.name, cham.neutral) == ("Chamonix", 0)
@@ -212,11 +224,14 @@ def test_every_request_is_a_valid_client_call() -> None:
     from indexer.elasticsearch.requests import (
         cooccurring_request,
         examples_request,
+        places_request,
         search_kwargs,
         share_request,
         stats_request,
+        story_reach_request,
         voices_request,
     )
+    from indexer.elasticsearch.search import page_request, skip_request
 
     accepted = set(inspect.signature(Elasticsearch.search).parameters)
     f = MentionFilter(since=T0, territories=("val-thorens",), syndicated_once=True)
@@ -224,5 +239,8 @@ def test_every_request_is_a_valid_client_call() -> None:
         ranking_request(f), volume_request(f, "day"), share_request(f, True), stats_request(),
         voices_request(f, "author", reach="max"), cooccurring_request("val-thorens", f),
         examples_request("val-thorens", f, "negative", 5), search_request("neige", f, 2, 10),
+        places_request(["val-thorens"]), story_reach_request(f, {"place": "a", "story": "b"}),
+        skip_request(search_request("neige", f, 600, 20), "pit", 10, [1]),
+        page_request(search_request("neige", f, 600, 20), "pit", [1]),
     ):
         assert set(search_kwargs(body)) <= accepted
