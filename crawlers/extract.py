@@ -22,7 +22,7 @@ from trafilatura.settings import Extractor
 from crawlers import fallback_guard
 from crawlers.exceptions import NotHtmlError
 from crawlers.urls import resolve_canonical
-from nlp import classify_language as classify
+from nlp import UNKNOWN_LANGUAGE, detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,10 @@ fallback_guard.install()
 __all__ = [
     "Extracted",
     "decode_html",
-    "detect_language",
     "extract_article",
     "extract_main",
     "extract_response",
+    "known_language",
     "looks_binary",
     "parse_date",
 ]
@@ -181,27 +181,13 @@ def parse_date(value: str | None) -> datetime | None:
     return dt
 
 
-_LANG_HEAD = 500  # characters of a text's opening tried first for its language
+def known_language(code: str) -> str | None:
+    """A document's language as the crawler keeps it: None, not "und", when it cannot be told.
 
-
-def detect_language(text: str, hint: str | None = None) -> str | None:
-    """ISO 639-1 language of a text; the page's declared language breaks ties on short text."""
-    sample = " ".join(text[:6000].split())[:3000]
-    hint_code = (hint or "").strip().lower().replace("_", "-").split("-")[0] or None
-    if hint_code is not None and not re.fullmatch(r"[a-z]{2,3}", hint_code):
-        hint_code = None
-    if len(sample) < 25:
-        return hint_code
-    if len(sample) > 2 * _LANG_HEAD:
-        # The opening alone settles most pages, at a third of the cost; the whole sample
-        # decides when it is not overwhelming or the page declares another language.
-        lang, prob = classify(sample[:_LANG_HEAD])
-        if prob >= 0.99 and hint_code in (None, lang):
-            return str(lang)
-    lang, prob = classify(sample)
-    if prob < 0.6 and hint_code:
-        return hint_code
-    return str(lang)
+    `nlp.detect_language` answers "und" then; a raw document leaves its language empty
+    instead, so what a feed or a page declares fills it and the analyzer decides later.
+    """
+    return None if code == UNKNOWN_LANGUAGE else code
 
 
 def _meta_values(tree: Any) -> dict[str, str]:
@@ -455,7 +441,7 @@ def extract_article(html: bytes | str, url: str) -> Extracted:
         found = tree.find(".//title")
         title = (found.text_content().strip() or None) if found is not None else None
     text = _polish(_main_text(tree, url), leads)
-    lang = detect_language(f"{title or ''}\n{text}", html_lang)
+    lang = known_language(detect_language(f"{title or ''}\n{text}", html_lang))
     return Extracted(
         url=canonical,
         title=title,

@@ -46,7 +46,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawlers.exceptions import PayloadShapeError
-from crawlers.extract import decode_html, detect_language, parse_date, parse_html_fragment
+from crawlers.extract import decode_html, known_language, parse_date, parse_html_fragment
+from nlp import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +225,7 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str | None) -> Feed:
         author = fields.get("author") or None
         stats = fields.get("media_statistics") or {}
         rating = fields.get("media_starrating") or {}
-        lang = feed_lang or detect_language(f"{title or ''}\n{text}")
+        lang = feed_lang or known_language(detect_language(f"{title or ''}\n{text}"))
         entries.append(
             FeedEntry(
                 key=str(key),
@@ -278,7 +279,7 @@ def _parse_json_feed(body: bytes, url: str) -> Feed:
                 text=text,
                 published=parse_date(item.get("date_published") or item.get("date_modified")),
                 author=", ".join(names) or None,
-                lang=lang or detect_language(f"{title or ''}\n{text}"),
+                lang=lang or known_language(detect_language(f"{title or ''}\n{text}")),
                 raw=item,
             )
         )
@@ -702,7 +703,7 @@ class _FastReader:
         return FeedEntry(
             key=str(key), link=link, title=title, text=text, published=published,
             author=item.author or None,
-            lang=feed_lang or detect_language(f"{title or ''}\n{text}"),
+            lang=feed_lang or known_language(detect_language(f"{title or ''}\n{text}")),
             raw=raw,
         )
 

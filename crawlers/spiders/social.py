@@ -11,11 +11,12 @@ from scrapy.http import Request, Response
 
 from core.models import Engagement
 from crawlers.exceptions import PayloadShapeError
-from crawlers.extract import detect_language
+from crawlers.extract import known_language
 from crawlers.items import DocumentItem
 from crawlers.social import Post, PostPage
 from crawlers.spiders.base import SourceSpider, dumps
 from crawlers.urls import canonicalize_url
+from nlp import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class ApiSpider(SourceSpider):
             self.state.cursor = max(self.newest.values())
 
     def post_document(self, post: Post) -> DocumentItem:
-        lang = post.lang or detect_language(f"{post.title or ''}\n{post.text}")
+        lang = post.lang or known_language(detect_language(f"{post.title or ''}\n{post.text}"))
         return self.document(
             canonicalize_url(post.permalink),
             post.text,

@@ -12,11 +12,11 @@ from crawlers import fallback_guard
 from crawlers.extract import (
     _parse_tree,
     _to_text,
-    detect_language,
     extract_article,
     extract_main,
     may_name_author,
 )
+from nlp import detect_language
 
 from .conftest import DATASETS
 
