@@ -2,7 +2,7 @@
 
 Public API: `crawl`, `crawl_in_subprocess`, `CrawlReport`, `extract_article`, `extract_main`,
 `Extracted`, `extract_command`. Imported lazily: an extraction worker process imports
-`crawlers.extract` alone, without Scrapy, Twisted or datasketch.
+`crawlers.extraction` alone, without Scrapy, Twisted or datasketch.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from crawlers.command import extract_command
-    from crawlers.extract import Extracted, extract_article, extract_main
+    from crawlers.extraction import Extracted, extract_article, extract_main
+    from crawlers.extraction.one_page import extract_command
     from crawlers.process import crawl, crawl_in_subprocess
     from crawlers.session import CrawlReport, SourceReport
 
@@ -30,12 +30,12 @@ __all__ = [
 _HOME = {
     "CrawlReport": "crawlers.session",
     "SourceReport": "crawlers.session",
-    "Extracted": "crawlers.extract",
-    "extract_article": "crawlers.extract",
-    "extract_main": "crawlers.extract",
+    "Extracted": "crawlers.extraction",
+    "extract_article": "crawlers.extraction",
+    "extract_main": "crawlers.extraction",
     "crawl": "crawlers.process",
     "crawl_in_subprocess": "crawlers.process",
-    "extract_command": "crawlers.command",
+    "extract_command": "crawlers.extraction.one_page",
 }
 
 

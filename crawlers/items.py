@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.models import RawDocument
-from crawlers.shingles import Sketch
+from crawlers.dedupe.shingles import Sketch
 
 
 @dataclass

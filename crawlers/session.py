@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from config import Config
 from core.models import utcnow
-from crawlers.dedupe import PERMUTATIONS, NearDuplicateIndex
-from crawlers.workers import ExtractionPool
+from crawlers.dedupe.index import PERMUTATIONS, NearDuplicateIndex
+from crawlers.extraction.pool import ExtractionPool
 from indexer import Store
 
 logger = logging.getLogger(__name__)

@@ -64,7 +64,7 @@ EXTENSIONS_BASE = {
 }
 # Pipelines: near-duplicate grouping and exact deduplication, then batched writes to the store.
 ITEM_PIPELINES = {
-    "crawlers.pipelines.dedupe.DedupePipeline": 300,
+    "crawlers.pipelines.duplicates.DuplicatesPipeline": 300,
     "crawlers.pipelines.store.StorePipeline": 500,
 }
 # Name items by URL in the log instead of printing whole raw pages.

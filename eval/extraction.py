@@ -74,7 +74,7 @@ def _read(path: Path) -> bytes:
 
 
 def _default_extractor(html: bytes, url: str) -> str:
-    from crawlers.extract import extract_article
+    from crawlers.extraction import extract_article
 
     return extract_article(html, url).text
 

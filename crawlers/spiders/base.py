@@ -28,7 +28,7 @@ from twisted.web._newclient import ResponseFailed
 from config import Source
 from core.models import Engagement, RawDocument, document_id, utcnow
 from crawlers.exceptions import NotHtmlError
-from crawlers.extract import looks_binary
+from crawlers.extraction import looks_binary
 from crawlers.items import DocumentItem
 from crawlers.session import CrawlSession, SourceReport
 from crawlers.urls import canonicalize_url

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from scrapy.http import Request, Response
 
-from crawlers.social import PostPage, parse_bluesky_search
-from crawlers.spiders.social import ApiSpider
+from crawlers.social.posts import PostPage, parse_bluesky_search
+from crawlers.spiders.api import ApiSpider
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from urllib.parse import quote, urlencode
 
 from scrapy.http import Request, Response
 
-from crawlers.social import Post, PostPage, parse_mastodon_statuses
-from crawlers.spiders.social import ApiSpider
+from crawlers.social.posts import Post, PostPage, parse_mastodon_statuses
+from crawlers.spiders.api import ApiSpider
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import Request, Response
 
-from crawlers.extract import decode_html
+from crawlers.extraction import decode_html
 from crawlers.spiders.base import ArticleHint, SourceSpider
 from crawlers.urls import canonicalize_url, same_site
 

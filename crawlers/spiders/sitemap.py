@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from scrapy.http import Request, Response
 
 from crawlers.exceptions import PayloadShapeError
-from crawlers.sitemaps import SitemapUrl, parse_sitemap
+from crawlers.feeds.sitemap_xml import SitemapUrl, parse_sitemap
 from crawlers.spiders.base import ArticleHint, SourceSpider
 from crawlers.urls import canonicalize_url
 

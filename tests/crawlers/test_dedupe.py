@@ -6,8 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from core.models import RawDocument
-from crawlers.dedupe import PERMUTATIONS, NearDuplicateIndex
-from crawlers.shingles import Sketch, shingle_hashes, sketch
+from crawlers.dedupe.index import PERMUTATIONS, NearDuplicateIndex
+from crawlers.dedupe.shingles import Sketch, shingle_hashes, sketch
 
 OPENING = """\
 Val Thorens opened its season on Saturday with more than a metre of fresh snow on the upper slopes, \

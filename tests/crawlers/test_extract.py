@@ -10,7 +10,7 @@ from config.settings import Config
 from core.errors import InputError
 from crawlers import extract_article, extract_command
 from crawlers.exceptions import NotHtmlError
-from crawlers.extract import decode_html, parse_date
+from crawlers.extraction import decode_html, parse_date
 from crawlers.urls import canonicalize_url, resolve_canonical
 
 from .conftest import FIXTURES

@@ -8,14 +8,10 @@ from collections.abc import Iterator
 import pytest
 from trafilatura.metadata import extract_author
 
-from crawlers import fallback_guard
-from crawlers.extract import (
-    _parse_tree,
-    _to_text,
-    extract_article,
-    extract_main,
-    may_name_author,
-)
+from crawlers.extraction import extract_article, extract_main, fallback_guard
+from crawlers.extraction.article import parse_tree
+from crawlers.extraction.decoding import page_text
+from crawlers.extraction.metadata import may_name_author
 from nlp import detect_language
 
 from .conftest import DATASETS
@@ -89,8 +85,8 @@ def test_guarded_extraction_equals_the_full_comparison_on_every_labelled_page() 
 def test_pages_without_byline_hints_have_no_author_for_trafilatura_either() -> None:
     without = 0
     for name, body in _labelled_pages():
-        page = _to_text(body)[0]
-        tree = _parse_tree(page)
+        page = page_text(body)[0]
+        tree = parse_tree(page)
         if not may_name_author(tree, page):
             assert not may_name_author(tree), name  # the source check agrees with the tree's
         if not may_name_author(tree):
@@ -127,5 +123,5 @@ def test_guard_module_has_no_effect_on_paths_other_than_precision() -> None:
         focus = "balanced"
         min_extracted_size = 250
 
-    tree = _parse_tree(_article(PARAGRAPHS))
+    tree = parse_tree(_article(PARAGRAPHS))
     assert not fallback_guard.readability_cannot_win(tree, tree, "x" * 1000, Options())

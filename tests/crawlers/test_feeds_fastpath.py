@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from crawlers.exceptions import PayloadShapeError
-from crawlers.feeds import Feed, _html_field, _parse_xml_fast, _parse_xml_feed, parse_feed
+from crawlers.feeds import Feed, parse_feed
+from crawlers.feeds.lxml_rules import html_field
+from crawlers.feeds.via_feedparser import read_with_feedparser
+from crawlers.feeds.via_lxml import read_with_lxml
 
 from .conftest import DATASETS, FIXTURES
 
@@ -228,9 +231,9 @@ def _without_raw(feed: Feed) -> tuple[object, ...]:
 
 
 def _both_paths(body: bytes, content_type: str | None) -> tuple[Feed | None, Feed | None]:
-    fast = _parse_xml_fast(body, URL, content_type)
+    fast = read_with_lxml(body, URL, content_type)
     try:
-        slow = _parse_xml_feed(body, URL, content_type)
+        slow = read_with_feedparser(body, URL, content_type)
     except PayloadShapeError:
         slow = None
     return fast, slow
@@ -268,11 +271,11 @@ def test_fast_path_takes_the_plain_feeds() -> None:
              "rss categories enclosures", "rss channel image", "atom plain",
              "atom html title and content", "atom author forms", "atom categories media"]
     for name in plain:
-        assert _parse_xml_fast(SYNTHETIC[name], URL, None) is not None, name
+        assert read_with_lxml(SYNTHETIC[name], URL, None) is not None, name
     for name in ("feed.xml", "atom.xml"):
         body = (FIXTURES / "site" / name).read_bytes().replace(b"{base}", b"https://news.example")
-        assert _parse_xml_fast(body, URL, "application/rss+xml") is not None, name
-    accepted = [p.name for p in DATASET_FEEDS if _parse_xml_fast(p.read_bytes(), URL, None)]
+        assert read_with_lxml(body, URL, "application/rss+xml") is not None, name
+    accepted = [p.name for p in DATASET_FEEDS if read_with_lxml(p.read_bytes(), URL, None)]
     if DATASET_FEEDS:
         assert {"heise.atom", "feed-test-source.xml", "feed-test-ru.xml"} <= set(accepted)
 
@@ -285,7 +288,7 @@ def test_fast_path_takes_the_plain_feeds() -> None:
      "atom link foreign href", "rss foreign base", "rss non-ascii element"],
 )
 def test_fast_path_declines_what_it_cannot_promise(name: str) -> None:
-    assert _parse_xml_fast(SYNTHETIC[name], URL, None) is None
+    assert read_with_lxml(SYNTHETIC[name], URL, None) is None
 
 
 def test_broken_feed_still_reports_its_problem() -> None:
@@ -300,9 +303,9 @@ def test_bench_shaped_feed_takes_the_fast_path() -> None:
         for i in range(50)
     )
     body = f"<?xml version='1.0'?><rss version='2.0'><channel><title>Bench</title>{items}</channel></rss>"
-    fast = _parse_xml_fast(body.encode(), URL, "application/rss+xml")
+    fast = read_with_lxml(body.encode(), URL, "application/rss+xml")
     assert fast is not None and len(fast.entries) == 50
-    assert _without_raw(fast) == _without_raw(_parse_xml_feed(body.encode(), URL, "application/rss+xml"))
+    assert _without_raw(fast) == _without_raw(read_with_feedparser(body.encode(), URL, "application/rss+xml"))
 
 
 def test_fast_path_raw_keeps_every_element_and_attribute() -> None:
@@ -332,10 +335,10 @@ def test_html_the_gate_lets_through_reads_as_after_feedparsers_sanitiser(html: s
     from feedparser.sanitizer import _sanitize_html
     from feedparser.urls import resolve_relative_uris
 
-    from crawlers.extract import parse_html_fragment
+    from crawlers.extraction import parse_html_fragment
 
     sanitised = _sanitize_html(resolve_relative_uris(html, URL, "utf-8", "text/html"), "utf-8", "text/html")
-    assert _html_field(html) == parse_html_fragment(sanitised)
+    assert html_field(html) == parse_html_fragment(sanitised)
 
 
 def test_urls_taken_as_they_are_are_what_urljoin_returns() -> None:
@@ -344,7 +347,7 @@ def test_urls_taken_as_they_are_are_what_urljoin_returns() -> None:
 
     from feedparser.urls import _urljoin
 
-    from crawlers.feeds import _ABSOLUTE_URL
+    from crawlers.feeds.lxml_rules import ABSOLUTE_URL
 
     schemes = ["http://", "https://", "HTTP://", "ftp://", "http:///"]
     hosts = ["x.example", "x.example:8080", "user@x.example", "[::1]", "xn--caf-dma.example", "café.example", ""]
@@ -355,7 +358,7 @@ def test_urls_taken_as_they_are_are_what_urljoin_returns() -> None:
     checked = 0
     for parts in product(schemes, hosts, paths, queries, fragments):
         url = "".join(parts)
-        if _ABSOLUTE_URL.match(url):
+        if ABSOLUTE_URL.match(url):
             checked += 1
             for base in bases:
                 assert urljoin(base, url) == url and _urljoin(base, url) == url, (base, url)

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.dedupe import NearDuplicateIndex
+from crawlers.dedupe.index import NearDuplicateIndex
 from crawlers.exceptions import PayloadShapeError
 from crawlers.feeds import discover_feeds, parse_feed
-from crawlers.sitemaps import parse_sitemap
-from crawlers.social import parse_bluesky_search, parse_mastodon_statuses, parse_reddit_listing
+from crawlers.feeds.sitemap_xml import parse_sitemap
+from crawlers.social.posts import (
+    parse_bluesky_search,
+    parse_mastodon_statuses,
+    parse_reddit_listing,
+)
 
 from .conftest import DATASETS, FIXTURES, load_api
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crawlers.dedupe import PERMUTATIONS
+from crawlers.dedupe.index import PERMUTATIONS
+from crawlers.dedupe.shingles import shingle_hashes, sketch
 from crawlers.exceptions import NotHtmlError
-from crawlers.extract import Extracted, extract_response
-from crawlers.shingles import shingle_hashes, sketch
-from crawlers.worker import frame as _frame
-from crawlers.worker import serve
-from crawlers.workers import WorkerDied, _Worker
+from crawlers.extraction import Extracted, extract_response
+from crawlers.extraction.pool import WorkerDied, _Worker
+from crawlers.extraction.worker import frame as _frame
+from crawlers.extraction.worker import serve
 
 from .conftest import FIXTURES
 
@@ -57,7 +57,7 @@ def test_worker_extracts_what_the_crawl_process_would() -> None:
 
 
 def test_worker_process_speaks_over_its_pipes() -> None:
-    code = "from crawlers.worker import main; main()"
+    code = "from crawlers.extraction.worker import main; main()"
     url = "https://news.example/val-thorens"
     done = subprocess.run(
         [sys.executable, "-c", code],

@@ -12,7 +12,7 @@ from typing import Any
 from config import Config
 from core.errors import InputError
 from crawlers.exceptions import FetchError, NotHtmlError
-from crawlers.extract import extract_article, looks_binary
+from crawlers.extraction import extract_article, looks_binary
 from crawlers.settings import user_agent
 
 logger = logging.getLogger(__name__)

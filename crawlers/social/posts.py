@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from crawlers.exceptions import PayloadShapeError
-from crawlers.extract import parse_date, parse_html_fragment
+from crawlers.extraction import parse_date, parse_html_fragment
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import signal
 import sys
 from typing import Any, BinaryIO
 
-from crawlers.extract import Extracted, extract_response
-from crawlers.shingles import Permutations, Sketch, shingle_hashes, sketch
+from crawlers.dedupe.shingles import Permutations, Sketch, shingle_hashes, sketch
+from crawlers.extraction import Extracted, extract_response
 
 HEADER = 4  # bytes of the big-endian length before each pickled message
 

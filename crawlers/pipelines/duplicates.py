@@ -14,7 +14,7 @@ from crawlers.items import DocumentItem
 logger = logging.getLogger(__name__)
 
 
-class DedupePipeline:
+class DuplicatesPipeline:
     """Drops documents already stored (by id or content hash) and marks near-duplicate copies."""
 
     def __init__(self, group_near_duplicates: bool = True, crawler: Crawler | None = None) -> None:
@@ -24,7 +24,7 @@ class DedupePipeline:
         self._hashes: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+    def from_crawler(cls, crawler: Crawler) -> DuplicatesPipeline:
         if not crawler.settings.getbool("PLACEWATCH_DEDUPE_ENABLED", True):
             raise NotConfigured("PLACEWATCH_DEDUPE_ENABLED is off")
         return cls(crawler.settings.getbool("PLACEWATCH_GROUP_NEAR_DUPLICATES", True), crawler)

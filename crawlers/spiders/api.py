@@ -11,9 +11,9 @@ from scrapy.http import Request, Response
 
 from core.models import Engagement
 from crawlers.exceptions import PayloadShapeError
-from crawlers.extract import known_language
+from crawlers.extraction import known_language
 from crawlers.items import DocumentItem
-from crawlers.social import Post, PostPage
+from crawlers.social.posts import Post, PostPage
 from crawlers.spiders.base import SourceSpider, dumps
 from crawlers.urls import canonicalize_url
 from nlp import detect_language

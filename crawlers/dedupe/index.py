@@ -9,7 +9,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from core.models import RawDocument
-from crawlers.shingles import Permutations, Sketch, shingle_hashes, sketch
+from crawlers.dedupe.shingles import Permutations, Sketch, shingle_hashes, sketch
 
 logger = logging.getLogger(__name__)
 

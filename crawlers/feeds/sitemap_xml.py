@@ -11,7 +11,7 @@ from datetime import datetime
 from lxml import etree
 
 from crawlers.exceptions import PayloadShapeError
-from crawlers.extract import parse_date
+from crawlers.extraction import parse_date
 
 logger = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from twisted.internet.defer import Deferred
 from twisted.internet.protocol import ProcessProtocol
 from twisted.python.failure import Failure
 
-from crawlers.extract import Extracted
-from crawlers.shingles import Permutations, Sketch
-from crawlers.worker import HEADER as _HEADER
-from crawlers.worker import frame as _frame
-from crawlers.worker import process_page
+from crawlers.dedupe.shingles import Permutations, Sketch
+from crawlers.extraction import Extracted
+from crawlers.extraction.worker import HEADER as _HEADER
+from crawlers.extraction.worker import frame as _frame
+from crawlers.extraction.worker import process_page
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +121,10 @@ class ExtractionPool:
         from twisted.internet import reactor as installed
 
         reactor: Any = installed  # the one Scrapy installed
-        root = str(Path(__file__).resolve().parents[1])
+        root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
         level = str(logging.getLogger().getEffectiveLevel())
-        code = "from crawlers.worker import main; main()"
+        code = "from crawlers.extraction.worker import main; main()"
         for _ in range(self.workers):
             worker = _Worker()
             try:

@@ -1,0 +1,1 @@
+"""Social platforms' answers (Mastodon, Reddit, Bluesky) read as posts, without Scrapy."""
