@@ -19,7 +19,19 @@ from indexer.base import (
 from indexer.elasticsearch.documents import analysis_from_source, doc_from_source
 from indexer.elasticsearch.mappings import TEXT_FIELDS
 from indexer.elasticsearch.requests import document_clauses
-from indexer.query import And, Field, Node, Not, Or, Term, parse_query, split_fields, with_fields
+from indexer.query import (
+    And,
+    Field,
+    Node,
+    Not,
+    Or,
+    Term,
+    chain,
+    parse_query,
+    split_fields,
+    split_negated,
+    with_fields,
+)
 
 # Totals are counted exactly up to here, then reported as a lower bound; a page reaching past
 # it is fetched with search_after in a point in time (the index's `max_result_window`).
@@ -61,13 +73,13 @@ def to_es(node: Node) -> dict[str, Any]:
             return _prefix(node.text)
         return {"multi_match": {"query": node.text, "type": "phrase", "fields": list(TEXT_FIELDS)}}
     if isinstance(node, And):
-        if isinstance(node.right, Not):
-            return {"bool": {"must": [to_es(node.left)], "must_not": [to_es(node.right.operand)]}}
-        if isinstance(node.left, Not):
-            return {"bool": {"must": [to_es(node.right)], "must_not": [to_es(node.left.operand)]}}
-        return {"bool": {"must": [to_es(node.left), to_es(node.right)]}}
+        positive, negative = split_negated(chain(node))
+        query: dict[str, Any] = {"must": [to_es(p) for p in positive]}
+        if negative:
+            query["must_not"] = [to_es(x) for x in negative]
+        return {"bool": query}
     if isinstance(node, Or):
-        return {"bool": {"should": [to_es(node.left), to_es(node.right)], "minimum_should_match": 1}}
+        return {"bool": {"should": [to_es(p) for p in chain(node)], "minimum_should_match": 1}}
     if isinstance(node, Not):
         raise QuerySyntaxError("NOT must follow a term it excludes from (e.g. 'ski NOT chili')", 0)
     if isinstance(node, Field):

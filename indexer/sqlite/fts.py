@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.errors import QuerySyntaxError
-from indexer.query import And, Node, Not, Or, Term, parse_query, split_fields
+from indexer.query import And, Node, Not, Or, Term, chain, parse_query, split_fields, split_negated
 
 
 def _fts_string(text: str) -> str:
@@ -14,13 +14,11 @@ def _fts(n: Node) -> str:
     if isinstance(n, Term):
         return _fts_string(n.text) + (" *" if n.prefix else "")
     if isinstance(n, And):
-        if isinstance(n.right, Not):
-            return f"({_fts(n.left)} NOT {_fts(n.right.operand)})"
-        if isinstance(n.left, Not):
-            return f"({_fts(n.right)} NOT {_fts(n.left.operand)})"
-        return f"({_fts(n.left)} AND {_fts(n.right)})"
+        positive, negative = split_negated(chain(n))
+        both = " AND ".join(_fts(p) for p in positive)
+        return "(" + both + "".join(f" NOT {_fts(x)}" for x in negative) + ")"
     if isinstance(n, Or):
-        return f"({_fts(n.left)} OR {_fts(n.right)})"
+        return "(" + " OR ".join(_fts(p) for p in chain(n)) + ")"
     if isinstance(n, Not):
         raise QuerySyntaxError("NOT must follow a term it excludes from (e.g. 'ski NOT chili')", 0)
     raise QuerySyntaxError("field filters can only be combined with AND", 0)
