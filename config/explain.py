@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 from annotated_types import Ge, Gt, Le
 from pydantic_core import ErrorDetails
 
+from config.fields import shown
 from config.model import Config
 
 # Keys of Config a file may not set, by section: secrets come from the environment, the rest is derived.
@@ -43,13 +44,13 @@ def describe(error: ErrorDetails, data: dict[str, Any]) -> str:
     if kind == "unexpected_keyword_argument":
         hint = closest(str(loc[-1]), file_keys(loc[:-1]))
         if len(loc) == 1:
-            return f"unknown section {loc[0]!r}{hint}"
-        return f"{context}: unknown key {key!r}{hint}"
+            return f"unknown section {shown(loc[0])}{hint}"
+        return f"{context}: unknown key {shown(key)}{hint}"
     if kind == "missing":
         return f"{context}: missing required field {key!r}"
     if kind == "literal_error":
         choices = ", ".join(str(c) for c in get_args(_unwrap(type_at(field_loc))[0]))
-        return f"{context}: unknown {key} {error['input']!r} (expected one of: {choices})"
+        return f"{context}: unknown {key} {shown(error['input'])} (expected one of: {choices})"
     if kind in ("value_error", "assertion_error"):
         reason = str(error.get("ctx", {}).get("error", error["msg"]))
         return f"{context}: {key!r}: {reason}" if key else f"{context}: {reason}"
@@ -81,7 +82,7 @@ def _item(items: Any, index: int | str, label: str, fallback: str) -> str:
         item = items[index]
         ident = item.get("id") if isinstance(item, dict) else None
         if isinstance(ident, str) and ident.strip() and ident.strip().isprintable():
-            return f"{label} {ident.strip()!r}"
+            return f"{label} {shown(ident.strip())}"
     return f"{fallback} #{index + 1 if isinstance(index, int) else index}"
 
 

@@ -26,23 +26,29 @@ _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 _URL = re.compile(r"^(https?|file)://")
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: its repr (one line, control characters escaped), cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def parse_duration(value: str | int) -> timedelta:
     """Parse '30m', '1h', '7d', '2w' or a number of seconds into a positive timedelta of at most ten years."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"not a duration: {value!r} (use e.g. 30s, 15m, 1h, 7d, 2w)")
+        raise ValueError(f"not a duration: {shown(value)} (use e.g. 30s, 15m, 1h, 7d, 2w)")
     if isinstance(value, int):
         n, unit = value, "s"
     else:
         m = _DURATION.match(value)
         if not m:
-            raise ValueError(f"not a duration: {value!r} (use e.g. 30s, 15m, 1h, 7d, 2w)")
+            raise ValueError(f"not a duration: {shown(value)} (use e.g. 30s, 15m, 1h, 7d, 2w)")
         n, unit = int(m.group(1)), m.group(2)
     if n <= 0:
-        raise ValueError(f"duration must be positive: {value!r}")
+        raise ValueError(f"duration must be positive: {shown(value)}")
     # Compared as whole seconds first: timedelta(days=99999999999) itself overflows.
     seconds = n * _SECONDS[unit]
     if seconds > MAX_DURATION.days * _SECONDS["d"]:
-        raise ValueError(f"duration too long: {value!r} (at most {MAX_DURATION.days}d)")
+        raise ValueError(f"duration too long: {shown(value)} (at most {MAX_DURATION.days}d)")
     return timedelta(seconds=seconds)
 
 
@@ -61,19 +67,19 @@ def _plain(value: str) -> str:
     """Refuse control characters: a line break in a name breaks an email header or a log line."""
     for ch in value:
         if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
-            raise ValueError(f"{value!r} contains a control character ({ch!r})")
+            raise ValueError(f"{shown(value)} contains a control character ({ch!r})")
     return value
 
 
 def _ident(value: str) -> str:
     if not _IDENT.fullmatch(value):
-        raise ValueError(f"{value!r} may hold only letters, digits, '-', '_', '.', ':'")
+        raise ValueError(f"{shown(value)} may hold only letters, digits, '-', '_', '.', ':'")
     return value
 
 
 def _url(value: str) -> str:
     if not _URL.match(value):
-        raise ValueError(f"{value!r} must start with http://, https:// or file://")
+        raise ValueError(f"{shown(value)} must start with http://, https:// or file://")
     return value
 
 

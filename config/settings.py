@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from config.explain import NOT_IN_FILE, describe
-from config.fields import parse_duration
+from config.fields import parse_duration, shown
 from config.model import (
     AlertRule,
     AlertsConfig,
@@ -179,9 +179,9 @@ def _checked(config: Config) -> Config:
     groups = [g.id for g in config.groups]
     for rule in config.alerts.rules:
         for tid in rule.territories:  # a misspelt id would leave the rule watching nothing, silently
-            _known(f"alert rule {rule.id!r}: territory", tid, territories)
+            _known(f"alert rule {shown(rule.id)}: territory", tid, territories)
         if rule.group is not None:
-            _known(f"alert rule {rule.id!r}: group", rule.group, groups)
+            _known(f"alert rule {shown(rule.id)}: group", rule.group, groups)
     if config.ui.territory is not None:
         _known("[ui]: territory", config.ui.territory, territories)
     return config
@@ -192,7 +192,7 @@ def _unique(label: str, ids: list[str]) -> None:
     for ident in ids:
         if ident in seen:
             # the id keys what is stored and sent: a second one would shadow the first
-            raise _Invalid(f"{label} {ident!r}: duplicate {label} id")
+            raise _Invalid(f"{label} {shown(ident)}: duplicate {label} id")
         seen.add(ident)
 
 
@@ -201,4 +201,4 @@ def _known(what: str, ident: str, known: list[str]) -> None:
         kind = what.rsplit(" ", 1)[-1]
         match = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
         hint = f" (did you mean {match[0]!r}?)" if match else ""
-        raise _Invalid(f"{what} {ident!r} is not a configured {kind}{hint}")
+        raise _Invalid(f"{what} {shown(ident)} is not a configured {kind}{hint}")

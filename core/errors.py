@@ -15,6 +15,12 @@ class ConfigError(PlacewatchError):
     exit_code = 2
 
 
+class UsageError(PlacewatchError):
+    """Raised when a command-line argument is malformed or out of range (exit 2, as argparse does)."""
+
+    exit_code = 2
+
+
 class StoreError(PlacewatchError):
     """Raised when the store cannot be opened or reached (file, server, schema)."""
 

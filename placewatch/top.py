@@ -6,19 +6,25 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from config import parse_duration
-from core.errors import InputError
+from core.errors import UsageError
 from reports import TopReport
 
 
 def parse_since(value: str, now: datetime) -> datetime:
-    """'7d', '12h', '2w' back from now, or an ISO date such as 2026-11-01."""
+    """'7d', '12h', '2w' back from now, or an ISO date such as 2026-11-01; the start of a past period."""
     if re.fullmatch(r"\s*\d+\s*[smhdw]\s*", value):
-        return now - parse_duration(value)
+        try:
+            return now - parse_duration(value)
+        except ValueError as exc:  # 0d, or longer than the ten years a period may span
+            raise UsageError(f"--since {value!r}: {exc}") from None
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
-        raise InputError(f"--since {value!r}: expected a duration like 7d or a date like 2026-11-01") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+        raise UsageError(f"--since {value!r}: expected a duration like 7d or a date like 2026-11-01") from None
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    if dt >= now:
+        raise UsageError(f"--since {value!r}: the period would start now or later; give a past date")
+    return dt
 
 
 def format_top(report: TopReport) -> str:

@@ -134,3 +134,90 @@ def test_the_readme_configuration_example_loads(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, example), env={})
     assert config.territory("val-thorens") is not None
     assert config.alerts.rules and config.alerts.digest == "daily"
+
+
+SOURCE = '[[sources]]\nid = "feed"\ntype = "rss"\nurl = "https://example.org/feed.xml"\n'
+TERRITORY = '[[territories]]\nid = "annecy"\nname = "Annecy"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (TERRITORY + 'aliasses = ["Annecy-le-Vieux"]', "territory 'annecy': unknown key 'aliasses' (did you mean 'aliases'?)"),
+        (SOURCE + 'evrey = "5m"', "source 'feed': unknown key 'evrey' (did you mean 'every'?)"),
+        ('[alerts]\nrecipient = ["office@example.org"]', "[alerts]: unknown key 'recipient' (did you mean 'recipients'?)"),
+        ('[smtp]\nhots = "mail.example.org"', "[smtp]: unknown key 'hots' (did you mean 'host'?)"),
+        ('[crawl]\ncolour = "blue"', "[crawl]: unknown key 'colour' (expected: "),
+        ('[[alerts.rules]]\nid = "r"\ntreshold = 5', "alert rule 'r': unknown key 'treshold' (did you mean 'threshold'?)"),
+        ('[stores]\npath = "x"', "unknown section 'stores' (did you mean 'store'?)"),
+    ],
+)
+def test_a_misspelt_key_is_named_with_the_key_meant(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert str(info.value).startswith(f"{path}: {expected}")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (SOURCE + "every = -5", "source 'feed': 'every': duration must be positive"),
+        (SOURCE + 'every = "0m"', "source 'feed': 'every': duration must be positive"),
+        ('[alerts]\nevery = "99999999999d"', "[alerts]: 'every': duration too long"),
+        ("[alerts]\ncooldown = 99999999999999999", "[alerts]: 'cooldown': duration too long"),
+        ('[alerts]\nwindow = "0h"', "[alerts]: 'window': duration must be positive"),
+        ('[crawl]\nenrich_every = "-1m"', "[crawl]: 'enrich_every': not a duration"),
+        ("[smtp]\ntimeout = -1", "[smtp]: 'timeout' must be a positive number up to 3600"),
+        ("[smtp]\ntimeout = inf", "[smtp]: 'timeout' must be a positive number"),
+        ("[crawl]\ntimeout = nan", "[crawl]: 'timeout' must be a positive number"),
+        ("[crawl]\ndownload_delay = -0.5", "[crawl]: 'download_delay' must be a number from 0 to 3600"),
+        ("[smtp]\nport = 0", "[smtp]: 'port' must be an integer from 1 to 65535"),
+        ("[ui]\nport = 70000", "[ui]: 'port' must be an integer from 1 to 65535"),
+        ('[smtp]\nport = "25"', "[smtp]: 'port' must be an integer from 1 to 65535"),
+        ('[[territories]]\nid = "annecy"\nname = "Annecy\\r\\nBcc: all@example.org"', "territory 'annecy': 'name':"),
+        ('[[territories]]\nid = "annecy"\nname = "Annecy\\u0000"', "contains a control character"),
+        (TERRITORY + 'aliases = ["Annecy\\tlac"]', "territory 'annecy': 'aliases':"),
+        (TERRITORY + "lat = 145.9", "territory 'annecy': 'lat' must be a number from -90 to 90"),
+        (TERRITORY + "max_items = 1", "unknown key 'max_items'"),
+        (SOURCE + "max_items = 0", "source 'feed': 'max_items' must be an integer >= 1"),
+        ("[crawl]\nobey_robots = 1", "[crawl]: 'obey_robots' must be true or false"),
+        ('[smtp]\npassword = "hunter2"', "[smtp]: 'password' cannot be set in the file: a secret: set PLACEWATCH_SMTP_PASSWORD"),
+        ("territories = 3", "[[territories]] must be an array of tables"),
+        ('store = "sqlite"', "[store] must be a table"),
+        ('[[groups]]\nid = "alps"\n[[groups]]\nid = "alps"', "group 'alps': duplicate group id"),
+        (SOURCE + SOURCE, "source 'feed': duplicate source id"),
+        (TERRITORY + '[ui]\nterritory = "anecy"', "[ui]: territory 'anecy' is not a configured territory (did you mean 'annecy'?)"),
+    ],
+)
+def test_values_that_cannot_be_right_are_refused(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and expected in message
+    assert len(message.splitlines()) == 1
+
+
+def test_every_default_loads_and_a_bare_file_equals_no_file(tmp_path: Path) -> None:
+    bare = load_config(write(tmp_path, ""), env={})
+    assert bare.alerts.every == timedelta(minutes=15) and bare.smtp.port == 25
+    assert load_config(None, env={}).crawl == bare.crawl
+
+
+def test_environment_overrides_and_secrets(tmp_path: Path) -> None:
+    env = {"PLACEWATCH_ES_API_KEY": "k", "PLACEWATCH_WEBHOOK_URL": "http://127.0.0.1:9/hook",
+           "PLACEWATCH_ES_URL": "https://es.example.org:9200"}
+    config = load_config(write(tmp_path, '[store]\nurl = "http://localhost:9200"\n[alerts]\nwebhook = "http://x"'), env=env)
+    assert config.store.url == "https://es.example.org:9200"
+    assert (config.store.api_key, config.alerts.webhook) == ("k", "http://127.0.0.1:9/hook")
+    assert load_config(write(tmp_path, ""), env={"PLACEWATCH_ES_URL": ""}).store.url == "http://localhost:9200"
+
+
+def test_durations_are_bounded() -> None:
+    assert parse_duration("3650d") == timedelta(days=3650)
+    for value in ("3651d", "99999999999d", 10**30, "9" * 400 + "w"):
+        with pytest.raises(ValueError, match="too long"):
+            parse_duration(value)
+    with pytest.raises(ValueError, match="positive"):
+        parse_duration(-5)

@@ -35,6 +35,16 @@ BROKEN = {
     "syntax": ("[store\npath = 'x'\n", "TOML syntax error"),
     "source_type": ('[[sources]]\nid = "s"\ntype = "myspace"\nurl = "https://example.org"\n', "unknown type 'myspace'"),
     "nameless_territory": ('[[territories]]\nid = "nice"\nkind = "city"\n', "missing required field 'name'"),
+    "misspelt_key": ('[smtp]\nhots = "mail.example.org"\n', "[smtp]: unknown key 'hots' (did you mean 'host'?)"),
+    "misspelt_alias_key": ('[[territories]]\nid = "nice"\nname = "Nice"\naliasses = ["Nissa"]\n',
+                           "territory 'nice': unknown key 'aliasses' (did you mean 'aliases'?)"),
+    "negative_every": ('[[sources]]\nid = "s"\ntype = "rss"\nurl = "https://example.org"\nevery = -5\n',
+                       "source 's': 'every': duration must be positive"),
+    "huge_window": ('[alerts]\nwindow = "99999999999d"\n', "[alerts]: 'window': duration too long"),
+    "port_zero": ("[smtp]\nport = 0\n", "[smtp]: 'port' must be an integer from 1 to 65535"),
+    "infinite_timeout": ("[crawl]\ntimeout = inf\n", "[crawl]: 'timeout' must be a positive number"),
+    "line_break_in_name": ('[[territories]]\nid = "nice"\nname = "Nice\\r\\nBcc: x@example.org"\n',
+                           "territory 'nice': 'name': 'Nice\\r\\nBcc: x@example.org' contains a control character"),
 }
 
 
@@ -49,6 +59,31 @@ def test_broken_config_gives_one_line_and_exit_2(tmp_path: Path, case: str) -> N
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert str(broken) in lines[0] and expected in lines[0]
+    assert result.stdout == ""
+
+
+def test_run_with_a_negative_interval_stops_at_once_instead_of_spinning(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[alerts]\nevery = -60\n', encoding="utf-8")
+    result = run_placewatch("--config", str(broken), "run", timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"placewatch: error: {broken}: [alerts]: 'every': duration must be positive: -60"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("since", "expected"),
+    [("0d", "duration must be positive"), ("99999999999d", "duration too long"),
+     ("3651d", "duration too long"), ("2999-01-01", "give a past date"), ("soon", "expected a duration")],
+)
+def test_top_with_an_impossible_period_gives_one_line_and_exit_2(tmp_path: Path, since: str, expected: str) -> None:
+    cfg = tmp_path / "placewatch.toml"
+    cfg.write_text('[store]\npath = "pw.db"\n')
+    result = run_placewatch("--config", str(cfg), "top", "--since", since)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"--since {since!r}" in lines[0] and expected in lines[0], result.stderr
     assert result.stdout == ""
 
 
