@@ -31,19 +31,24 @@ Bucket = tuple[datetime, float | None]
 
 @dataclass(frozen=True)
 class DetectorParams:
-    """The few global knobs of the spike detector, tuned once on eval/spikes.py (not per series)."""
+    """The few global knobs of the spike detector, chosen by eval/spikes.py (never per series).
 
-    threshold: float = 4.0  # robust z-score (log scale) a window must reach
+    `threshold` and `offset` are chosen there leaving one series out; the rest are structure:
+    how much history makes a baseline, and how an alert is not repeated.
+    """
+
+    threshold: float = 5.0  # robust z-score (log scale) a window must reach
     novelty: float = 1.0  # ... and its rise must match the largest rise seen within `memory`
     sustain: int = 4  # a rise held over this many windows adds up (a sustained surge)
-    offset: float = 5.0  # counts compare as log(count + offset): damps noise at low counts
+    offset: float = 20.0  # counts compare as log(count + offset): damps noise at low counts
     min_count: int = 5  # fewer mentions than this in a window is never a spike
     cooldown: timedelta = timedelta(hours=6)  # no second alert this soon after one
     season_days: int = 7  # same time of day on this many previous days makes the profile
     level_window: timedelta = WEEK  # the level (trend) is the median over this span
     memory: timedelta = timedelta(days=14)  # spread and past rises are measured over this span
-    min_history: timedelta = timedelta(days=2)  # no verdict before this much history
-    weekly: bool = True  # correct the daily profile by the day of week once history allows
+    # No verdict before this much history from the first observed window: the daily profile
+    # then rests on at least three days and the level on two more.
+    min_history: timedelta = timedelta(days=5)
     rearm: float = 1.0  # after an alert, the score must fall below this before another
 
 
@@ -123,15 +128,15 @@ def resample(
     return out
 
 
-def _periods(window: timedelta) -> tuple[int, int]:
-    """Buckets per season (a day, else a week, else none) and per week (0 if not applicable)."""
+def _period(window: timedelta) -> int:
+    """Buckets per season: a day for sub-daily windows, else a week, else none (1)."""
     per_day = DAY / window
     per_week = WEEK / window
     if window < DAY and per_day == int(per_day) and per_day >= 2:
-        return int(per_day), int(per_week)
+        return int(per_day)
     if window < WEEK and per_week == int(per_week) and per_week >= 2:
-        return int(per_week), 0
-    return 1, 0
+        return int(per_week)
+    return 1
 
 
 def _to_log(value: float | None, offset: float) -> float | None:
@@ -155,17 +160,27 @@ class _Model:
     def __init__(self, logs: list[float | None], window: timedelta, params: DetectorParams) -> None:
         self.z = logs
         self.params = params
-        self.period, self.per_week = _periods(window)
+        self.period = _period(window)
+        self.day_n = max(1, round(DAY / window))
         self.season: list[float | None] = [None] * len(logs)
-        self.profile: list[float | None] = [None] * len(logs)
+        # The mean count at this time of day: the Poisson noise follows the mean, and the
+        # median of a few small counts is below it (the median of Poisson(0.7) is 0).
+        self.rate: list[float] = [0.0] * len(logs)
         self.resid: list[float | None] = [None] * len(logs)
         self.level_n = max(1, round(params.level_window / window))
         self.scale_n = max(4, round(params.memory / window))
-        self.min_history = max(1, round(params.min_history / window))
+        first = next((i for i, z in enumerate(logs) if z is not None), len(logs))
+        # The first bucket that may get a verdict: history counts from the first observation.
+        self.ready = first + max(1, round(params.min_history / window))
         self.n_seasons = params.season_days if self.period > 1 else 2 * params.season_days
 
     def seasonal(self, i: int) -> float | None:
-        """Median of the same time of day on previous days, corrected for the day of week."""
+        """Median of the same time of day on previous days (a robust daily profile).
+
+        The day of week is not modelled: a weekend peak that recurs is caught by the spread
+        and the rises of the memory span (the peak of last Saturday), without a weekly knob
+        learnt from two or three noisy weeks.
+        """
         present = [
             z
             for k in range(1, self.n_seasons + 1)
@@ -173,36 +188,31 @@ class _Model:
         ]
         if len(present) < min(3, self.n_seasons):
             return None
-        self.profile[i] = base = median(present)
-        if self.params.weekly and self.per_week:
-            # How this weekday/hour departed from the daily profile in the previous weeks.
-            past = [
-                z - p
-                for k in (1, 2, 3)
-                if (j := i - k * self.per_week) >= 0
-                and (z := self.z[j]) is not None
-                and (p := self.profile[j]) is not None
-            ]
-            if past:
-                # One week says little about the day of week; two or three say more.
-                base += median(past) * (0.5 if len(past) == 1 else 1.0)
-        return base
+        daily = median(present)
+        self.rate[i] = sum(math.exp(z) for z in present) / len(present) - self.params.offset
+        return daily
 
     def baseline(self, i: int) -> _Baseline | None:
         """Expected log count and robust spread for bucket i, from buckets before it."""
         season = self.season[i]
-        if season is None or i < self.min_history:
+        if season is None or i < self.ready:
             return None
         recent = [r for r in self.resid[max(0, i - self.level_n) : i] if r is not None]
         longer = [r for r in self.resid[max(0, i - self.scale_n) : i] if r is not None]
         if len(recent) < max(1, self.level_n // 3) or len(longer) < 4:
             return None
         level = median(recent)
+        # Trend: when the last day already runs above the week (a season ramping up, holidays
+        # starting), the level is the last day's. Upward only: a quiet day is no reason to
+        # expect less and alert on the next ordinary one.
+        last_day = [r for r in self.resid[max(0, i - self.day_n) : i] if r is not None]
+        if len(last_day) >= self.day_n // 2:
+            level = max(level, median(last_day))
         centre = median(longer)
         mad = median(abs(r - centre) for r in longer)
         expected = season + level
         # Counts are at least Poisson-noisy: on this log scale sd ≈ sqrt(mean) / (mean + offset).
-        mean = max(math.exp(expected) - self.params.offset, 0.0)
+        mean = max(math.exp(expected) - self.params.offset, self.rate[i], 0.0)
         poisson = math.sqrt(mean + 1.0) / (mean + self.params.offset)
         # A series that often bursts must burst further: the spread is at least the largest
         # rise of the memory span, scaled so that matching it reaches `novelty` x threshold.
@@ -284,6 +294,17 @@ def score_series(
     return out
 
 
+def same_time_last_weeks(series: Sequence[Bucket], i: int, week: int, spread: int) -> float:
+    """The busiest window around this time of the week, one and two weeks earlier."""
+    seen = [
+        v
+        for k in (1, 2)
+        for d in range(-spread, spread + 1)
+        if 0 <= (j := i - k * week + d) < len(series) and (v := series[j][1]) is not None
+    ]
+    return max(seen, default=-1.0)
+
+
 def detect_spikes(
     series: Sequence[Bucket], window: timedelta, params: DetectorParams | None = None
 ) -> list[SpikeAlert]:
@@ -292,13 +313,18 @@ def detect_spikes(
     alerts: list[SpikeAlert] = []
     last_alert: datetime | None = None
     armed = True
-    for ts, value, expected, score in score_series(series, window, params):
+    per_week = WEEK / window
+    week = int(per_week) if window < DAY and per_week == int(per_week) else 0
+    spread = max(1, round(timedelta(hours=2) / window))  # a weekly peak drifts by an hour or two
+    for i, (ts, value, expected, score) in enumerate(score_series(series, window, params)):
         if score is None or value is None or expected is None:
             continue
         if score < params.rearm:
             armed = True
         if score < params.threshold or value < params.min_count or value <= expected:
             continue
+        if week and value <= same_time_last_weeks(series, i, week, spread):
+            continue  # as busy as this time of the week was lately: a weekly rhythm, not news
         if not armed or (last_alert is not None and ts - last_alert < params.cooldown):
             continue
         alerts.append(SpikeAlert(timestamp=ts, value=value, expected=expected, score=score))
