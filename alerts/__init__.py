@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from alerts.backtest import DEFAULT_WINDOW, backtest, read_series
-from alerts.detector import DetectorParams, ShareJump, SpikeAlert, detect_share_jumps, detect_spikes
+from alerts.detector import (
+    DetectorParams,
+    ShareJump,
+    SpikeAlert,
+    detect_share_jumps,
+    detect_spikes,
+    from_first_mention,
+)
 from alerts.explain import Explanation, explain_spike, explanation_to_dict
 from alerts.service import (
     HOLD_NO_RECIPIENTS,
     HOLD_NO_SMTP,
     HOLD_REASONS,
     CheckReport,
+    Learning,
     check_alerts,
     delivery_hold,
     run_due,
     send_digest,
+    territories_learning,
 )
 
 __all__ = [
@@ -24,6 +33,7 @@ __all__ = [
     "CheckReport",
     "DetectorParams",
     "Explanation",
+    "Learning",
     "ShareJump",
     "SpikeAlert",
     "backtest",
@@ -33,7 +43,9 @@ __all__ = [
     "detect_spikes",
     "explain_spike",
     "explanation_to_dict",
+    "from_first_mention",
     "read_series",
     "run_due",
     "send_digest",
+    "territories_learning",
 ]

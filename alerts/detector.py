@@ -128,6 +128,21 @@ def resample(
     return out
 
 
+def from_first_mention(series: Sequence[Bucket]) -> list[Bucket]:
+    """A territory's mention counts with the windows before its first mention unobserved.
+
+    Before a territory is watched (or before the first crawl), zero is not "nobody spoke of
+    it", it is "nobody listened": its history starts with its first mention.
+    """
+    first = next((i for i, (_, v) in enumerate(series) if v), len(series))
+    return [(ts, None) for ts, _ in series[:first]] + list(series[first:])
+
+
+def history_start(series: Sequence[Bucket]) -> datetime | None:
+    """The first window with a mention, where a territory's history (and learning) starts."""
+    return next((ts for ts, v in series if v), None)
+
+
 def _period(window: timedelta) -> int:
     """Buckets per season: a day for sub-daily windows, else a week, else none (1)."""
     per_day = DAY / window

@@ -16,6 +16,8 @@ from alerts.detector import (
     ShareJump,
     detect_share_jumps,
     detect_spikes,
+    from_first_mention,
+    history_start,
     resample,
 )
 from alerts.email import alert_html, alert_subject, alert_text, email_payload, send_email
@@ -86,7 +88,33 @@ def stored_series(
         window = timedelta(hours=1)
     points = [(p.bucket, float(p.mentions)) for p in store.volume(f, bucket=bucket)]
     series = resample(points, window, empty=0.0, start=start, end=end - window)
-    return [(ts, v) for ts, v in series if start <= ts and ts + window <= end]
+    return from_first_mention([(ts, v) for ts, v in series if start <= ts and ts + window <= end])
+
+
+@dataclass(frozen=True)
+class Learning:
+    """A territory whose baseline does not mean anything yet: no spike alert before `ready`."""
+
+    territory: Territory
+    since: datetime | None  # its first mention in the detector's history; None: none yet
+    ready: datetime | None
+
+
+def territories_learning(config: Config, store: Store, now: datetime) -> list[Learning]:
+    """Territories with too little history for a spike verdict, and when they will have enough."""
+    need = DetectorParams().min_history
+    since = now - HISTORY
+    out: list[Learning] = []
+    for t in config.territories:
+        f = MentionFilter(since=since, until=now, territories=(t.id,))
+        points = [(p.bucket, float(p.mentions)) for p in store.volume(f, bucket="day")]
+        first = history_start(resample(points, timedelta(days=1), empty=0.0)) if points else None
+        if first is None:
+            out.append(Learning(t, None, None))
+        elif now - first < need + timedelta(days=1):
+            # The day the first mention fell in counts whole: a conservative date to show.
+            out.append(Learning(t, first, first + need + timedelta(days=1)))
+    return out
 
 
 def _messages(

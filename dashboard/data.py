@@ -290,9 +290,10 @@ def place_spikes(key: str, since: datetime, until: datetime) -> pd.DataFrame:
 def _detect(series: list[tuple[datetime, float]], window: timedelta, min_count: int,
             cooldown: timedelta) -> list[tuple[datetime, float, float, float]]:
     """The alerts' own detector, so the marks on the timeline are the spikes the emails report."""
-    from alerts import DetectorParams, detect_spikes
+    from alerts import DetectorParams, detect_spikes, from_first_mention
 
-    found = detect_spikes(series, window, DetectorParams(min_count=min_count, cooldown=cooldown))
+    params = DetectorParams(min_count=min_count, cooldown=cooldown)
+    found = detect_spikes(from_first_mention(series), window, params)
     return [(a.timestamp, a.value, a.expected, a.score) for a in found]
 
 
@@ -481,6 +482,15 @@ def _alert_row(sent: datetime | None, channel: str, payload: dict[str, Any]) -> 
     return {"sent": sent, "channel": channel, "to": ", ".join(str(x) for x in to) if isinstance(to, list) else str(to),
             "subject": str(payload.get("subject") or payload.get("title") or ""),
             "explanation": str(explanation)}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def learning_territories() -> list[tuple[str, datetime | None, datetime | None]]:
+    """(name, first mention, first day a spike can be alerted) of territories still learning."""
+    from alerts import territories_learning
+
+    return [(x.territory.name, x.since, x.ready)
+            for x in territories_learning(get_config(), get_store(), now())]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

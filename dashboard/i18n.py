@@ -157,6 +157,14 @@ STRINGS: dict[str, dict[str, str]] = {
               "mentions, puis silence pendant {cooldown} ; vérifié toutes les {every}.",
     },
     "recipients": {"en": "Recipients", "fr": "Destinataires"},
+    "learning": {
+        "en": "Still learning their usual rhythm (no spike alert until a baseline means something):",
+        "fr": "Encore en apprentissage de leur rythme habituel (pas d'alerte de pic avant une "
+              "référence fiable) :",
+    },
+    "learning_since": {"en": "{name}: first mention {since}, spike alerts from {ready}",
+                       "fr": "{name} : première mention le {since}, alertes de pic à partir du {ready}"},
+    "learning_none": {"en": "{name}: no mention yet", "fr": "{name} : aucune mention pour l'instant"},
     "rule": {"en": "Rule", "fr": "Règle"},
     "threshold": {"en": "Threshold", "fr": "Seuil"},
     "territories": {"en": "Territories", "fr": "Territoires"},

@@ -24,6 +24,12 @@ st.subheader(tr("rules_in_force", ui_lang))
 if not any(r.kind == "spike" for r in alerts.rules):  # alerts.service adds the default spike rule
     st.markdown(tr("default_rule", ui_lang, window=fmt_duration(alerts.window), min_count=alerts.min_count,
                    cooldown=fmt_duration(alerts.cooldown), every=fmt_duration(alerts.every)))
+learning = data.learning_territories()
+if learning:
+    st.markdown(tr("learning", ui_lang) + "\n\n" + "\n".join(
+        "- " + (tr("learning_since", ui_lang, name=name, since=f"{since:%Y-%m-%d}", ready=f"{ready:%Y-%m-%d}")
+                if since and ready else tr("learning_none", ui_lang, name=name))
+        for name, since, ready in learning))
 if alerts.recipients:
     st.caption(f"{tr('recipients', ui_lang)}: " + ", ".join(alerts.recipients))
 if alerts.rules:

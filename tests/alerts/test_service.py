@@ -303,3 +303,29 @@ def test_a_config_file_without_smtp_says_so() -> None:
 
     assert not parse_config({}, None, {}).smtp.configured
     assert parse_config({"smtp": {"host": "mail.example.org"}}, None, {}).smtp.configured
+
+
+def test_a_territory_two_days_old_gets_no_alert(tmp_path: Path, port: int, smtp: Inbox) -> None:
+    """Added two days ago, then 30 stories in one hour: no verdict before its baseline means something."""
+    db = tmp_path / "new.db"
+    store = open_store(db)
+    items = []
+    t = NOW - timedelta(days=2)
+    i = 0
+    while t < SPIKE:
+        i += 1
+        items.append(doc(i, t, "Ski à Tignes ce matin.", "tignes", "Tignes"))
+        t += timedelta(hours=1)
+    for k in range(30):
+        i += 1
+        items.append(doc(i, SPIKE + timedelta(minutes=k), "Tignes ouvre la saison.", "tignes", "Tignes"))
+    store.upsert_raw(d for d, _ in items)
+    store.save_analyses(items)
+    report = check_alerts(config(db, port), store, NOW)
+    assert report.alerts == [] and smtp.messages == []
+    from alerts import territories_learning
+
+    learning = {x.territory.id: x for x in territories_learning(config(db, port), store, NOW)}
+    assert learning["tignes"].ready == datetime(2026, 1, 26, tzinfo=UTC)
+    assert learning["val-thorens"].since is None
+    store.close()
