@@ -23,6 +23,7 @@ from alerts.service import (
     run_due,
     send_digest,
     territories_learning,
+    undeliverable,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "run_due",
     "send_digest",
     "territories_learning",
+    "undeliverable",
 ]

@@ -244,6 +244,37 @@ class _Model:
         self.resid[i] = None if z is None or s is None else z - s
 
 
+def expected_band(
+    series: Sequence[Bucket], window: timedelta, params: DetectorParams | None = None, width: float = 2.0
+) -> list[tuple[datetime, float | None, float | None, float | None, float | None]]:
+    """(timestamp, value, expected, low, high) per bucket: the usual range a chart draws,
+    `width` robust sigmas either side of the expected count (None while learning)."""
+    params = params or DetectorParams()
+    model = _Model([_to_log(v, params.offset) for _, v in series], window, params)
+    out: list[tuple[datetime, float | None, float | None, float | None, float | None]] = []
+    for i, (ts, value) in enumerate(series):
+        model.season[i] = model.seasonal(i)
+        base = model.baseline(i)
+        if base is None:
+            out.append((ts, value, None, None, None))
+        else:
+
+            def count(z: float) -> float:
+                return max(math.exp(z) - params.offset, 0.0)
+
+            out.append(
+                (
+                    ts,
+                    value,
+                    count(base.expected),
+                    count(base.expected - width * base.scale),
+                    count(base.expected + width * base.scale),
+                )
+            )
+        model.step(i)
+    return out
+
+
 def poisson_score(value: float, rate: float) -> float:
     """The z-score of seeing `value` or more when `rate` is expected (exact Poisson upper tail)."""
     k = int(value)

@@ -1,158 +1,134 @@
-"""Alert and digest emails: rendering (text + escaped HTML) and delivery over SMTP."""
+"""Alert and digest emails: composed from the outbox at send time, delivered over SMTP."""
 
 from __future__ import annotations
 
-import html
+import base64
 import logging
+import os
 import smtplib
 import ssl
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, tzinfo
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from alerts.explain import Explanation
-from config import SmtpConfig
+from alerts.explain import Explanation, explanation_from_dict
+from alerts.render import html_body, one_line, subject, text_body
+from config import Config, SmtpConfig
 
 logger = logging.getLogger(__name__)
 
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+CHART_CID = "spike-chart"
 
 
-def _link(url: str, label: str) -> str:
-    safe = url if url.startswith(("http://", "https://")) else "#"
-    return f'<a href="{html.escape(safe, quote=True)}">{html.escape(label)}</a>'
+class Undeliverable(Exception):
+    """Raised when an outbox entry can never be sent as it is (not a passing outage)."""
 
 
-def dashboard_link(base: str, territory: str) -> str:
-    """The dashboard page for one territory."""
-    return f"{base.rstrip('/')}/?{urlencode({'territory': territory})}"
+def alert_zone(config: Config) -> tzinfo:
+    """`[alerts] timezone`, else the machine's zone (TZ, then /etc/localtime), else UTC."""
+    name = config.alerts.timezone or os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            logger.warning("unknown time zone %r; alert times in UTC", name)
+            return UTC
+    try:
+        with Path("/etc/localtime").open("rb") as fh:
+            return ZoneInfo.from_file(fh, key=_localtime_key())
+    except (OSError, ValueError):
+        return UTC
 
 
-WHAT = {
-    "spike": "mentions spike",
-    "negative_surge": "negative mentions surge",
-    "share_jump": "share of voice jump",
-}
-
-
-def alert_subject(ex: Explanation) -> str:
-    """One line that says what happened, where, and how big."""
-    what = WHAT.get(ex.kind, ex.kind)
-    if ex.share is not None and ex.usual_share is not None:
-        size = f"{ex.share:.0%} vs {ex.usual_share:.0%} usually"
-    else:
-        size = f"{_fmt(ex.observed)} vs {_fmt(ex.expected)} expected"
-    return f"[placewatch] {ex.name}: {what} — {size} ({ex.start:%Y-%m-%d %H:%M} UTC)"
-
-
-def headline(ex: Explanation) -> str:
-    """The first sentence of an alert: what rose, from what to what, when, out of how many."""
-    when = f"between {ex.start:%Y-%m-%d %H:%M} and {ex.end:%H:%M} UTC"
-    if ex.share is not None and ex.usual_share is not None:
-        what = "share of voice" if ex.kind == "share_jump" else "negative mentions"
-        return (
-            f"{ex.name} ({ex.territory}): {what} rose from {ex.usual_share:.0%} to "
-            f"{ex.share:.0%} of {ex.of} {when} ({ex.observed:.0f} of {ex.total} mentions; "
-            f"{_fmt(ex.expected)} at the usual share)."
-        )
-    return (
-        f"{ex.name} ({ex.territory}): {_fmt(ex.observed)} mentions {when}; "
-        f"{_fmt(ex.expected)} expected for this time of day and week (score {ex.score:.1f})."
-    )
-
-
-def alert_text(ex: Explanation, dashboard: str) -> str:
-    """The plain-text part of an alert email."""
-    lines = [headline(ex)]
-    if ex.detail:
-        lines.append(ex.detail)
-    if ex.sources:
-        lines += ["", "Top sources:"] + [f"  - {s.value}: {s.mentions}" for s in ex.sources]
-    if ex.terms:
-        lines += ["", "Top terms: " + ", ".join(t.value for t in ex.terms)]
-    if ex.places:
-        lines += [
-            "",
-            "Mentioned with: "
-            + ", ".join(f"{p.label or p.value} ({p.mentions})" for p in ex.places),
-        ]
-    if ex.languages:
-        lines += ["", "Languages: " + ", ".join(f"{k} {v}" for k, v in ex.languages.items())]
-    if ex.mentions:
-        lines += ["", "Most shared:"]
-        lines += [
-            f"  - {m.title} ({m.source}, {m.shares} shares, {m.likes} likes)\n    {m.url}"
-            for m in ex.mentions
-        ]
-    lines += ["", f"Dashboard: {dashboard_link(dashboard, ex.territory)}"]
-    return "\n".join(lines) + "\n"
-
-
-def alert_html(ex: Explanation, dashboard: str) -> str:
-    """The HTML part: every crawled string is escaped before it goes in."""
-    e = html.escape
-    if ex.share is not None and ex.usual_share is not None:
-        parts = [
-            f"<h2>{e(ex.name)}: {e(WHAT.get(ex.kind, ex.kind))}, {ex.usual_share:.0%} → "
-            f"{ex.share:.0%}</h2>",
-            f"<p>{e(headline(ex))}</p>",
-        ]
-    else:
-        parts = [
-            f"<h2>{e(ex.name)}: {_fmt(ex.observed)} mentions, {_fmt(ex.expected)} expected</h2>",
-            f"<p>{e(ex.start.strftime('%Y-%m-%d %H:%M'))}–{e(ex.end.strftime('%H:%M'))} UTC, "
-            f"score {ex.score:.1f}. The expected value knows the time of day, the day of week "
-            f"and the recent trend.</p>",
-        ]
-    if ex.detail:
-        parts.append(f"<p>{e(ex.detail)}</p>")
-    if ex.sources:
-        rows = "".join(f"<tr><td>{e(s.value)}</td><td>{s.mentions}</td></tr>" for s in ex.sources)
-        parts.append(f"<h3>Top sources</h3><table>{rows}</table>")
-    if ex.terms:
-        parts.append("<h3>Top terms</h3><p>" + ", ".join(e(t.value) for t in ex.terms) + "</p>")
-    if ex.places:
-        parts.append(
-            "<h3>Mentioned with</h3><p>"
-            + ", ".join(f"{e(p.label or p.value)} ({p.mentions})" for p in ex.places)
-            + "</p>"
-        )
-    if ex.languages:
-        parts.append(
-            "<h3>Languages</h3><p>"
-            + ", ".join(f"{e(k)} {v}" for k, v in ex.languages.items())
-            + "</p>"
-        )
-    if ex.mentions:
-        items = "".join(
-            f"<li>{_link(m.url, m.title)} — {e(m.source)}, {m.shares} shares, {m.likes} likes"
-            f"<br><small>{e(m.snippet)}</small></li>"
-            for m in ex.mentions
-        )
-        parts.append(f"<h3>Most shared</h3><ul>{items}</ul>")
-    parts.append(f"<p>{_link(dashboard_link(dashboard, ex.territory), 'Open the dashboard')}</p>")
-    return "<html><body>" + "\n".join(parts) + "</body></html>"
+def _localtime_key() -> str:
+    target = os.path.realpath("/etc/localtime")
+    return target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else "localtime"
 
 
 def email_payload(to: Sequence[str], subject: str, text: str, html_body: str) -> dict[str, Any]:
-    """What the outbox keeps for one email: rendered once, sent as is (even after a restart)."""
+    """A ready email (digests, tests): sent as is."""
     return {"to": list(to), "subject": subject, "text": text, "html": html_body}
 
 
+def event_payload(to: Sequence[str], alerts: Sequence[Explanation], config: Config) -> dict[str, Any]:
+    """What the outbox keeps for one event's email: its data, rendered again when it is sent
+    (a fixed config fixes the email), and a preview for the dashboard."""
+    from alerts.explain import explanation_to_dict
+
+    data = [explanation_to_dict(ex) for ex in alerts]
+    preview = compose_alerts(config, {"to": list(to), "alerts": data}, with_chart=False)
+    return {
+        "to": list(to),
+        "subject": preview["subject"],
+        "text": preview["text"],
+        "alerts": data,
+        "alert": data[0],
+    }
+
+
+def compose_alerts(config: Config, payload: dict[str, Any], with_chart: bool = True) -> dict[str, Any]:
+    """Subject, text, HTML and inline images of an event's email, from its data and today's config.
+
+    Raises Undeliverable when the data cannot make an email (a damaged entry).
+    """
+    try:
+        alerts = [explanation_from_dict(a) for a in payload["alerts"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Undeliverable(f"the outbox entry cannot be read back: {exc}") from None
+    if not alerts:
+        raise Undeliverable("the outbox entry holds no alert")
+    alerts = [_current_name(config, ex) for ex in alerts]
+    tz, lang, dashboard = alert_zone(config), config.ui.lang, config.alerts.dashboard_url
+    images: list[dict[str, str]] = []
+    chart = None
+    if with_chart:
+        from alerts.chart import spike_chart_png
+
+        chart = spike_chart_png(alerts[0], tz, lang)
+    if chart:
+        images.append({"cid": CHART_CID, "png": base64.b64encode(chart).decode("ascii")})
+    return {
+        **payload,
+        "subject": subject(alerts, tz, lang),
+        "text": text_body(alerts, dashboard, tz, lang),
+        "html": html_body(alerts, dashboard, tz, lang, chart_cid=CHART_CID if chart else None),
+        "images": images,
+    }
+
+
+def _current_name(config: Config, ex: Explanation) -> Explanation:
+    territory = config.territory(ex.territory)
+    return replace(ex, name=territory.name) if territory else ex
+
+
 def build_message(payload: dict[str, Any], sender: str) -> EmailMessage:
-    """A multipart/alternative message (text, then HTML) from an outbox payload."""
+    """multipart/alternative (text, then HTML with its inline images as multipart/related)."""
     msg = EmailMessage()
     msg["From"] = sender
-    msg["To"] = ", ".join(payload["to"])
-    msg["Subject"] = payload["subject"]
+    msg["To"] = ", ".join(one_line(str(t)) for t in payload["to"])
+    msg["Subject"] = one_line(str(payload["subject"]))
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "placewatch")
     msg.set_content(payload["text"])
     msg.add_alternative(payload["html"], subtype="html")
+    images = payload.get("images") or []
+    if images:
+        html_part = msg.get_body(("html",))
+        assert html_part is not None  # added just above
+        for image in images:
+            html_part.add_related(
+                base64.b64decode(image["png"]),
+                maintype="image",
+                subtype="png",
+                cid=f"<{image['cid']}>",
+                disposition="inline",
+                filename=f"{image['cid']}.png",
+            )
     return msg
 
 
@@ -172,3 +148,17 @@ def send_email(smtp: SmtpConfig, payload: dict[str, Any]) -> None:
             client.login(smtp.username, smtp.password)
         client.send_message(msg)
     logger.info("sent %r to %s", payload["subject"], ", ".join(payload["to"]))
+
+
+def permanent(exc: BaseException) -> bool:
+    """Whether a delivery error will happen again however long we wait: the server refused the
+    message or its recipients for good (5xx), or the entry cannot make an email."""
+    if isinstance(exc, Undeliverable):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return False  # the credentials are the config's to fix; the alert waits for them
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False

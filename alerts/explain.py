@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +28,7 @@ class SharedMention:
     shares: int
     likes: int
     snippet: str
+    outlets: int = 1  # how many outlets ran this story (syndicated and identical copies grouped)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ class Explanation:
     usual_share: float | None = None
     total: int | None = None
     of: str = ""  # what the share is of: a group's name, or the territory's own mentions
+    # The territory's last days for the email's chart: (ISO start, mentions, expected, low, high).
+    recent: list[tuple[str, float | None, float | None, float | None, float | None]] = field(
+        default_factory=list
+    )
 
     @property
     def ratio(self) -> float:
@@ -70,8 +77,52 @@ def _shared(doc: RawDocument) -> SharedMention:
     )
 
 
+def story_key(doc: RawDocument) -> str:
+    """What makes copies one story: the document a syndicated copy was grouped with, else the
+    title as read (case, accents' spacing and punctuation aside), else the text."""
+    if doc.duplicate_of:
+        return "dup:" + doc.duplicate_of
+    title = " ".join(re.sub(r"[^\w]+", " ", (doc.title or "").casefold()).split())
+    if len(title) >= 12:
+        return "title:" + title
+    return "text:" + " ".join(doc.text.casefold().split())[:300]
+
+
+def _engagement(d: RawDocument) -> int:
+    return d.engagement.reposts * 2 + d.engagement.likes + d.engagement.replies
+
+
+def group_stories(docs: Iterable[RawDocument]) -> list[tuple[RawDocument, int]]:
+    """Each story once: (its most-shared copy, how many outlets ran it), most shared first.
+
+    A copy and its original share a key through `duplicate_of` or their title, so a wire story
+    picked up by five outlets is one entry "and 4 other outlets", ranked by all its shares.
+    """
+    parent: dict[str, str] = {}
+
+    def find(k: str) -> str:
+        while parent.setdefault(k, k) != k:
+            k = parent[k]
+        return k
+
+    docs = list(docs)
+    for d in docs:  # one story if any key matches: the original's id, a copy's title
+        keys = [story_key(d), "dup:" + d.id]
+        for k in keys[1:]:
+            parent[find(k)] = find(keys[0])
+    stories: dict[str, list[RawDocument]] = {}
+    for d in docs:
+        stories.setdefault(find(story_key(d)), []).append(d)
+    grouped = []
+    for copies in stories.values():
+        best = min(copies, key=lambda d: (-_engagement(d), -d.engagement.reach, d.url))
+        grouped.append((best, len({c.source_id for c in copies}), sum(map(_engagement, copies))))
+    grouped.sort(key=lambda g: (-g[2], -g[0].engagement.reach, g[0].url))
+    return [(best, outlets) for best, outlets, _ in grouped]
+
+
 def most_shared(store: Store, key: str, f: MentionFilter, limit: int = 5) -> list[SharedMention]:
-    """Mentions of the spike window whose documents were shared the most."""
+    """Stories of the window shared the most, each once however many outlets ran it."""
     docs: dict[str, RawDocument] = {}
     labels: tuple[SentimentLabel, ...] = (
         (f.sentiment,) if f.sentiment else ("positive", "neutral", "negative")
@@ -79,15 +130,9 @@ def most_shared(store: Store, key: str, f: MentionFilter, limit: int = 5) -> lis
     for label in labels:
         for ex in store.mention_examples(key, f, label, limit=20):
             docs.setdefault(ex.doc.id, ex.doc)
-    ranked = sorted(
-        docs.values(),
-        key=lambda d: (
-            -(d.engagement.reposts * 2 + d.engagement.likes + d.engagement.replies),
-            -d.engagement.reach,
-            d.url,
-        ),
-    )
-    return [_shared(d) for d in ranked[:limit]]
+    return [
+        replace(_shared(d), outlets=outlets) for d, outlets in group_stories(docs.values())[:limit]
+    ]
 
 
 def language_split(store: Store, key: str, f: MentionFilter) -> dict[str, int]:
@@ -148,6 +193,32 @@ def explain_spike(
         total=total,
         of=of,
     )
+
+
+def explanation_from_dict(data: dict[str, Any]) -> Explanation:
+    """An explanation back from the outbox (what `explanation_to_dict` wrote)."""
+
+    def ranked(items: Any) -> list[RankedValue]:
+        return [RankedValue(**item) for item in items or ()]
+
+    def number(value: Any) -> float:
+        return float("nan") if value is None else float(value)
+
+    known = set(Explanation.__dataclass_fields__)
+    values = {k: v for k, v in data.items() if k in known}
+    values.update(
+        start=datetime.fromisoformat(data["start"]),
+        end=datetime.fromisoformat(data["end"]),
+        observed=number(data.get("observed")),
+        expected=number(data.get("expected")),
+        score=number(data.get("score")),
+        sources=ranked(data.get("sources")),
+        terms=ranked(data.get("terms")),
+        places=ranked(data.get("places")),
+        mentions=[SharedMention(**m) for m in data.get("mentions") or ()],
+        recent=[tuple(r) for r in data.get("recent") or ()],
+    )
+    return Explanation(**values)
 
 
 def explanation_to_dict(ex: Explanation) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import logging
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alerts.detector import Bucket as Window
@@ -16,12 +16,20 @@ from alerts.detector import (
     ShareJump,
     detect_share_jumps,
     detect_spikes,
+    expected_band,
     from_first_mention,
     history_start,
     resample,
 )
-from alerts.email import alert_html, alert_subject, alert_text, email_payload, send_email
-from alerts.explain import Explanation, explain_spike, explanation_to_dict, most_shared
+from alerts.email import (
+    Undeliverable,
+    compose_alerts,
+    email_payload,
+    event_payload,
+    permanent,
+    send_email,
+)
+from alerts.explain import Explanation, explain_spike, most_shared
 from alerts.webhook import post_webhook, webhook_payload
 from config import AlertRule, Config, Territory
 from core.models import SentimentLabel
@@ -29,8 +37,12 @@ from indexer import Bucket, MentionFilter, OutboxMessage, Store
 
 logger = logging.getLogger(__name__)
 
+CHART_SPAN = timedelta(days=4)  # the days an alert's chart shows before its window
 HISTORY = timedelta(days=28)  # what the detector reads: its memory plus its seasonal profile
 MAX_BACKOFF = timedelta(hours=1)
+# An entry that can never be sent is kept, marked failed, and never due again.
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+PERMANENT = "failed for good:"
 DEFAULT_SHARE_JUMP = 0.15  # a rise of 15 points in a share (share_jump, negative_surge)
 USUAL = "Usual share: the previous 7 days, all hours together."
 NEG, REST = "negative", "rest"  # the two parts of a territory's mentions for negative_surge
@@ -88,7 +100,26 @@ def stored_series(
         window = timedelta(hours=1)
     points = [(p.bucket, float(p.mentions)) for p in store.volume(f, bucket=bucket)]
     series = resample(points, window, empty=0.0, start=start, end=end - window)
-    return from_first_mention([(ts, v) for ts, v in series if start <= ts and ts + window <= end])
+    return [(ts, v) for ts, v in series if start <= ts and ts + window <= end]
+
+
+def spoken_of_before(store: Store, territory: str, moment: datetime) -> bool:
+    """Whether the store holds a mention of the territory before `moment` (it was listened to)."""
+    f = MentionFilter(until=moment, territories=(territory,))
+    return store.share_of_voice(f).counts.get(territory, 0) > 0
+
+
+def territory_series(
+    store: Store, territory: str, window: timedelta, start: datetime, end: datetime
+) -> list[Window]:
+    """A territory's mentions per window; before its first mention ever, unobserved.
+
+    A quiet territory mentioned once months ago has real zeros; one added to the watchlist
+    two days ago has no history at all, and its first mentions are not news.
+    """
+    f = MentionFilter(since=start, until=end, territories=(territory,))
+    series = stored_series(store, f, window, start, end)
+    return series if spoken_of_before(store, territory, start) else from_first_mention(series)
 
 
 @dataclass(frozen=True)
@@ -106,6 +137,8 @@ def territories_learning(config: Config, store: Store, now: datetime) -> list[Le
     since = now - HISTORY
     out: list[Learning] = []
     for t in config.territories:
+        if spoken_of_before(store, t.id, since):
+            continue
         f = MentionFilter(since=since, until=now, territories=(t.id,))
         points = [(p.bucket, float(p.mentions)) for p in store.volume(f, bucket="day")]
         first = history_start(resample(points, timedelta(days=1), empty=0.0)) if points else None
@@ -117,40 +150,60 @@ def territories_learning(config: Config, store: Store, now: datetime) -> list[Le
     return out
 
 
-def _messages(
-    config: Config, rule: AlertRule, ex: Explanation, created: datetime
+def event_messages(
+    config: Config, found: Sequence[tuple[AlertRule, Explanation]], created: datetime
 ) -> list[OutboxMessage]:
-    base = f"{rule.id}:{ex.territory}:{ex.start.isoformat()}"
-    dashboard = config.alerts.dashboard_url
+    """One email per event and recipients, one webhook call per event and hook.
+
+    An event is a territory's window: a volume spike and a share jump there are one alert
+    saying both. An email to the configured recipients keeps `to` empty, so it goes to whoever
+    is configured when it is sent; a rule's own recipients are part of its key.
+    """
+    events: dict[tuple[str, datetime], list[tuple[AlertRule, Explanation]]] = {}
+    for rule, ex in found:
+        events.setdefault((ex.territory, ex.start), []).append((rule, ex))
     out: list[OutboxMessage] = []
-    recipients = rule.recipients or config.alerts.recipients
-    hook = rule.webhook or config.alerts.webhook
-    alert = explanation_to_dict(ex)
-    if recipients or not hook:
-        # With nobody to tell yet, the alert is still kept (held in the outbox): it shows on
-        # the dashboard and is emailed once recipients and a mail server are configured.
-        payload = email_payload(
-            recipients, alert_subject(ex), alert_text(ex, dashboard), alert_html(ex, dashboard)
-        )
-        out.append(
-            OutboxMessage(
-                key=f"{base}:email",
-                channel="email",
-                payload={**payload, "alert": alert},
-                created=created,
+    for (territory, start), items in events.items():
+        base = f"{territory}:{start.isoformat()}"
+        emails: dict[tuple[str, ...], list[Explanation]] = {}
+        hooks: dict[str, list[Explanation]] = {}
+        for rule, ex in items:
+            hook = rule.webhook or config.alerts.webhook
+            if rule.recipients or config.alerts.recipients or not hook:
+                # With nobody to tell yet, the alert is still kept (held in the outbox): it shows
+                # on the dashboard and is emailed once recipients and a mail server are set.
+                _add_once(emails.setdefault(tuple(rule.recipients), []), ex)
+            if hook:
+                _add_once(hooks.setdefault(hook, []), ex)
+        for to, alerts in emails.items():
+            key = f"{base}:email" + (f":{','.join(sorted(to))}" if to else "")
+            payload = event_payload(to, alerts, config)
+            out.append(OutboxMessage(key=key, channel="email", payload=payload, created=created))
+        for i, (hook, alerts) in enumerate(hooks.items()):
+            preview = event_payload((), alerts, config)
+            text = preview["subject"] + "\n" + preview["text"]
+            out.append(
+                OutboxMessage(
+                    key=f"{base}:webhook" + (f":{i}" if i else ""),
+                    channel="webhook",
+                    payload={**webhook_payload(hook, text), "alert": preview["alert"]},
+                    created=created,
+                )
             )
-        )
-    if hook:
-        text = alert_subject(ex) + "\n" + alert_text(ex, dashboard)
-        out.append(
-            OutboxMessage(
-                key=f"{base}:webhook",
-                channel="webhook",
-                payload={**webhook_payload(hook, text), "alert": alert},
-                created=created,
-            )
-        )
     return out
+
+
+def _add_once(alerts: list[Explanation], ex: Explanation) -> None:
+    """Two rules of one kind finding the same window say it once."""
+    if all(a.kind != ex.kind for a in alerts):
+        alerts.append(ex)
+
+
+def undeliverable(store: Store) -> list[OutboxMessage]:
+    """Entries given up for a permanent reason (last_error says why), newest first."""
+    unsent = store.due_messages(NEVER)
+    failed = [m for m in unsent if m.next_attempt is not None and m.next_attempt >= NEVER]
+    return sorted(failed, key=lambda m: m.created, reverse=True)
 
 
 def _share_jumps(
@@ -189,7 +242,9 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
     def series(territory: str, sentiment: SentimentLabel | None = None) -> list[Window]:
         """A territory's stored series, read once per check (several rules watch the same)."""
         key = (territory, sentiment)
-        if key not in read:
+        if key not in read and sentiment is None:
+            read[key] = territory_series(store, territory, window, since, now)
+        elif key not in read:
             f = MentionFilter(since=since, until=now, territories=(territory,), sentiment=sentiment)
             read[key] = stored_series(store, f, window, since, now)
         return read[key]
@@ -280,7 +335,21 @@ def detect(config: Config, store: Store, now: datetime) -> list[tuple[AlertRule,
                         ),
                     )
                 )
-    return found
+    return [(rule, with_recent(ex, series(ex.territory), window, a.min_count)) for rule, ex in found]
+
+
+def with_recent(
+    ex: Explanation, series: Sequence[Window], window: timedelta, min_count: int
+) -> Explanation:
+    """The explanation with the territory's last days and their usual range, for its chart."""
+    span = CHART_SPAN if window < timedelta(days=1) else 7 * CHART_SPAN
+    band = expected_band(series, window, DetectorParams(min_count=min_count))
+    recent = [
+        (ts.isoformat(), value, expected, low, high)
+        for ts, value, expected, low, high in band
+        if ex.start - span < ts <= ex.start + window
+    ]
+    return replace(ex, recent=recent)
 
 
 def delivery_hold(config: Config, message: OutboxMessage) -> str | None:
@@ -304,31 +373,45 @@ def deliver(config: Config, store: Store, now: datetime, report: CheckReport) ->
         try:
             if m.channel == "email":
                 to = m.payload.get("to") or list(config.alerts.recipients)
-                send_email(config.smtp, {**m.payload, "to": to})
+                send_email(config.smtp, _email_for_sending(config, {**m.payload, "to": to}))
             elif m.channel == "webhook":
                 post_webhook(m.payload)
             else:
-                raise ValueError(f"unknown channel {m.channel!r}")
-        except (OSError, smtplib.SMTPException, ValueError) as exc:
+                raise Undeliverable(f"unknown channel {m.channel!r}")
+        except (OSError, smtplib.SMTPException, ValueError, Undeliverable) as exc:
             error = f"{type(exc).__name__}: {exc}"
-            retry = now + backoff(m.attempts)
-            store.mark_failed(m.key, error, retry)
             report.failed += 1
             report.errors.append(f"{m.key}: {error}")
+            if permanent(exc):
+                # Retrying would fail the same way: kept, marked failed with the reason.
+                store.mark_failed(m.key, f"{PERMANENT} {error}", NEVER)
+                logger.warning("cannot deliver %s, ever (%s); marked failed", m.key, error)
+                continue
+            retry = now + backoff(m.attempts)
+            store.mark_failed(m.key, error, retry)
             logger.warning("could not deliver %s (%s); retrying at %s", m.key, error, retry)
         else:
             store.mark_sent(m.key, now)
             report.sent += 1
 
 
+def _email_for_sending(config: Config, payload: dict[str, Any]) -> dict[str, Any]:
+    """An event's email rendered now, from its data; a ready email (digest) as it is."""
+    if "alerts" not in payload:
+        return payload
+    try:
+        return compose_alerts(config, payload)
+    except ValueError as exc:  # the data cannot make an email: no retry will change that
+        raise Undeliverable(str(exc)) from None
+
+
 def check_alerts(config: Config, store: Store, now: datetime) -> CheckReport:
     """Detect spikes, queue one message per alert and channel (idempotent), deliver what is due."""
     report = CheckReport()
     messages: list[OutboxMessage] = []
-    for rule, ex in detect(config, store, now):
-        batch = _messages(config, rule, ex, now)
-        report.alerts.extend(m.key for m in batch)
-        messages.extend(batch)
+    for m in event_messages(config, detect(config, store, now), now):
+        report.alerts.append(m.key)
+        messages.append(m)
     if messages:
         report.queued = store.enqueue(messages)
     deliver(config, store, now, report)

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from annotated_types import Ge, Gt, Le
 from pydantic import AfterValidator, AllowInfNan, BeforeValidator, Strict, StringConstraints
@@ -100,11 +101,21 @@ def _path(value: Any) -> Any:
     return value
 
 
+def _timezone(value: str) -> str:
+    """An IANA time zone name ('Europe/Paris'), checked against the zone database."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r} (use an IANA name such as 'Europe/Paris')") from None
+    return value
+
+
 _Stripped = Annotated[str, Strict(), StringConstraints(strip_whitespace=True)]
 Text = Annotated[_Stripped, StringConstraints(min_length=1), AfterValidator(_plain)]
 """A non-empty line of text: names, hosts, addresses."""
 OptionalText = Annotated[_Stripped, AfterValidator(_plain)]
 Ident = Annotated[Text, AfterValidator(_ident)]
+TimeZone = Annotated[Text, AfterValidator(_timezone)]
 """An id users type on the command line and the store keys on."""
 SourceUrl = Annotated[Text, AfterValidator(_url)]
 Texts = Annotated[

@@ -39,6 +39,7 @@ from config.fields import (
     Text,
     Texts,
     Threshold,
+    TimeZone,
     UiLang,
 )
 
@@ -115,7 +116,7 @@ class AlertRule:
     kind: RuleKind = "spike"
     territories: Texts = ()  # empty: every territory
     group: Text | None = None
-    # spike: the robust z-score to reach (default 4); share_jump and negative_surge: the rise
+    # spike: the robust z-score to reach (default 5); share_jump and negative_surge: the rise
     # in share, 0-1 (default 0.15, 15 points over the usual share of the previous week)
     threshold: Threshold | None = None
     recipients: Texts = ()
@@ -145,6 +146,7 @@ class AlertsConfig:
     digest: Digest | None = None
     dashboard_url: Text = "http://127.0.0.1:8501"
     rules: tuple[AlertRule, ...] = ()
+    timezone: TimeZone | None = None  # IANA name for every time in alert emails; None: the machine's
 
 
 @dataclass(frozen=True, config=_STRICT)

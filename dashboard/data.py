@@ -494,6 +494,16 @@ def learning_territories() -> list[tuple[str, datetime | None, datetime | None]]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def failed_alerts() -> pd.DataFrame:
+    """Alerts that can never be sent as they are, with the reason (newest first)."""
+    from alerts import undeliverable
+
+    rows = [{"created": m.created, "subject": str(m.payload.get("subject") or m.key),
+             "reason": m.last_error or ""} for m in undeliverable(get_store())]
+    return pd.DataFrame(rows, columns=["created", "subject", "reason"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def waiting_alerts() -> int:
     return len(get_store().due_messages(now() + timedelta(days=3650)))
 

@@ -57,6 +57,13 @@ sent = data.sent_alerts()
 waiting = data.waiting_alerts()
 if waiting:
     st.caption(tr("alerts_waiting", ui_lang, n=waiting))
+failed = data.failed_alerts()
+if not failed.empty:
+    st.warning(tr("alerts_failed", ui_lang))
+    st.dataframe(failed, hide_index=True, width="stretch", key="alerts_failed", column_config={
+        "created": st.column_config.DatetimeColumn(tr("created", ui_lang), format="YYYY-MM-DD HH:mm"),
+        "subject": tr("subject", ui_lang), "reason": st.column_config.TextColumn(tr("reason", ui_lang), width="large"),
+    })
 if sent.empty:
     st.info(tr("no_alerts_sent", ui_lang))
 else:

@@ -58,14 +58,27 @@ def timeline(key: str) -> pd.DataFrame:
     return spikes
 
 
+def _is_time(text: str) -> bool:
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        return False
+    return True
+
+
 def spike_details(key: str, spikes: pd.DataFrame) -> None:
     st.subheader(tr("spikes", ui_lang))
     if spikes.empty:
         st.caption(tr("no_spikes", ui_lang))
         return
     options = list(range(len(spikes)))
+    # An alert email's button names its window (?spike=ISO start): that spike is shown first.
+    wanted = st.query_params.get("spike")
+    starts = [pd.Timestamp(s).isoformat() for s in spikes["start"]]
+    index = starts.index(pd.Timestamp(wanted).isoformat()) if wanted and _is_time(wanted) and \
+        pd.Timestamp(wanted).isoformat() in starts else len(options) - 1
     chosen = st.selectbox(
-        tr("spikes", ui_lang), options, index=len(options) - 1, key="place_spike",
+        tr("spikes", ui_lang), options, index=index, key="place_spike",
         format_func=lambda i: tr("spike_label", ui_lang, start=fmt_date(spikes["start"][i], True),
                                  value=int(spikes["mentions"][i]), expected=f"{spikes['expected'][i]:.1f}"),
     )

@@ -243,13 +243,18 @@ def test_share_jump_sends_one_email_naming_the_shares_and_the_reason(
     body = html_part(msg)
     assert "47%" in body and "14%" in body
     assert "<script>" not in body and "&lt;script&gt;alert(" in body
-    assert 'href="http://127.0.0.1:8501/?territory=les-arcs"' in body
+    assert 'href="http://127.0.0.1:8501/place?place=les-arcs&amp;spike=2026-11-28T14' in body
     # The scheduler checks again 15 minutes later, and again next hour: nothing new.
     again = check_alerts(cfg, store, NOW + timedelta(minutes=15))
     later = check_alerts(cfg, store, NOW + HOUR)
     assert again.queued == again.sent == 0 and later.queued == later.sent == 0
     assert len(mail.messages) == 1
     store.close()
+
+
+def kinds(store: SqliteStore) -> list[list[str]]:
+    """What each email sent told: the kinds of alert it carries."""
+    return [[a["kind"] for a in m.payload["alerts"]] for m in store.sent_messages()]
 
 
 def test_share_jump_is_not_a_volume_spike_nor_a_negative_surge(
@@ -260,9 +265,11 @@ def test_share_jump_is_not_a_volume_spike_nor_a_negative_surge(
     cfg = alps_config(db, mail.port, SHARE_RULE, NEGATIVE_RULE)
     store = open_store(db)
     report = run_due(cfg, store, NOW)
+    told = kinds(store)
     store.close()
     assert report.sent == 1, report
-    assert [k.split(":")[0] for k in report.alerts] == ["alps-share"]
+    assert [k.split(":")[0] for k in report.alerts] == ["les-arcs"]
+    assert told == [["share_jump"]]
     assert len(mail.messages) == 1
 
 
@@ -327,10 +334,12 @@ def test_more_mentions_with_the_usual_sentiment_mix_is_no_negative_surge(
     cfg = alps_config(db, mail.port, NEGATIVE_RULE)
     store = open_store(db)
     report = check_alerts(cfg, store, NOW)
+    told = kinds(store)
     store.close()
-    assert [k.split(":")[:2] for k in report.alerts] == [["spike", "tignes"]], report.alerts
+    assert [k.split(":")[0] for k in report.alerts] == ["tignes"], report.alerts
+    assert told == [["spike"]]
     assert len(mail.messages) == 1
-    assert "mentions spike" in str(mail.messages[0]["Subject"])
+    assert "Tignes: 5" in str(mail.messages[0]["Subject"])  # "Tignes: 50 mentions …"
 
 
 def test_share_jump_reaches_the_webhook_too(

@@ -206,7 +206,7 @@ def test_spike_sends_exactly_one_explained_email(db: Path, port: int, smtp: Inbo
     assert "Languages: fr 13, en 30" in text
     body = html_part(msg)
     assert "<script>" not in body and "&lt;script&gt;" in body
-    assert 'href="http://127.0.0.1:8501/?territory=val-thorens"' in body
+    assert 'href="http://127.0.0.1:8501/place?place=val-thorens&amp;spike=2026-01-22T11' in body
     # Checking again (the scheduler runs every 15 minutes) sends nothing new.
     again = check_alerts(config(db, port), store, NOW + timedelta(minutes=15))
     assert again.sent == 0 and again.queued == 0
