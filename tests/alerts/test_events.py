@@ -94,21 +94,31 @@ def test_timezone_must_be_a_real_zone() -> None:
 def test_a_name_with_a_line_break_never_freezes_a_broken_subject(
     tmp_path: Path, mail: Mailbox  # noqa: F811
 ) -> None:
-    """The config named Tignes 'Tignes\\r\\nBcc: x': the email still goes, in one header line;
-    once the name is fixed, the email (rendered when sent) carries the fixed name."""
+    """The config refuses 'Tignes\r\nBcc: x' at load; an entry queued with such a name (by an
+    older version, or by hand) is rendered when sent, from today's config, in one header line."""
+    import json
+    import sqlite3
+
+    import pytest
+
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="control character"):
+        parse_config(
+            {"territories": [{"id": "tignes", "name": "Tignes\r\nBcc: attacker@example.org"}]}, None, {}
+        )
     db = busy_tignes(tmp_path)
     good = alps_config(db, mail.port)
-    broken = replace(
-        good,
-        territories=tuple(
-            replace(t, name="Tignes\r\nBcc: attacker@example.org") if t.id == "tignes" else t
-            for t in good.territories
-        ),
-        smtp=replace(good.smtp, port=free_port()),  # the mail server is down at first
-    )
     store = open_store(db)
-    first = check_alerts(broken, store, NOW)
-    assert first.queued == 1 and first.failed == 1
+    down = check_alerts(replace(good, smtp=replace(good.smtp, port=free_port())), store, NOW)
+    assert down.queued == 1 and down.failed == 1  # queued while the mail server was down
+    with sqlite3.connect(db) as conn:  # the entry as an older version froze it: name, subject broken
+        row = conn.execute("SELECT key, payload_json FROM outbox").fetchone()
+        payload = json.loads(row[1])
+        payload["subject"] = "[placewatch] Tignes\r\nBcc: attacker@example.org: spike"
+        for alert in payload["alerts"]:
+            alert["name"] = "Tignes\r\nBcc: attacker@example.org"
+        conn.execute("UPDATE outbox SET payload_json = ? WHERE key = ?", (json.dumps(payload), row[0]))
     later = check_alerts(good, store, NOW + timedelta(hours=2))
     store.close()
     assert later.sent == 1, later
