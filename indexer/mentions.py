@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from core.models import PlaceMention
@@ -19,11 +20,22 @@ def per_place(places: Iterable[PlaceMention]) -> dict[str, PlaceRow]:
     resolved = [p for p in places if p.resolved]
     keys = [p.place_key for p in resolved]
     if len(set(keys)) == len(keys):  # the usual case: each place named once
-        return {key: (p, 1, p.sentiment, p.confidence) for key, p in zip(keys, resolved, strict=True)}
+        return {
+            key: (p, 1, _finite(p.sentiment), _finite(p.confidence))
+            for key, p in zip(keys, resolved, strict=True)
+        }
     grouped: dict[str, list[PlaceMention]] = {}
     for key, p in zip(keys, resolved, strict=True):
         grouped.setdefault(key, []).append(p)
     return {
-        key: (ps[0], len(ps), sum(p.sentiment for p in ps) / len(ps), max(p.confidence for p in ps))
+        key: (
+            ps[0], len(ps), _finite(sum(p.sentiment for p in ps) / len(ps)),
+            _finite(max(p.confidence for p in ps)),
+        )
         for key, ps in grouped.items()
     }
+
+
+def _finite(value: float) -> float:
+    """A score the store can keep: a NaN or infinite one (never expected from analysis) counts as 0."""
+    return value if math.isfinite(value) else 0.0

@@ -71,7 +71,7 @@ def analysis_source(d: RawDocument, a: Analysis) -> dict[str, Any]:
             "location": {"lat": p.lat, "lon": p.lon} if p.lat is not None and p.lon is not None else None,
             "occurrences": n,
             "sentiment": sent,
-            "label": sentiment_label(sent),
+            "label": sentiment_label(sent, a.lang),
             "confidence": conf,
             "reach": d.engagement.reach,
             "story": d.duplicate_of or d.id,

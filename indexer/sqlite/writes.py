@@ -80,7 +80,7 @@ def write_analyses(
         for key, (p, n, sent, conf) in per_place(analysis.places).items():
             mentions.append((
                 doc.id, key, p.name, p.territory, p.kind, p.geonames_id, p.lat, p.lon, n, sent,
-                sentiment_label(sent), conf, published, doc.source_id, doc.source_type,
+                sentiment_label(sent, analysis.lang), conf, published, doc.source_id, doc.source_type,
                 analysis.lang, doc.author, reach, story,
             ))
             places[key] = (key, p.name, p.territory, p.kind, p.lat, p.lon)

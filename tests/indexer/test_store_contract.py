@@ -194,6 +194,22 @@ class TestRanking:
         vt = store.ranking(period(territories=("val-thorens",), syndicated_once=True))[0]
         assert (vt.mentions, vt.positive, vt.neutral, vt.negative) == (3, 2, 0, 1)
 
+    def test_a_mention_is_labelled_with_its_language_neutral_band(self, store: Store) -> None:
+        """A faint tone is neutral as the analysis says it is: the band is the language's, not a fixed 0.05."""
+        from core.models import NEUTRAL_BANDS
+
+        texts = {"en": "Faintly pleasant day in Tignes.", "fr": "Journée à peine agréable à Tignes."}
+        items = []
+        for lang, text in texts.items():
+            faint = NEUTRAL_BANDS[lang] * 0.8  # inside the band: neutral
+            doc = raw(f"faint-{lang}", text, source="s", type_="rss", published=T0 + timedelta(days=1),
+                      author=None, followers=None, lang=lang)
+            items.append((doc, analysis(lang, faint, place("Tignes", text, "tignes", faint))))
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items)
+        row = store.ranking(period(territories=("tignes",)))[0]
+        assert (row.mentions, row.positive, row.neutral, row.negative) == (2, 0, 2, 0)
+
     def test_volume_per_day(self, store: Store) -> None:
         load(store)
         points = {(p.bucket, p.key): p.mentions for p in store.volume(IN_PERIOD, "day")}
