@@ -379,24 +379,57 @@ def detect_spikes(
     return alerts
 
 
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p), summed exactly in log space."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0.0:
+        return 0.0
+    if p >= 1.0:
+        return 1.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    lg = math.lgamma
+    return min(
+        1.0,
+        sum(
+            math.exp(lg(n + 1) - lg(j + 1) - lg(n - j + 1) + j * log_p + (n - j) * log_q)
+            for j in range(k, n + 1)
+        ),
+    )
+
+
+def usual_windows(i: int, period: int, per_week: int) -> list[int]:
+    """The windows whose shares make the usual share of window i: the same time of day on the
+    previous seven days, and the same time and weekday two and three weeks before."""
+    days = [i - k * period for k in range(1, 8)] if period > 1 else []
+    weeks = [i - k * per_week for k in (2, 3)] if per_week and period > 1 else []
+    return [j for j in days + weeks if j >= 0]
+
+
 def detect_share_jumps(
     counts: Mapping[str, Sequence[Bucket]],
     threshold: float = 0.15,
     min_count: int = 5,
     history: int = 24 * 7,
     cooldown: timedelta = timedelta(hours=6),
+    period: int = 24,
+    alpha: float | None = 0.01,
 ) -> list[ShareJump]:
-    """Windows where a territory's share of its group's mentions rose by `threshold` or more.
+    """Windows where a territory's share of its group's mentions rose by `threshold` or more,
+    and by more than chance would explain (one-sided binomial test at level `alpha`).
 
     `counts` maps each territory of the group to its series on a common grid. The usual
-    share is the territory's pooled share over the previous `history` windows. After a jump,
-    a territory alerts again only once its share has come back halfway to the usual one: a
-    share that stays up is one story, not one every `cooldown` until the week catches up.
+    share is the territory's pooled share at this time of day and weekday (`usual_windows`,
+    `period` windows a day; no verdict before three days); where those windows hold fewer
+    than `min_count` mentions, its pooled share over the previous `history` windows. After a jump, a territory alerts again
+    only once its share has come back halfway to the usual one: a share that stays up is one
+    story, not one every `cooldown` until the week catches up.
     """
     if not counts:
         return []
     keys = sorted(counts)
     n = min(len(counts[k]) for k in keys)
+    per_week = 7 * period if period > 1 else 0
     last: dict[str, datetime] = {}
     armed = dict.fromkeys(keys, True)
     jumps: list[ShareJump] = []
@@ -406,8 +439,13 @@ def detect_share_jumps(
         total = sum(now.values())
         if total <= 0:
             continue
-        lo = max(0, i - history)
-        past = {k: sum(v or 0.0 for _, v in counts[k][lo:i]) for k in keys}
+        same_time = usual_windows(i, period, per_week)
+        if period > 1 and len(same_time) < 3:
+            continue  # no usual share at this hour yet: three days of history first
+        past = {k: sum(counts[k][j][1] or 0.0 for j in same_time) for k in keys}
+        if sum(past.values()) < min_count:
+            lo = max(0, i - history)
+            past = {k: sum(v or 0.0 for _, v in counts[k][lo:i]) for k in keys}
         past_total = sum(past.values())
         if past_total < min_count:
             continue
@@ -418,6 +456,8 @@ def detect_share_jumps(
                 armed[k] = True
             if now[k] < min_count or share - usual < threshold:
                 continue
+            if alpha is not None and binomial_tail(int(now[k]), int(total), usual) >= alpha:
+                continue  # as many as chance gives at the usual share, now and then
             if not armed[k] or (k in last and ts - last[k] < cooldown):
                 continue
             last[k] = ts

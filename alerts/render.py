@@ -64,6 +64,16 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "alerte placewatch · heures de {tz}",
     },
     "hour": {"en": "hour", "fr": "heure"},
+    "usual_note": {
+        "en": "Usual share: the same hour on the previous 7 days and on the same weekday 2 and 3 "
+        "weeks before; a rise chance would not explain (binomial test).",
+        "fr": "Part habituelle : la même heure les 7 jours précédents et le même jour de la semaine "
+        "2 et 3 semaines avant ; une hausse que le hasard n'explique pas (test binomial).",
+    },
+    "negative_note": {
+        "en": "Sources, terms and examples: the negative mentions.",
+        "fr": "Sources, mots et exemples : les mentions négatives.",
+    },
     "day": {"en": "day", "fr": "jour"},
 }
 
@@ -118,6 +128,15 @@ def place_link(base: str, territory: str, start: datetime) -> str:
     return f"{base.rstrip('/')}/place?{urlencode(query)}"
 
 
+def note(ex: Explanation, lang: str) -> str:
+    """What an alert's figures rest on, in the reader's language."""
+    if ex.kind == "share_jump":
+        return w("usual_note", lang)
+    if ex.kind == "negative_surge":
+        return w("usual_note", lang) + " " + w("negative_note", lang)
+    return one_line(ex.detail)
+
+
 def ordered(alerts: Sequence[Explanation]) -> list[Explanation]:
     return sorted(alerts, key=lambda ex: ORDER.get(ex.kind, 9))
 
@@ -170,8 +189,8 @@ def text_body(alerts: Sequence[Explanation], dashboard: str, tz: tzinfo, lang: s
     lines = [f"{one_line(main.name)} ({main.territory})", ""]
     for ex in alerts:
         lines.append(headline(ex, tz, lang))
-        if ex.detail:
-            lines.append(one_line(ex.detail))
+        if note(ex, lang):
+            lines.append(note(ex, lang))
     if any(ex.kind == "spike" for ex in alerts):
         lines.append(w("why", lang))
     if main.sources:
@@ -238,8 +257,8 @@ def html_body(
     )
     for ex in alerts:
         rows.append(_para(headline(ex, tz, lang)))
-        if ex.detail:
-            rows.append(_para(one_line(ex.detail)))
+        if note(ex, lang):
+            rows.append(_para(note(ex, lang)))
     if chart_cid:
         alt = w(
             "chart_alt",

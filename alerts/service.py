@@ -44,7 +44,10 @@ MAX_BACKOFF = timedelta(hours=1)
 NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 PERMANENT = "failed for good:"
 DEFAULT_SHARE_JUMP = 0.15  # a rise of 15 points in a share (share_jump, negative_surge)
-USUAL = "Usual share: the previous 7 days, all hours together."
+USUAL = (
+    "Usual share: the same hour on the previous 7 days and on the same weekday 2 and 3 weeks "
+    "before; a rise chance would not explain (binomial test)."
+)
 NEG, REST = "negative", "rest"  # the two parts of a territory's mentions for negative_surge
 
 
@@ -212,7 +215,8 @@ def _share_jumps(
     series: dict[str, list[Window]],
     window: timedelta,
 ) -> list[ShareJump]:
-    """Share jumps in series on a common grid; the usual share is the previous week's."""
+    """Share jumps in series on a common grid: the usual share is the one at this time of day
+    and weekday, and the rise must be more than chance at the configured significance."""
     a = config.alerts
     return detect_share_jumps(
         series,
@@ -220,6 +224,8 @@ def _share_jumps(
         a.min_count,
         history=max(1, round(timedelta(days=7) / window)),
         cooldown=a.cooldown,
+        period=max(1, round(timedelta(days=1) / window)),
+        alpha=a.significance,
     )
 
 

@@ -139,3 +139,5 @@ Delay = Annotated[float, Strict(), AllowInfNan(False), Ge(0), Le(3600)]
 Latitude = Annotated[float, Strict(), AllowInfNan(False), Ge(-90), Le(90)]
 Longitude = Annotated[float, Strict(), AllowInfNan(False), Ge(-180), Le(180)]
 Threshold = Annotated[float, Strict(), AllowInfNan(False), Gt(0), Le(1000)]
+# The chance a share rule may leave unexplained: 0.01 = a rise chance gives once in a hundred.
+Level = Annotated[float, Strict(), AllowInfNan(False), Gt(0), Le(0.5)]

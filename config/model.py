@@ -25,6 +25,7 @@ from config.fields import (
     Ident,
     Idents,
     Latitude,
+    Level,
     Longitude,
     OptionalText,
     PageBytes,
@@ -146,6 +147,8 @@ class AlertsConfig:
     digest: Digest | None = None
     dashboard_url: Text = "http://127.0.0.1:8501"
     rules: tuple[AlertRule, ...] = ()
+    # Share rules alert only on a rise chance would not explain at this level (binomial test).
+    significance: Level = 0.01
     timezone: TimeZone | None = None  # IANA name for every time in alert emails; None: the machine's
 
 

@@ -89,12 +89,12 @@ def test_resample_sums_irregular_points_and_marks_gaps() -> None:
 
 
 def test_share_jump_within_group() -> None:
-    grid = [START + h * HOUR for h in range(48)]
+    grid = [START + h * HOUR for h in range(120)]
     a = [(t, 10.0) for t in grid]
     b = [(t, 10.0) for t in grid]
-    b[40] = (grid[40], 40.0)
+    b[100] = (grid[100], 40.0)
     jumps = detect_share_jumps({"a": a, "b": b}, threshold=0.2, min_count=5)
-    assert [(j.territory, j.timestamp) for j in jumps] == [("b", grid[40])]
+    assert [(j.territory, j.timestamp) for j in jumps] == [("b", grid[100])]
     assert jumps[0].count == 40 and jumps[0].total == 50
     assert abs(jumps[0].expected_share - 0.5) < 1e-9
 
@@ -129,9 +129,9 @@ def test_configuring_a_share_rule_keeps_the_default_spike_rule() -> None:
 
 def test_share_jump_alerts_again_only_after_the_share_came_back() -> None:
     """A share held high is one jump; back to usual, then up again, is a second one."""
-    grid = [START + h * HOUR for h in range(150)]
+    grid = [START + h * HOUR for h in range(320)]
     a = [(t, 10.0) for t in grid]
-    b = [(t, 40.0 if 40 <= h < 64 or h >= 130 else 10.0) for h, t in enumerate(grid)]
-    jumps = detect_share_jumps({"a": a, "b": b}, threshold=0.2, min_count=5, history=48)
-    # Not again at 46 (cooldown over, share still 80% against a usual 58%): the same story.
-    assert [j.timestamp for j in jumps if j.territory == "b"] == [grid[40], grid[130]]
+    b = [(t, 40.0 if 100 <= h < 124 or h >= 300 else 10.0) for h, t in enumerate(grid)]
+    jumps = detect_share_jumps({"a": a, "b": b}, threshold=0.2, min_count=5)
+    # Not again at 106 (cooldown over, share still 80% against a usual 50%): the same story.
+    assert [j.timestamp for j in jumps if j.territory == "b"] == [grid[100], grid[300]]
