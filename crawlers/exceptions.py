@@ -17,8 +17,8 @@ class FetchError(InputError):
     """Raised by `extract_command` when a URL cannot be fetched (unreachable, HTTP error, too big)."""
 
 
-class PayloadShapeError(ValueError):
-    """Raised when a feed or API payload parses but is not the expected shape (wrong JSON, not a feed)."""
+class PayloadShapeError(InputError):
+    """Raised when a feed, sitemap or API payload is not the expected shape (wrong JSON, not a feed)."""
 
 
 class CrawlTimeoutError(PlacewatchError):

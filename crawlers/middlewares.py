@@ -6,7 +6,6 @@ import logging
 import zlib
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -14,6 +13,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
+
+from crawlers.session import SourceRun
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +41,16 @@ def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) 
 class RetryAfterMiddleware:
     """Waits and retries once when a 429/503 carries a short Retry-After; longer waits postpone the source."""
 
-    def __init__(self, max_wait: float, crawler: Crawler | None = None) -> None:
+    def __init__(self, max_wait: float, run: SourceRun | None = None) -> None:
         self.max_wait = max_wait
-        self.crawler = crawler
+        self.run = run  # the source to postpone; None outside a placewatch crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         max_wait = crawler.settings.getfloat("PLACEWATCH_MAX_RETRY_AFTER")
         if max_wait < 0:
             raise NotConfigured("PLACEWATCH_MAX_RETRY_AFTER < 0")
-        return cls(max_wait, crawler)
+        return cls(max_wait, SourceRun.of(crawler))
 
     async def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -60,10 +61,8 @@ class RetryAfterMiddleware:
         if wait is None or request.meta.get("retry_after_done"):
             return response
         if wait > self.max_wait:
-            owner = spider or (self.crawler.spider if self.crawler else None)
-            postpone: Any = getattr(owner, "postpone", None)
-            if callable(postpone):
-                postpone(wait)
+            if self.run is not None:
+                self.run.postpone(wait)
             return response
         logger.info("%s answered %s; retrying after %.1fs", request.url, response.status, wait)
         from twisted.internet import reactor  # the one Scrapy installed, not a default

@@ -15,10 +15,10 @@ from config import Config, Source
 from core.errors import PlacewatchError
 from core.models import utcnow
 from crawlers.exceptions import CrawlTimeoutError, UnknownSourceError
-from crawlers.session import CrawlReport, CrawlSession
+from crawlers.session import SESSION_SETTING, SOURCE_SETTING, CrawlReport, CrawlSession
 from crawlers.settings import crawl_settings
 from crawlers.spiders import SPIDERS
-from indexer import SourceState, Store
+from indexer import Store
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,9 @@ def crawl(
     try:
         session = CrawlSession(config, store, settings["PLACEWATCH_EXTRACTION_WORKERS"])
         root_level = logging.root.level
-        process = CrawlerProcess(settings={**settings, "LOG_INSTALL_ROOT_HANDLER": False})
+        process = CrawlerProcess(
+            settings={**settings, "LOG_INSTALL_ROOT_HANDLER": False, SESSION_SETTING: session}
+        )
         logging.root.setLevel(root_level)  # Scrapy resets it; the caller's logging stays the caller's
         # Scrapy's dictConfig puts its loggers at DEBUG, and without its own root handler nothing
         # applies LOG_LEVEL: every response and item would make a record for the caller's handlers.
@@ -98,17 +100,18 @@ def crawl(
         now = utcnow()
         scheduled = 0
         for source in sources:
-            state = store.get_source_state(source.id) or SourceState(source.id)
-            report = session.source_report(source.id, source.type)
+            run = session.open_source(source)
+            state = run.state
             if not force and state.next_attempt is not None and state.next_attempt > now:
-                report.skipped = (
+                run.report.skipped = (
                     f"backing off until {state.next_attempt.isoformat(timespec='seconds')} "
                     f"after {state.consecutive_errors} failed crawls"
                 )
-                logger.info("source %s: %s", source.id, report.skipped)
+                logger.info("source %s: %s", source.id, run.report.skipped)
                 continue
-            spider_cls: Any = SPIDERS[source.type]
-            process.crawl(spider_cls, source=source, state=state, session=session)
+            crawler = process.create_crawler(SPIDERS[source.type])
+            crawler.settings.set(SOURCE_SETTING, source.id, priority="cmdline")
+            process.crawl(crawler)
             scheduled += 1
         if scheduled:
             with _collector_tuned_for_a_crawl():

@@ -1,20 +1,36 @@
-"""What one crawl run shares between its spiders: config, store, near-duplicate index, report."""
+"""What one crawl run shares (config, store, workers, near-duplicate index, report) and what each
+source's crawl owns in it (`SourceRun`: its stored state, its counts, its errors).
+
+Scrapy builds spiders, pipelines and middlewares from a crawler: they find the session in the
+crawler's settings (`PLACEWATCH_SESSION`, shared, never copied) and their source by its id
+(`PLACEWATCH_SOURCE`, one crawler per source), so no component reaches into another.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from config import Config
-from core.models import utcnow
+from config import Config, Source
+from core.models import document_id, utcnow
 from crawlers.dedupe.index import PERMUTATIONS, NearDuplicateIndex
 from crawlers.extraction.pool import ExtractionPool
-from indexer import Store
+from crawlers.urls import canonicalize_url
+from indexer import SourceState, Store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
 RECENT = timedelta(days=30)  # syndicated copies appear within days of each other
+SEEN_LIMIT = 5000  # keys of collected entries remembered per source
+MAX_BACKOFF = timedelta(days=1)
+SESSION_SETTING = "PLACEWATCH_SESSION"
+SOURCE_SETTING = "PLACEWATCH_SOURCE"
 
 
 @dataclass
@@ -77,16 +93,135 @@ class CrawlReport:
         return self.summary()
 
 
+class SourceRun:
+    """One source's crawl in this run: its stored state, what it collected, what went wrong.
+
+    The session opens it; the source's spider reads the state to ask only for what is new and
+    moves its markers (validators, cursor, newest ids) as it parses; the pipelines count what
+    they drop and store; the store pipeline saves the state when the spider closes.
+    """
+
+    def __init__(self, source: Source, state: SourceState, store: Store) -> None:
+        self.source = source
+        self.state = state
+        self.report = SourceReport(source.id, source.type)
+        self.started = utcnow()
+        self.scheduled = 0  # documents promised: articles requested, entries and posts kept
+        self.entry_failed = False  # the source itself (feed, sitemap, API) could not be read
+        self.postponed_until: datetime | None = None
+        self._store = store
+        seen = state.extra.get("seen")
+        self._seen: dict[str, None] = dict.fromkeys(seen if isinstance(seen, list) else [])
+        self._stored: dict[str, bool] = {}  # document id -> in the store, asked a listing at a time
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> SourceRun | None:
+        """The run of the source a crawler was made for (None outside a placewatch crawl)."""
+        session = CrawlSession.of(crawler)
+        source_id = crawler.settings.get(SOURCE_SETTING)
+        return session.runs.get(source_id) if session is not None and source_id else None
+
+    # ------------------------------------------------------------------ accounting
+
+    def record_error(self, message: str, fatal: bool = False) -> None:
+        """Log and count an error for this source; the crawl goes on."""
+        logger.warning("source %s: %s", self.source.id, message)
+        self.report.errors += 1
+        self.report.error_messages.append(message)
+        self.state.last_error = message[:500]
+        if fatal:
+            self.entry_failed = True
+            self.report.failed = True
+
+    def postpone(self, seconds: float) -> None:
+        """The server asked us to come back later (Retry-After beyond what we wait in a crawl)."""
+        until = utcnow() + timedelta(seconds=seconds)
+        self.postponed_until = max(until, self.postponed_until or until)
+
+    def room_left(self) -> int:
+        """Documents this crawl may still emit (the source's max_items)."""
+        return max(0, self.source.max_items - self.scheduled)
+
+    def finish(self) -> SourceState:
+        """The source state after the crawl: success, counts, back-off, seen entries."""
+        st = self.state
+        now = utcnow()
+        st.last_attempt = self.started
+        st.documents += self.report.new_documents
+        st.errors += self.report.errors
+        if self.entry_failed:
+            st.consecutive_errors += 1
+            backoff = min(self.source.every * (2 ** min(st.consecutive_errors, 10)), MAX_BACKOFF)
+            st.next_attempt = now + backoff
+        else:
+            st.consecutive_errors = 0
+            st.last_success = now
+            st.next_attempt = None
+            if not self.report.errors:
+                st.last_error = None
+        if self.postponed_until is not None:
+            st.next_attempt = max(self.postponed_until, st.next_attempt or self.postponed_until)
+        st.extra["seen"] = list(self._seen)[-SEEN_LIMIT:]
+        return st
+
+    # ------------------------------------------------------------------ known items
+
+    def is_known(self, key: str, url: str | None = None) -> bool:
+        """True when an entry was collected before (its key or its canonical URL)."""
+        if key in self._seen:
+            return True
+        if url:
+            doc_id = document_id(canonicalize_url(url))
+            if doc_id not in self._stored:
+                self.look_up_stored([url])
+            return self._stored[doc_id]
+        return False
+
+    def look_up_stored(self, urls: Iterable[str | None]) -> None:
+        """Ask the store once which of a listing's pages it holds, before `is_known` asks about each."""
+        ids = {document_id(canonicalize_url(u)) for u in urls if u} - self._stored.keys()
+        if ids:
+            found = self._store.existing_ids(ids)
+            self._stored.update((i, i in found) for i in ids)
+
+    def known_absent(self, doc_id: str) -> bool:
+        """True when the store said, at listing time, that it does not hold this document."""
+        return self._stored.get(doc_id) is False
+
+    def mark_seen(self, key: str) -> None:
+        self._seen.pop(key, None)
+        self._seen[key] = None
+
+
 class CrawlSession:
-    """Shared by every spider of one run (one reactor, one thread): no locking needed."""
+    """Shared by every crawler of one run (one reactor, one thread): no locking needed."""
 
     def __init__(self, config: Config, store: Store, extraction_workers: int = 0) -> None:
         self.config = config
         self.store = store
         self.extraction = ExtractionPool(extraction_workers, PERMUTATIONS)
         self.report = CrawlReport()
+        self.runs: dict[str, SourceRun] = {}
         self._near_duplicates: NearDuplicateIndex | None = None
         self._claimed: set[str] = set()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CrawlSession:
+        # Scrapy deep-copies the settings of every crawler it makes; the session is shared.
+        return self
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CrawlSession | None:
+        """The session a crawler was made in (None outside a placewatch crawl)."""
+        session = crawler.settings.get(SESSION_SETTING)
+        return session if isinstance(session, CrawlSession) else None
+
+    def open_source(self, source: Source) -> SourceRun:
+        """Start a source's crawl from its stored state."""
+        state = self.store.get_source_state(source.id) or SourceState(source.id)
+        run = SourceRun(source, state, self.store)
+        self.runs[source.id] = run
+        self.report.sources[source.id] = run.report
+        return run
 
     def claim(self, url: str) -> bool:
         """True for the first spider of this run to ask for a page (two sources list the same page)."""
@@ -94,11 +229,6 @@ class CrawlSession:
             return False
         self._claimed.add(url)
         return True
-
-    def source_report(self, source_id: str, source_type: str) -> SourceReport:
-        if source_id not in self.report.sources:
-            self.report.sources[source_id] = SourceReport(source_id, source_type)
-        return self.report.sources[source_id]
 
     def close(self) -> None:
         """Stop the extraction workers."""

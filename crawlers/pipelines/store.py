@@ -1,4 +1,4 @@
-"""Batched writes of collected documents to the store, and the source's state at the end."""
+"""Batched writes of collected documents to the store, and the source's state when its spider closes."""
 
 from __future__ import annotations
 
@@ -7,51 +7,51 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from core.models import RawDocument
 from crawlers.items import DocumentItem
+from crawlers.session import CrawlSession, SourceRun
+from indexer import Store
 
 logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Upserts documents in batches; on close, flushes and saves the spider's source state."""
+    """Upserts documents in batches; on close, flushes and saves the source's state."""
 
-    def __init__(self, batch_size: int = 50, crawler: Crawler | None = None) -> None:
+    def __init__(self, store: Store, run: SourceRun, batch_size: int = 50) -> None:
+        self.store = store
+        self.run = run
         self.batch_size = max(1, batch_size)
-        self.crawler = crawler
         self._batch: list[RawDocument] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler.settings.getint("PLACEWATCH_STORE_BATCH", 50), crawler)
-
-    def _spider(self, spider: Spider | None) -> Spider:
-        found = spider or (self.crawler.spider if self.crawler else None)
-        assert found is not None, "StorePipeline needs a spider"
-        return found
+        session, run = CrawlSession.of(crawler), SourceRun.of(crawler)
+        if session is None or run is None:
+            raise NotConfigured("not a placewatch crawl")
+        return cls(session.store, run, crawler.settings.getint("PLACEWATCH_STORE_BATCH", 50))
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        spider = self._spider(spider)
         if isinstance(item, DocumentItem):
             self._batch.append(item.doc)
             if len(self._batch) >= self.batch_size:
-                self.flush(spider)
+                self.flush()
         return item
 
-    def flush(self, spider: Spider) -> None:
+    def flush(self) -> None:
         if not self._batch:
             return
         batch, self._batch = self._batch, []
-        new = spider.session.store.upsert_raw(batch)  # type: ignore[attr-defined]
-        spider.report.new_documents += new  # type: ignore[attr-defined]
-        logger.debug("stored %d documents (%d new) from %s", len(batch), new, spider.name)
+        new = self.store.upsert_raw(batch)
+        self.run.report.new_documents += new
+        logger.debug("stored %d documents (%d new) from %s", len(batch), new, self.run.source.id)
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        spider = self._spider(spider)
         try:
-            self.flush(spider)
+            self.flush()
         except Exception as exc:  # a store failure must still leave the state saved
-            logger.exception("could not store documents of %s", spider.name)
-            spider.record_error(f"store write failed: {exc}")  # type: ignore[attr-defined]
-        spider.save_state()  # type: ignore[attr-defined]
+            logger.exception("could not store documents of %s", self.run.source.id)
+            self.run.record_error(f"store write failed: {exc}")
+        self.store.save_source_state(self.run.finish())

@@ -28,7 +28,7 @@ class ApiSpider(SourceSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        newest = self.state.extra.get("newest")
+        newest = self.run.state.extra.get("newest")
         self.newest: dict[str, str] = dict(newest) if isinstance(newest, dict) else {}
         self._pending_newest: dict[str, str] = {}
 
@@ -68,11 +68,11 @@ class ApiSpider(SourceSpider):
                 raise PayloadShapeError(f"invalid JSON: {exc}") from exc
             page = self.parse_payload(data)
         except PayloadShapeError as exc:
-            self.record_error(f"{response.url}: {exc}", fatal=bool(response.meta.get("first")))
+            self.run.record_error(f"{response.url}: {exc}", fatal=bool(response.meta.get("first")))
             return
         previous = self.newest.get(listing)
         reached_known = False
-        self.look_up_stored(post.permalink for post in page.posts)
+        self.run.look_up_stored(post.permalink for post in page.posts)
         for post in page.posts:
             key = self.sort_key(post)
             if key and key > self._pending_newest.get(listing, ""):
@@ -80,23 +80,23 @@ class ApiSpider(SourceSpider):
             if previous is not None and key and key <= previous:
                 reached_known = True
                 continue
-            if self.room_left() <= 0:
+            if self.run.room_left() <= 0:
                 break
-            if self.is_known(post.native_id, post.permalink):
+            if self.run.is_known(post.native_id, post.permalink):
                 continue
-            self.scheduled += 1
-            self.mark_seen(post.native_id)
+            self.run.scheduled += 1
+            self.run.mark_seen(post.native_id)
             yield self.post_document(post)
         following = None
-        if page.posts and not reached_known and self.room_left() > 0:
+        if page.posts and not reached_known and self.run.room_left() > 0:
             following = self.next_request(response, listing, page)
         if following is not None:
             yield following
         elif listing in self._pending_newest:
             # The listing was read down to what we had: next crawl starts from here.
             self.newest[listing] = self._pending_newest[listing]
-            self.state.extra["newest"] = self.newest
-            self.state.cursor = max(self.newest.values())
+            self.run.state.extra["newest"] = self.newest
+            self.run.state.cursor = max(self.newest.values())
 
     def post_document(self, post: Post) -> DocumentItem:
         lang = post.lang or known_language(detect_language(f"{post.title or ''}\n{post.text}"))

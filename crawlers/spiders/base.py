@@ -1,12 +1,12 @@
-"""What every source spider shares: source state, error accounting, known-item checks, articles."""
+"""What every source spider shares: error accounting, conditional requests, articles and feed entries as documents."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar
 
 import scrapy
@@ -25,19 +25,15 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
-from config import Source
 from core.models import Engagement, RawDocument, document_id, utcnow
 from crawlers.exceptions import NotHtmlError
 from crawlers.extraction import looks_binary
 from crawlers.items import DocumentItem
-from crawlers.session import CrawlSession, SourceReport
+from crawlers.session import CrawlSession, SourceRun
 from crawlers.urls import canonicalize_url
-from indexer import SourceState
 
 logger = logging.getLogger(__name__)
 
-SEEN_LIMIT = 5000  # keys of collected entries remembered per source
-MAX_BACKOFF = timedelta(days=1)
 _TEXTUAL = ("text/", "application/xhtml", "application/xml", "application/json")
 
 
@@ -81,31 +77,24 @@ def failure_message(failure: Failure) -> tuple[str, bool]:
 
 
 class SourceSpider(scrapy.Spider):
-    """Base of the per-source-type spiders; the runner gives each its Source, state and session."""
+    """Base of the per-source-type spiders: they request and parse; their source's run holds the
+    state they read and the counts they add to (the crawler gives both, see `crawlers.session`)."""
 
     name = "source"
     source_type: ClassVar[str] = ""
 
-    def __init__(
-        self, source: Source, state: SourceState, session: CrawlSession, **kwargs: Any
-    ) -> None:
+    def __init__(self, run: SourceRun, session: CrawlSession, **kwargs: Any) -> None:
         super().__init__(name=self.name, **kwargs)
-        self.source = source
-        self.state = state
+        self.run = run
+        self.source = run.source
         self.session = session
-        self.report: SourceReport = session.source_report(source.id, source.type)
-        self.emitted = 0
-        self.scheduled = 0  # documents promised: articles requested, entries and posts kept
-        self.entry_failed = False
-        self.postponed_until: datetime | None = None
-        self.started = utcnow()
-        seen = state.extra.get("seen")
-        self._seen: dict[str, None] = dict.fromkeys(seen if isinstance(seen, list) else [])
-        self._stored: dict[str, bool] = {}  # document id -> in the store, asked a listing at a time
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
+        session, run = CrawlSession.of(crawler), SourceRun.of(crawler)
+        if session is None or run is None:
+            raise ValueError(f"{cls.__name__} runs only inside a placewatch crawl (crawlers.crawl)")
+        spider = super().from_crawler(crawler, *args, run=run, session=session, **kwargs)
         crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._on_response, signal=signals.response_received)
         return spider  # type: ignore[no-any-return]
@@ -114,87 +103,18 @@ class SourceSpider(scrapy.Spider):
 
     def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
         if spider is self:
-            self.record_error(f"{response.url}: {failure.value.__class__.__name__}: {failure.value}")
+            self.run.record_error(f"{response.url}: {failure.value.__class__.__name__}: {failure.value}")
 
     def _on_response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
         if spider is self and not request.url.endswith("/robots.txt"):
-            self.report.fetched += 1
-
-    def record_error(self, message: str, fatal: bool = False) -> None:
-        """Log and count an error for this source; the crawl goes on."""
-        logger.warning("source %s: %s", self.source.id, message)
-        self.report.errors += 1
-        self.report.error_messages.append(message)
-        self.state.last_error = message[:500]
-        if fatal:
-            self.entry_failed = True
-            self.report.failed = True
-
-    def postpone(self, seconds: float) -> None:
-        """The server asked us to come back later (Retry-After beyond what we wait in a crawl)."""
-        until = utcnow() + timedelta(seconds=seconds)
-        self.postponed_until = max(until, self.postponed_until or until)
+            self.run.report.fetched += 1
 
     def on_error(self, failure: Failure) -> None:
         """Errback of requests whose failure only needs counting."""
         message, _ = failure_message(failure)
         request = getattr(failure, "request", None)
         fatal = bool(request is not None and request.meta.get("entry"))
-        self.record_error(message, fatal=fatal)
-
-    def save_state(self) -> None:
-        """Persist the source state after the crawl: success, counts, back-off, seen entries."""
-        st = self.state
-        now = utcnow()
-        st.last_attempt = self.started
-        st.documents += self.report.new_documents
-        st.errors += self.report.errors
-        if self.entry_failed:
-            st.consecutive_errors += 1
-            backoff = min(self.source.every * (2 ** min(st.consecutive_errors, 10)), MAX_BACKOFF)
-            st.next_attempt = now + backoff
-        else:
-            st.consecutive_errors = 0
-            st.last_success = now
-            st.next_attempt = None
-            if not self.report.errors:
-                st.last_error = None
-        if self.postponed_until is not None:
-            st.next_attempt = max(self.postponed_until, st.next_attempt or self.postponed_until)
-        st.extra["seen"] = list(self._seen)[-SEEN_LIMIT:]
-        self.session.store.save_source_state(st)
-
-    # ------------------------------------------------------------------ known items
-
-    def is_known(self, key: str, url: str | None = None) -> bool:
-        """True when an entry was collected before (its key or its canonical URL)."""
-        if key in self._seen:
-            return True
-        if url:
-            doc_id = document_id(canonicalize_url(url))
-            if doc_id not in self._stored:
-                self.look_up_stored([url])
-            return self._stored[doc_id]
-        return False
-
-    def look_up_stored(self, urls: Iterable[str | None]) -> None:
-        """Ask the store once which of a listing's pages it holds, before `is_known` asks about each."""
-        ids = {document_id(canonicalize_url(u)) for u in urls if u} - self._stored.keys()
-        if ids:
-            found = self.session.store.existing_ids(ids)
-            self._stored.update((i, i in found) for i in ids)
-
-    def known_absent(self, doc_id: str) -> bool:
-        """True when the store said, at listing time, that it does not hold this document."""
-        return self._stored.get(doc_id) is False
-
-    def mark_seen(self, key: str) -> None:
-        self._seen.pop(key, None)
-        self._seen[key] = None
-
-    def room_left(self) -> int:
-        """Documents this crawl may still emit (the source's max_items)."""
-        return max(0, self.source.max_items - self.scheduled)
+        self.run.record_error(message, fatal=fatal)
 
     def conditional_headers(self, validators: dict[str, Any] | None) -> dict[str, str]:
         headers = {}
@@ -231,7 +151,6 @@ class SourceSpider(scrapy.Spider):
     ) -> DocumentItem:
         """A raw document item; the id comes from the canonical URL (or the native key)."""
         canonical = canonicalize_url(url) if url.startswith(("http://", "https://")) else url
-        self.emitted += 1
         return DocumentItem(
             RawDocument(
                 id=document_id(key or canonical),
@@ -251,7 +170,7 @@ class SourceSpider(scrapy.Spider):
         )
 
     def article_request(self, url: str, hint: ArticleHint, priority: int = 0) -> Request:
-        self.scheduled += 1
+        self.run.scheduled += 1
         self.session.extraction.start()
         return Request(
             url,
@@ -280,16 +199,16 @@ class SourceSpider(scrapy.Spider):
                 charset = content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'")
             extracted, sketch = await self.session.extraction.extract(body, response.url, charset)
         except NotHtmlError as exc:
-            self.record_error(f"{response.url}: {exc}")
+            self.run.record_error(f"{response.url}: {exc}")
             for item in self.fallback(hint):
                 yield item
             return
         if extracted.encoding_warning:
-            self.record_error(f"{response.url}: {extracted.encoding_warning}")
-        self.mark_seen(hint.key)
+            self.run.record_error(f"{response.url}: {extracted.encoding_warning}")
+        self.run.mark_seen(hint.key)
         text = extracted.text or hint.text
         if not text.strip() and not (extracted.title or hint.title):
-            self.record_error(f"{response.url}: no main text found")
+            self.run.record_error(f"{response.url}: no main text found")
             return
         item = self.document(
             extracted.url,
@@ -307,7 +226,7 @@ class SourceSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> Iterator[DocumentItem]:
         """A page failed: count it; a permanent failure keeps what the feed said, a transient one retries later."""
         message, permanent = failure_message(failure)
-        self.record_error(message)
+        self.run.record_error(message)
         request = getattr(failure, "request", None)
         hint = request.cb_kwargs.get("hint") if request is not None else None
         if permanent and isinstance(hint, ArticleHint):
@@ -315,7 +234,7 @@ class SourceSpider(scrapy.Spider):
 
     def fallback(self, hint: ArticleHint, url: str | None = None) -> Iterator[DocumentItem]:
         """A document from the feed or sitemap entry alone, when the page cannot be used."""
-        self.mark_seen(hint.key)
+        self.run.mark_seen(hint.key)
         if not (hint.text.strip() or hint.title):
             return
         target = url or (hint.key if hint.key.startswith(("http://", "https://")) else None)

@@ -30,7 +30,7 @@ class BlueskySpider(ApiSpider):
 
     def start_requests(self) -> Iterator[Request]:
         if not (self.source.query or "").strip():
-            self.record_error("no query configured for this Bluesky source", fatal=True)
+            self.run.record_error("no query configured for this Bluesky source", fatal=True)
             return
         yield self.api_request(self.search_url(), "search", first=True)
 

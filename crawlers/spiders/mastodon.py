@@ -39,7 +39,7 @@ class MastodonSpider(ApiSpider):
 
     def start_requests(self) -> Iterator[Request]:
         if not self.source.hashtags:
-            self.record_error("no hashtags configured for this Mastodon source", fatal=True)
+            self.run.record_error("no hashtags configured for this Mastodon source", fatal=True)
             return
         for tag in self.source.hashtags:
             yield self.api_request(self.timeline_url(tag), tag, first=True)

@@ -65,7 +65,7 @@ class PageSpider(SourceSpider):
         headers = {}
         if first:
             headers = self.conditional_headers(
-                {"etag": self.state.etag, "last_modified": self.state.last_modified}
+                {"etag": self.run.state.etag, "last_modified": self.run.state.last_modified}
             )
         return Request(
             url,
@@ -83,16 +83,16 @@ class PageSpider(SourceSpider):
             return
         if response.meta.get("entry"):
             found = self.validators_of(response)
-            self.state.etag = found.get("etag")
-            self.state.last_modified = found.get("last_modified")
+            self.run.state.etag = found.get("etag")
+            self.run.state.last_modified = found.get("last_modified")
         links = [u for u in page_links(response.body, response.url) if same_site(u, self.source.url)]
-        self.look_up_stored(u for u in links if might_be_article(u))
+        self.run.look_up_stored(u for u in links if might_be_article(u))
         for url in links:
             link = canonicalize_url(url)
             if might_be_article(url):
-                if self.room_left() <= 0:
+                if self.run.room_left() <= 0:
                     return
-                if not self.is_known(link, link) and self.session.claim(link):
+                if not self.run.is_known(link, link) and self.session.claim(link):
                     yield self.article_request(url, ArticleHint(key=link))
             elif depth < self.source.depth and self.session.claim("listing:" + link):
                 yield self.listing_request(url, depth + 1)

@@ -49,7 +49,7 @@ class RedditSpider(ApiSpider):
     def start_requests(self) -> Iterator[Request]:
         listings = self.listings()
         if not listings:
-            self.record_error("no subreddits or query configured for this Reddit source", fatal=True)
+            self.run.record_error("no subreddits or query configured for this Reddit source", fatal=True)
             return
         for listing in listings:
             yield self.api_request(self.listing_url(listing), listing, first=True)

@@ -35,7 +35,7 @@ class FeedSpider(SourceSpider):
     source_type: ClassVar[str] = "rss"
 
     def start_requests(self) -> Iterator[Request]:
-        url = str(self.state.extra.get("feed_url") or self.source.url)
+        url = str(self.run.state.extra.get("feed_url") or self.source.url)
         yield self.feed_request(url)
 
     async def start(self) -> Any:  # Scrapy >= 2.13 entry point
@@ -44,9 +44,9 @@ class FeedSpider(SourceSpider):
 
     def feed_request(self, url: str, discovered: bool = False) -> Request:
         headers = {}
-        if url == (self.state.extra.get("feed_url") or self.source.url):
+        if url == (self.run.state.extra.get("feed_url") or self.source.url):
             headers = self.conditional_headers(
-                {"etag": self.state.etag, "last_modified": self.state.last_modified}
+                {"etag": self.run.state.etag, "last_modified": self.run.state.last_modified}
             )
         return Request(
             url,
@@ -70,38 +70,38 @@ class FeedSpider(SourceSpider):
         if looks_like_html(body) and not response.meta.get("discovered"):
             feeds = discover_feeds(body, response.url)
             if not feeds:
-                self.record_error(f"{response.url} is an HTML page that advertises no feed", fatal=True)
+                self.run.record_error(f"{response.url} is an HTML page that advertises no feed", fatal=True)
                 return
             logger.info("feed autodiscovery: %s -> %s", response.url, feeds[0])
-            self.state.extra["feed_url"] = feeds[0]
+            self.run.state.extra["feed_url"] = feeds[0]
             yield self.feed_request(feeds[0], discovered=True)
             return
         try:
             feed = parse_feed(body, response.url, content_type or None)
         except PayloadShapeError as exc:
-            self.record_error(f"{response.url}: {exc}", fatal=True)
+            self.run.record_error(f"{response.url}: {exc}", fatal=True)
             return
         if feed.problem:
-            self.record_error(f"{response.url}: {feed.problem}")
+            self.run.record_error(f"{response.url}: {feed.problem}")
         validators = self.validators_of(response)
-        self.state.etag = validators.get("etag")
-        self.state.last_modified = validators.get("last_modified")
+        self.run.state.etag = validators.get("etag")
+        self.run.state.last_modified = validators.get("last_modified")
         entries = sorted(
             feed.entries, key=lambda e: e.published.timestamp() if e.published else 0, reverse=True
         )
         newest = next((e for e in entries if e.published), None)
         if newest is not None and newest.published is not None:
-            self.state.cursor = newest.published.isoformat()
-        self.look_up_stored(e.link for e in entries)
+            self.run.state.cursor = newest.published.isoformat()
+        self.run.look_up_stored(e.link for e in entries)
         for entry in entries:
-            if self.room_left() <= 0:
+            if self.run.room_left() <= 0:
                 break
             yield from self.follow_entry(entry)
 
     def follow_entry(self, entry: FeedEntry) -> Iterator[Any]:
         link = canonicalize_url(entry.link) if entry.link else None
         key = link or entry.key
-        if self.is_known(key, link) or (link != entry.key and self.is_known(entry.key)):
+        if self.run.is_known(key, link) or (link != entry.key and self.run.is_known(entry.key)):
             return
         hint = ArticleHint(
             key=key,
@@ -113,7 +113,7 @@ class FeedSpider(SourceSpider):
             raw=dumps(entry.raw),
         )
         if link is None or is_media_link(link):
-            self.scheduled += 1
+            self.run.scheduled += 1
             for item in self.fallback(hint, url=link):
                 if entry.likes is not None:
                     item.doc = replace(item.doc, engagement=Engagement(likes=entry.likes))

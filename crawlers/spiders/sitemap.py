@@ -28,7 +28,7 @@ class SitemapSpider(SourceSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        validators = self.state.extra.get("validators")
+        validators = self.run.state.extra.get("validators")
         self.validators: dict[str, dict[str, str]] = validators if isinstance(validators, dict) else {}
         self.sitemaps_read = 0
 
@@ -58,14 +58,14 @@ class SitemapSpider(SourceSpider):
         try:
             sitemap = parse_sitemap(response.body)
         except PayloadShapeError as exc:
-            self.record_error(f"{response.url}: {exc}", fatal=bool(response.meta.get("entry")))
+            self.run.record_error(f"{response.url}: {exc}", fatal=bool(response.meta.get("entry")))
             return
         found = self.validators_of(response)
         if found:
             self.validators[url] = found
         else:
             self.validators.pop(url, None)
-        self.state.extra["validators"] = self.validators
+        self.run.state.extra["validators"] = self.validators
         for child in sitemap.sitemaps:
             if self.sitemaps_read >= MAX_SITEMAPS:
                 logger.info("sitemap index %s: stopping after %d sitemaps", url, MAX_SITEMAPS)
@@ -76,19 +76,19 @@ class SitemapSpider(SourceSpider):
             key=lambda u: u.news_published or u.lastmod or _OLDEST,
             reverse=True,
         )
-        self.look_up_stored(page.loc for page in pages)
+        self.run.look_up_stored(page.loc for page in pages)
         for page in pages:
-            if self.room_left() <= 0:
+            if self.run.room_left() <= 0:
                 break
             yield from self.follow_page(page)
 
     def follow_page(self, page: SitemapUrl) -> Iterator[Request]:
         link = canonicalize_url(page.loc)
-        if self.is_known(link, link) or not self.session.claim(link):
+        if self.run.is_known(link, link) or not self.session.claim(link):
             return
         newest = page.news_published or page.lastmod
-        if newest is not None and (self.state.cursor is None or newest.isoformat() > self.state.cursor):
-            self.state.cursor = newest.isoformat()
+        if newest is not None and (self.run.state.cursor is None or newest.isoformat() > self.run.state.cursor):
+            self.run.state.cursor = newest.isoformat()
         # lastmod is when the page changed, not when it was published: it is not a date hint.
         hint = ArticleHint(
             key=link, title=page.news_title, published=page.news_published, lang=page.news_lang
