@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from crawlers.exceptions import PayloadShapeError
 from crawlers.extraction import parse_date, parse_html_fragment
-from crawlers.feeds.model import Feed, FeedEntry, entry_language
+from crawlers.feeds.model import Feed, FeedEntry
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def read_json_feed(body: bytes, url: str) -> Feed:
                 text=text,
                 published=parse_date(item.get("date_published") or item.get("date_modified")),
                 author=", ".join(names) or None,
-                lang=entry_language(lang, title, text),
+                lang=lang,
                 raw=item,
             )
         )

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from crawlers.extraction import known_language, parse_date
-from nlp import detect_language
+from crawlers.extraction import parse_date
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ class FeedEntry:
     text: str  # the entry's content or summary as plain text
     published: datetime | None
     author: str | None = None
-    lang: str | None = None
+    lang: str | None = None  # as the feed declares it (the entry's, else the feed's); never guessed here
     views: int | None = None
     likes: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)
@@ -37,11 +36,6 @@ class Feed:
     lang: str | None
     entries: tuple[FeedEntry, ...]
     problem: str | None = None
-
-def entry_language(feed_lang: str | None, title: str | None, text: str) -> str | None:
-    """An entry's language: the feed's, else read from its title and text (None when unsure)."""
-    return feed_lang or known_language(detect_language(f"{title or ''}\n{text}"))
-
 
 def struct_to_datetime(value: time.struct_time | None) -> datetime | None:
     """A feedparser date (UTC struct_time) as a datetime, when plausible."""

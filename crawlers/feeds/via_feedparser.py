@@ -16,7 +16,7 @@ import feedparser
 
 from crawlers.exceptions import PayloadShapeError
 from crawlers.extraction import parse_date, parse_html_fragment
-from crawlers.feeds.model import Feed, FeedEntry, entry_language, struct_to_datetime
+from crawlers.feeds.model import Feed, FeedEntry, struct_to_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,6 @@ def read_with_feedparser(body: bytes, url: str, content_type: str | None) -> Fee
         author = fields.get("author") or None
         stats = fields.get("media_statistics") or {}
         rating = fields.get("media_starrating") or {}
-        lang = entry_language(feed_lang, title, text)
         entries.append(
             FeedEntry(
                 key=str(key),
@@ -122,7 +121,7 @@ def read_with_feedparser(body: bytes, url: str, content_type: str | None) -> Fee
                 text=text,
                 published=published,
                 author=author,
-                lang=lang,
+                lang=feed_lang,
                 views=_int_or_none(stats.get("views") if isinstance(stats, dict) else None),
                 likes=_int_or_none(rating.get("count") if isinstance(rating, dict) else None),
                 raw=_jsonable(fields),

@@ -50,7 +50,7 @@ from crawlers.feeds.lxml_rules import (
     leaf,
     raw_children,
 )
-from crawlers.feeds.model import Feed, FeedEntry, entry_language, struct_to_datetime
+from crawlers.feeds.model import Feed, FeedEntry, struct_to_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ class _FastReader:
         return FeedEntry(
             key=str(key), link=link, title=title, text=text, published=published,
             author=item.author or None,
-            lang=entry_language(feed_lang, title, text),
+            lang=feed_lang,
             raw=raw,
         )
 

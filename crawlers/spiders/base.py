@@ -27,10 +27,11 @@ from twisted.web._newclient import ResponseFailed
 
 from core.models import Engagement, RawDocument, document_id, utcnow
 from crawlers.exceptions import NotHtmlError
-from crawlers.extraction import looks_binary
+from crawlers.extraction import known_language, looks_binary
 from crawlers.items import DocumentItem
 from crawlers.session import CrawlSession, SourceRun
 from crawlers.urls import canonicalize_url
+from nlp import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,17 @@ class ArticleHint:
     author: str | None = None
     lang: str | None = None
     raw: bytes = b""
+    read_lang: bool = False  # a feed entry: its language may be read from its title and text
+
+    def language(self) -> str | None:
+        """The language the listing declares, else (a feed entry) read from its title and text.
+
+        Read only when a document needs it (the page did not tell, or the entry is the document),
+        so the crawl process does not identify the language of every entry of every feed.
+        """
+        if self.lang or not self.read_lang:
+            return self.lang
+        return known_language(detect_language(f"{self.title or ''}\n{self.text}"))
 
 
 def failure_message(failure: Failure) -> tuple[str, bool]:
@@ -216,7 +228,7 @@ class SourceSpider(scrapy.Spider):
             title=extracted.title or hint.title,
             published=extracted.published or hint.published,
             author=extracted.author or hint.author,
-            lang=extracted.lang or hint.lang,
+            lang=extracted.lang or hint.language(),
             raw=body,
         )
         if extracted.text:
@@ -245,7 +257,7 @@ class SourceSpider(scrapy.Spider):
             title=hint.title,
             published=hint.published,
             author=hint.author,
-            lang=hint.lang,
+            lang=hint.language(),
             raw=hint.raw,
             kind="entry",
         )

@@ -111,6 +111,7 @@ class FeedSpider(SourceSpider):
             author=entry.author,
             lang=entry.lang,
             raw=dumps(entry.raw),
+            read_lang=True,
         )
         if link is None or is_media_link(link):
             self.run.scheduled += 1
