@@ -11,7 +11,8 @@ from alerts.explain import Explanation
 
 logger = logging.getLogger(__name__)
 
-WIDTH, HEIGHT = 520, 190
+WIDTH, HEIGHT = 460, 180  # shown about 370 px wide on a phone: labels drawn at 13 px stay legible
+LABEL = 13
 SCALE = 2  # drawn at twice the size it is shown: sharp on phones, still a few tens of kB
 LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 INK, MUTED, ACCENT, BAND = "#1f2933", "#52606d", "#c2410c", "#dbe4ee"
@@ -54,7 +55,9 @@ def _spike_spec(
     mentions = {"fr": "mentions"}.get(lang, "mentions")
     fmt = "%d/%m" if daily or lang == "fr" else "%a %d"
     x = alt.X("t:T", title=None, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(format=fmt, labelColor=MUTED, tickCount=6, grid=False))
+              axis=alt.Axis(format=fmt, labelColor=MUTED, grid=False, labelFontSize=LABEL,
+                            tickCount=alt.TimeIntervalStep(interval="day", step=1) if not daily
+                            else alt.TimeIntervalStep(interval="week", step=1)))
     base = alt.Chart(alt.Data(values=rows))
     band = base.mark_area(color=BAND, opacity=0.9).encode(
         x=x, y=alt.Y("low:Q", title=None), y2="high:Q"
@@ -65,7 +68,8 @@ def _spike_spec(
     line = base.mark_line(color=INK, strokeWidth=1.8, interpolate="monotone").encode(
         x=x,
         y=alt.Y("mentions:Q", title=mentions,
-                axis=alt.Axis(labelColor=MUTED, titleColor=MUTED, tickCount=4, gridColor="#eef1f4")),
+                axis=alt.Axis(labelColor=MUTED, titleColor=MUTED, tickCount=4, gridColor="#eef1f4",
+                              labelFontSize=LABEL, titleFontSize=LABEL)),
     )
     spike = alt.Chart(alt.Data(values=marked)).mark_point(
         color=ACCENT, filled=True, size=90, opacity=1
@@ -88,12 +92,14 @@ def share_chart_png(
     fmt = ".0%"
     chart = (
         alt.Chart(alt.Data(values=data))
-        .mark_bar(color=ACCENT, cornerRadiusEnd=3, height=16)
+        .mark_bar(color=ACCENT, cornerRadiusEnd=3, height=18)
         .encode(
-            y=alt.Y("place:N", sort="-x", title=None, axis=alt.Axis(labelColor=INK, labelFontSize=12)),
-            x=alt.X("share:Q", title=None, axis=alt.Axis(format=fmt, labelColor=MUTED, tickCount=4)),
+            y=alt.Y("place:N", sort="-x", title=None,
+                    axis=alt.Axis(labelColor=INK, labelFontSize=LABEL + 1, labelLimit=160)),
+            x=alt.X("share:Q", title=None,
+                    axis=alt.Axis(format=fmt, labelColor=MUTED, tickCount=4, labelFontSize=LABEL)),
         )
-        .properties(width=WIDTH - 120, height=max(60, 26 * len(data)), title=title)
+        .properties(width=WIDTH - 150, height=max(60, 30 * len(data)), title=title)
         .configure_view(strokeWidth=0)
         .configure_title(color=INK, fontSize=13, anchor="start")
         .configure(background="#ffffff", font="sans-serif")

@@ -28,15 +28,15 @@ WORDS: dict[str, dict[str, str]] = {
     "times": {"en": "{x} times the usual", "fr": "{x} fois l'habitude"},
     "share_rose": {
         "en": "{what} rose from {usual} to {share} of {of} ({n} of {total} mentions)",
-        "fr": "{what} : de {usual} à {share} de {of} ({n} sur {total} mentions)",
+        "fr": "{what} passe de {usual} à {share} dans {of} ({n} mentions sur {total})",
     },
     "share_of_voice": {"en": "Share of voice", "fr": "La part de voix"},
     "negative_share": {"en": "Negative mentions", "fr": "La part des mentions négatives"},
+    "own_mentions": {"en": "{name}'s mentions", "fr": "les mentions de {name}"},
     "share_in_group": {
         "en": "{share} of {of}'s mentions ({usual} usually)",
         "fr": "{share} des mentions de {of} ({usual} d'habitude)",
     },
-    "score": {"en": "score {s}", "fr": "score {s}"},
     "top_sources": {"en": "Top sources", "fr": "Principales sources"},
     "top_terms": {"en": "Top terms", "fr": "Mots les plus cités"},
     "mentioned_with": {"en": "Mentioned with", "fr": "Cité avec"},
@@ -85,6 +85,11 @@ def w(key: str, lang: str, **values: object) -> str:
     entry = WORDS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def colon(lang: str) -> str:
+    """French sets a (narrow) space before a colon."""
+    return "\u202f:" if lang == "fr" else ":"
 
 
 def one_line(text: str) -> str:
@@ -148,38 +153,45 @@ def subject(alerts: Sequence[Explanation], tz: tzinfo, lang: str) -> str:
     when = local_window(first.start, first.end, tz, lang)
     if first.kind == "spike":
         size = f"{number(first.observed, lang)} {w('mentions', lang)}"
-        usual = w("usual", lang, n=number(first.expected, lang))
+        usual = w("usual", lang, n=approx(first.expected, lang))
     else:
         size = w(first.kind, lang)
         usual = f"{percent(first.share or 0, lang)}, {w('usual', lang, n=percent(first.usual_share or 0, lang))}"
     extra = [w(ex.kind, lang) for ex in alerts[1:]]
     more = f" + {', '.join(extra)}" if extra else ""
-    return one_line(f"[placewatch] {first.name}: {size} {when} ({usual}){more}")
+    colon = " : " if lang == "fr" else ": "  # French sets a space before the colon
+    return one_line(f"[placewatch] {first.name}{colon}{size} {when} ({usual}){more}")
 
 
-def headline(ex: Explanation, tz: tzinfo, lang: str) -> str:
-    """One sentence per alert of the event: what rose, from what to what, when."""
-    when = local_window(ex.start, ex.end, tz, lang)
+def headline(ex: Explanation, tz: tzinfo, lang: str, when: bool = True) -> str:
+    """One sentence per alert of the event: what rose, from what to what (and when)."""
+    prefix = f"{local_window(ex.start, ex.end, tz, lang)}{colon(lang)} " if when else ""
     if ex.share is not None and ex.usual_share is not None:
         what = w("share_of_voice" if ex.kind == "share_jump" else "negative_share", lang)
-        return one_line(
-            f"{when}: "
-            + w(
-                "share_rose",
-                lang,
-                what=what,
-                usual=percent(ex.usual_share, lang),
-                share=percent(ex.share, lang),
-                of=ex.of,
-                n=f"{ex.observed:.0f}",
-                total=ex.total,
-            )
-            + "."
+        of = w("own_mentions", lang, name=ex.name) if ex.kind == "negative_surge" else ex.of
+        sentence = w(
+            "share_rose",
+            lang,
+            what=what,
+            usual=percent(ex.usual_share, lang),
+            share=percent(ex.share, lang),
+            of=of,
+            n=f"{ex.observed:.0f}",
+            total=ex.total,
         )
+        return one_line(f"{prefix}{sentence}.")
     return one_line(
-        f"{when}: {number(ex.observed, lang)} {w('mentions', lang)}; "
-        f"{w('expected', lang, n=number(ex.expected, lang))} ({w('score', lang, s=f'{ex.score:.1f}')})."
+        f"{prefix}{number(ex.observed, lang)} {w('mentions', lang)}, "
+        f"{w('expected', lang, n=approx(ex.expected, lang))}."
     )
+
+
+def approx(value: float, lang: str) -> str:
+    """An expected count as a reader takes it: 5, not 5.0; 0.4 stays 0.4."""
+    if value < 1.5 or value != value:
+        return number(value, lang)
+    text = f"{round(value):,}"
+    return text.replace(",", "\u202f") if lang == "fr" else text
 
 
 def text_body(alerts: Sequence[Explanation], dashboard: str, tz: tzinfo, lang: str) -> str:
@@ -194,24 +206,24 @@ def text_body(alerts: Sequence[Explanation], dashboard: str, tz: tzinfo, lang: s
     if any(ex.kind == "spike" for ex in alerts):
         lines.append(w("why", lang))
     if main.sources:
-        lines += ["", w("top_sources", lang) + ":"]
+        lines += ["", w("top_sources", lang) + colon(lang)]
         lines += [f"  - {one_line(s.value)}: {s.mentions}" for s in main.sources]
     if main.terms:
-        lines += ["", w("top_terms", lang) + ": " + ", ".join(one_line(t.value) for t in main.terms)]
+        lines += ["", w("top_terms", lang) + colon(lang) + " " + ", ".join(one_line(t.value) for t in main.terms)]
     if main.places:
         named = (f"{one_line(p.label or p.value)} ({p.mentions})" for p in main.places)
-        lines += ["", w("mentioned_with", lang) + ": " + ", ".join(named)]
+        lines += ["", w("mentioned_with", lang) + colon(lang) + " " + ", ".join(named)]
     if main.languages:
-        lines += ["", w("languages", lang) + ": " + ", ".join(f"{k} {v}" for k, v in main.languages.items())]
+        lines += ["", w("languages", lang) + colon(lang) + " " + ", ".join(f"{k} {v}" for k, v in main.languages.items())]
     if main.mentions:
-        lines += ["", w("most_shared", lang) + ":"]
+        lines += ["", w("most_shared", lang) + colon(lang)]
         for m in main.mentions:
             outlets = one_line(m.source) + _others(m.outlets, lang)
             shares = w("shares", lang, n=m.shares, l=m.likes)
             lines.append(f"  - {one_line(m.title)} ({outlets}; {shares})")
             lines.append(f"    {one_line(m.url)}")
     link = place_link(dashboard, main.territory, main.start)
-    lines += ["", f"{w('dashboard', lang)}: {link}"]
+    lines += ["", f"{w('dashboard', lang)}{colon(lang)} {link}"]
     return "\n".join(lines) + "\n"
 
 
@@ -225,6 +237,7 @@ def _others(outlets: int, lang: str) -> str:
 # (clients drop <style> blocks and never fetch remote images), a colour scheme that dark mode
 # can invert without losing contrast.
 INK, MUTED, ACCENT, LINE, PAPER = "#1f2933", "#52606d", "#c2410c", "#e4e7eb", "#ffffff"
+LINK = "#1d4ed8"
 FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
 
 
@@ -245,7 +258,7 @@ def html_body(
         big = f"{number(main.observed, lang)} {w('mentions', lang)}"
         ratio = main.observed / main.expected if main.expected > 0 else float("inf")
         times = w("times", lang, x=number(ratio, lang)) if ratio != float("inf") else ""
-        sub = f"{w('expected', lang, n=number(main.expected, lang))}" + (f" · {times}" if times else "")
+        sub = f"{w('expected', lang, n=approx(main.expected, lang))}" + (f" · {times}" if times else "")
     else:
         big = percent(main.share or 0.0, lang)
         sub = w("usual", lang, n=percent(main.usual_share or 0.0, lang))
@@ -256,9 +269,14 @@ def html_body(
         f'<p style="margin:0 0 14px;color:{ACCENT};font-size:15px;font-weight:600;{FONT}">{e(sub)}</p>'
     )
     for ex in alerts:
-        rows.append(_para(headline(ex, tz, lang)))
-        if note(ex, lang):
-            rows.append(_para(note(ex, lang)))
+        if ex is not main or main.kind != "spike":  # the spike's figures are the title above
+            rows.append(para(headline(ex, tz, lang, when=False)))
+    notes = [note(ex, lang) for ex in alerts if note(ex, lang)]
+    if notes:
+        rows.append(
+            f'<p style="margin:0 0 8px;color:{MUTED};font-size:13px;{FONT}">'
+            f"{html.escape(' '.join(dict.fromkeys(notes)))}</p>"
+        )
     if chart_cid:
         alt = w(
             "chart_alt",
@@ -273,21 +291,25 @@ def html_body(
             f'style="display:block;width:100%;max-width:560px;height:auto;margin:8px 0 14px;'
             f'border:1px solid {LINE};border-radius:6px;background:{PAPER};">'
         )
-    link = place_link(dashboard, main.territory, main.start)
-    rows.append(_button(link, w("open_place", lang, name=one_line(main.name))))
+    place = place_link(dashboard, main.territory, main.start)
+    rows.append(button(place, w("open_place", lang, name=one_line(main.name))))
     if main.mentions:
         items = []
         for m in main.mentions:
             outlets = e(one_line(m.source) + _others(m.outlets, lang))
             items.append(
                 f'<tr><td style="padding:8px 0;border-top:1px solid {LINE};{FONT}">'
-                f"{_link(m.url, one_line(m.title))}"
+                f"{link(m.url, one_line(m.title))}"
                 f'<div style="color:{MUTED};font-size:13px;margin-top:2px;">{outlets} · '
                 f"{e(w('shares', lang, n=m.shares, l=m.likes))}</div>"
-                f'<div style="color:{INK};font-size:13px;margin-top:4px;">{e(one_line(m.snippet))}</div>'
-                "</td></tr>"
+                + (
+                    f'<div style="color:{INK};font-size:13px;margin-top:4px;">{e(one_line(m.snippet))}</div>'
+                    if one_line(m.title).casefold() not in one_line(m.snippet).casefold()
+                    else ""
+                )
+                + "</td></tr>"
             )
-        rows.append(_section(w("most_shared", lang), f'<table role="presentation" width="100%" '
+        rows.append(section(w("most_shared", lang), f'<table role="presentation" width="100%" '
                              f'cellpadding="0" cellspacing="0">{"".join(items)}</table>'))
     facts = []
     if main.sources:
@@ -311,48 +333,87 @@ def html_body(
     return page("".join(rows), lang)
 
 
+# Dark mode: clients that honour prefers-color-scheme (Apple Mail, iOS, Outlook.com) read
+# these rules; the others invert the light page themselves. Elements get a class from their
+# inline colour, so every inline style keeps working where <style> is dropped (Gmail).
+DARK = {
+    "#f3f4f6": ("pw-bg", "background:#111827 !important;"),
+    PAPER: ("pw-card", "background:#1f2933 !important;border-color:#374151 !important;"),
+    INK: ("pw-ink", "color:#f3f4f6 !important;"),
+    MUTED: ("pw-muted", "color:#a7b1bd !important;"),
+    ACCENT: ("pw-accent", "color:#fb923c !important;"),
+    LINK: ("pw-link", "color:#93c5fd !important;"),
+}
+_STYLED = re.compile(r'<(\w+)((?: [\w-]+="[^"]*")*?) style="([^"]*)"')
+
+
+def _dark_classes(markup: str) -> str:
+    """Give each styled element the dark-mode class of its inline colour or background."""
+
+    def tag(m: re.Match[str]) -> str:
+        attrs, style = m.group(2), m.group(3)
+        names = [
+            name
+            for colour, (name, _) in DARK.items()
+            if f"color:{colour};" in style or f"background:{colour};" in style
+        ]
+        if f"solid {LINE}" in style:
+            names.append("pw-line")
+        cls = f' class="{" ".join(names)}"' if names and "class=" not in attrs else ""
+        return f'<{m.group(1)}{cls}{attrs} style="{style}"'
+
+    return _STYLED.sub(tag, markup)
+
+
 def page(content: str, lang: str) -> str:
     """The email-safe frame around `content`: one column, light and dark alike."""
+    rules = " ".join(f".{name}{{{rule}}}" for name, rule in DARK.values())
+    # The button keeps white text on its colour in both schemes.
+    rules += " .pw-button{color:#ffffff !important;} .pw-line{border-color:#374151 !important;}"
+    frame = (
+        f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
+        f'style="background:#f3f4f6;"><tr><td align="center" style="padding:16px 8px;">'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
+        f'style="max-width:600px;background:{PAPER};border-radius:8px;border:1px solid {LINE};">'
+        f'<tr><td style="padding:20px 20px 24px;color:{INK};font-size:15px;line-height:1.5;{FONT}">'
+        f"{content}</td></tr></table></td></tr></table>"
+    )
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         '<meta name="color-scheme" content="light dark">'
-        '<meta name="supported-color-schemes" content="light dark"></head>'
-        f'<body style="margin:0;padding:0;background:#f3f4f6;{FONT}">'
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
-        'style="background:#f3f4f6;"><tr><td align="center" style="padding:16px 8px;">'
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
-        f'style="max-width:600px;background:{PAPER};border-radius:8px;border:1px solid {LINE};">'
-        f'<tr><td style="padding:20px 20px 24px;color:{INK};font-size:15px;line-height:1.5;{FONT}">'
-        f"{content}</td></tr></table></td></tr></table></body></html>"
+        '<meta name="supported-color-schemes" content="light dark">'
+        f"<style>@media (prefers-color-scheme: dark) {{ {rules} }}</style></head>"
+        f'<body class="pw-bg" style="margin:0;padding:0;background:#f3f4f6;{FONT}">'
+        f"{_dark_classes(frame)}</body></html>"
     )
 
 
-def _para(text: str) -> str:
+def para(text: str) -> str:
     return f'<p style="margin:0 0 8px;color:{INK};font-size:15px;{FONT}">{html.escape(text)}</p>'
 
 
-def _section(title: str, inner: str) -> str:
+def section(title: str, inner: str) -> str:
     return (
         f'<h2 style="margin:18px 0 4px;color:{INK};font-size:16px;{FONT}">{html.escape(title)}</h2>'
         + inner
     )
 
 
-def _link(url: str, label: str) -> str:
+def link(url: str, label: str) -> str:
     safe = url if url.startswith(("http://", "https://")) else "#"
     return (
-        f'<a href="{html.escape(safe, quote=True)}" style="color:#1d4ed8;font-weight:600;'
-        f'text-decoration:none;">{html.escape(label)}</a>'
+        f'<a style="color:{LINK};font-weight:600;text-decoration:none;" '
+        f'href="{html.escape(safe, quote=True)}">{html.escape(label)}</a>'
     )
 
 
-def _button(url: str, label: str) -> str:
+def button(url: str, label: str) -> str:
     safe = url if url.startswith(("http://", "https://")) else "#"
     return (
         '<table role="presentation" cellpadding="0" cellspacing="0" style="margin:4px 0 8px;"><tr>'
         f'<td style="background:{ACCENT};border-radius:6px;">'
-        f'<a href="{html.escape(safe, quote=True)}" style="display:inline-block;padding:11px 18px;'
+        f'<a class="pw-button" href="{html.escape(safe, quote=True)}" style="display:inline-block;padding:11px 18px;'
         f'color:#ffffff;font-weight:600;font-size:15px;text-decoration:none;{FONT}">'
         f"{html.escape(label)}</a></td></tr></table>"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import smtplib
 from collections.abc import Sequence
@@ -21,15 +20,15 @@ from alerts.detector import (
     history_start,
     resample,
 )
+from alerts.digest import digest_payload
 from alerts.email import (
     Undeliverable,
     compose_alerts,
-    email_payload,
     event_payload,
     permanent,
     send_email,
 )
-from alerts.explain import Explanation, explain_spike, most_shared
+from alerts.explain import Explanation, explain_spike
 from alerts.webhook import post_webhook, webhook_payload
 from config import AlertRule, Config, Territory
 from core.models import SentimentLabel
@@ -422,61 +421,6 @@ def check_alerts(config: Config, store: Store, now: datetime) -> CheckReport:
         report.queued = store.enqueue(messages)
     deliver(config, store, now, report)
     return report
-
-
-def digest_payload(config: Config, store: Store, now: datetime, days: int) -> dict[str, Any]:
-    """Ranking, share of voice per group and top mentions over the last `days` days."""
-    since = now - timedelta(days=days)
-    f = MentionFilter(since=since, until=now, watched_only=True)
-    ranking = store.ranking(f, limit=10)
-    e = html.escape
-    period = f"{since:%Y-%m-%d} – {now:%Y-%m-%d}"
-    text = [f"placewatch digest, {period}", "", "Most talked-about places:"]
-    rows = []
-    for i, p in enumerate(ranking, 1):
-        text.append(
-            f"  {i}. {p.name}: {p.mentions} mentions (net sentiment {p.net_sentiment:+.2f})"
-        )
-        rows.append(
-            f"<tr><td>{i}</td><td>{e(p.name)}</td><td>{p.mentions}</td>"
-            f"<td>{p.net_sentiment:+.2f}</td></tr>"
-        )
-    html_parts = [
-        f"<h2>placewatch digest, {e(period)}</h2>",
-        "<h3>Most talked-about places</h3>",
-        f"<table>{''.join(rows)}</table>",
-    ]
-    for g in config.groups:
-        sov = store.share_of_voice(MentionFilter(since=since, until=now, territories=g.territories))
-        text += ["", f"Share of voice — {g.name} (total {sov.total} mentions):"]
-        cells = []
-        for key, n in sorted(sov.counts.items(), key=lambda kv: -kv[1]):
-            t = config.territory(key)
-            name = t.name if t else key
-            text.append(f"  {name}: {sov.share(key):.0%} ({n})")
-            cells.append(f"<tr><td>{e(name)}</td><td>{sov.share(key):.0%}</td><td>{n}</td></tr>")
-        html_parts.append(
-            f"<h3>Share of voice — {e(g.name)} (total {sov.total})</h3>"
-            f"<table>{''.join(cells)}</table>"
-        )
-    tops: list[str] = []
-    for p in ranking[:3]:
-        for m in most_shared(store, p.key, MentionFilter(since=since, until=now), limit=2):
-            text.append(f"  - {p.name}: {m.title} ({m.url})")
-            tops.append(f'<li>{e(p.name)}: <a href="{e(m.url, quote=True)}">{e(m.title)}</a></li>')
-    if tops:
-        text.insert(len(text) - len(tops), "\nTop mentions:")
-        html_parts.append(f"<h3>Top mentions</h3><ul>{''.join(tops)}</ul>")
-    html_parts.append(
-        f'<p><a href="{e(config.alerts.dashboard_url, quote=True)}">Open the dashboard</a></p>'
-    )
-    subject = f"[placewatch] {'Weekly' if days == 7 else 'Daily'} digest {period}"
-    return email_payload(
-        config.alerts.recipients,
-        subject,
-        "\n".join(text) + "\n",
-        "<html><body>" + "\n".join(html_parts) + "</body></html>",
-    )
 
 
 def send_digest(config: Config, store: Store, now: datetime) -> CheckReport:

@@ -59,7 +59,7 @@ def test_a_spike_and_a_share_jump_in_one_window_are_one_email(tmp_path: Path, ma
     assert subject.startswith("[placewatch] Tignes: 5"), subject
     assert "between 15:00 and 16:00 CET" in subject and "share of voice jump" in subject
     text = text_part(msg)
-    assert "mentions;" in text and "Share of voice rose from" in text
+    assert "50 mentions, 5 expected" in text and "Share of voice rose from" in text
     assert "14:00" not in text  # no UTC time left anywhere
     assert "between 15:00 and 16:00 CET" in html_part(msg)
 
@@ -76,7 +76,7 @@ def test_french_recipients_read_french_and_local_hours(tmp_path: Path, mail: Mai
     check_alerts(cfg, store, NOW)
     store.close()
     subject = " ".join(str(mail.messages[0]["Subject"]).split())
-    assert "Tignes: 5" in subject and "entre 15 h et 16 h" in subject, subject
+    assert "Tignes : 5" in subject and "entre 15 h et 16 h" in subject, subject
     assert "attendues à cette heure" in text_part(mail.messages[0])
 
 
