@@ -61,7 +61,7 @@ def render_times(page: str, days: int, prepare: Callable[[Any], None] | None = N
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     at.sidebar.selectbox(key="period_days").set_value(days)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     if prepare:
         at.run()
         prepare(at)

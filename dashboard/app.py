@@ -1,4 +1,4 @@
-"""The Streamlit entry point: page setup, the shared period and navigation (`placewatch dashboard`)."""
+"""The Streamlit entry point: page setup, sign-in when required, the shared period and navigation."""
 
 from __future__ import annotations
 
@@ -13,20 +13,36 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard.i18n import tr  # noqa: E402
-from dashboard.ui import lang, period_picker  # noqa: E402
+from dashboard.ui import lang, period_picker, sign_in_page, sign_out_button, signed_in  # noqa: E402
 
 st.set_page_config(page_title="placewatch", page_icon=":material/location_on:", layout="wide")
 
 ui_lang = lang()
+VIEWS = [  # file in views/, title key, icon
+    ("overview", "overview", ":material/dashboard:"),
+    ("competitors", "competitors", ":material/leaderboard:"),
+    ("place", "place_page", ":material/location_on:"),
+    ("mentions", "mentions_page", ":material/search:"),
+    ("map", "map", ":material/map:"),
+    ("alerts", "alerts", ":material/notifications:"),
+    ("sources", "sources", ":material/rss_feed:"),
+]
+
+if not signed_in():
+    # Until then every address leads to the sign-in form (and, once signed in, to its page):
+    # no page runs, nothing of the data is sent.
+    st.navigation(
+        [st.Page(sign_in_page, title=tr("sign_in", ui_lang), url_path=name, default=i == 0)
+         for i, (name, _, _) in enumerate(VIEWS)],
+        position="hidden",
+    ).run()
+    st.stop()
+
 pages = [
-    st.Page("pages/overview.py", title=tr("overview", ui_lang), icon=":material/dashboard:", default=True),
-    st.Page("pages/competitors.py", title=tr("competitors", ui_lang), icon=":material/leaderboard:"),
-    st.Page("pages/place.py", title=tr("place_page", ui_lang), icon=":material/location_on:"),
-    st.Page("pages/mentions.py", title=tr("mentions_page", ui_lang), icon=":material/search:"),
-    st.Page("pages/map.py", title=tr("map", ui_lang), icon=":material/map:"),
-    st.Page("pages/alerts.py", title=tr("alerts", ui_lang), icon=":material/notifications:"),
-    st.Page("pages/sources.py", title=tr("sources", ui_lang), icon=":material/rss_feed:"),
+    st.Page(f"views/{name}.py", title=tr(title, ui_lang), icon=icon, default=i == 0)
+    for i, (name, title, icon) in enumerate(VIEWS)
 ]
 page = st.navigation(pages)
 period_picker()
+sign_out_button()
 page.run()

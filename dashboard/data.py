@@ -468,20 +468,46 @@ def watched_area(points: pd.DataFrame, margin: float = 2.0) -> pd.Series:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def sent_alerts(limit: int = 200) -> pd.DataFrame:
-    """Alerts delivered from the outbox, newest first, with their explanation."""
-    rows = [_alert_row(m.sent, m.channel, m.payload) for m in get_store().sent_messages()[:limit]]
-    return pd.DataFrame(rows, columns=["sent", "channel", "to", "subject", "explanation"])
+def detected_alerts(limit: int = 200) -> list[dict[str, Any]]:
+    """Every alert in the outbox, sent or not, newest first: its explanation and each channel's state.
+
+    One alert queued for email and webhook is one entry; digests are not alerts.
+    """
+    from alerts import delivery_hold
+
+    config, store = get_config(), get_store()
+    messages = [*store.sent_messages(), *store.due_messages(now() + timedelta(days=3650))]
+    alerts: dict[str, dict[str, Any]] = {}
+    for m in messages:
+        if m.key.startswith("digest:"):
+            continue
+        base = m.key.rsplit(":", 1)[0] if m.key.endswith((":email", ":webhook")) else m.key
+        entry = alerts.setdefault(base, {
+            "key": base, "created": m.created, "alert": None, "subject": "", "text": "", "channels": [],
+        })
+        entry["created"] = min(entry["created"], m.created)
+        entry["alert"] = entry["alert"] or _alert_data(m.payload.get("alert"))
+        entry["subject"] = entry["subject"] or str(m.payload.get("subject") or m.payload.get("title") or "")
+        entry["text"] = entry["text"] or str(m.payload.get("text") or "")
+        entry["channels"].append({
+            "channel": m.channel, "sent": m.sent, "hold": delivery_hold(config, m),
+            "error": m.last_error or "", "next_attempt": m.next_attempt, "attempts": m.attempts,
+        })
+    ordered = sorted(alerts.values(), key=lambda a: (_alert_start(a) or a["created"], a["created"]), reverse=True)
+    return ordered[:limit]
 
 
-def _alert_row(sent: datetime | None, channel: str, payload: dict[str, Any]) -> dict[str, Any]:
-    explanation = payload.get("explanation") or payload.get("summary") or payload.get("text") or ""
-    if isinstance(explanation, list | tuple):
-        explanation = "\n".join(str(x) for x in explanation)
-    to = payload.get("to") or ()
-    return {"sent": sent, "channel": channel, "to": ", ".join(str(x) for x in to) if isinstance(to, list) else str(to),
-            "subject": str(payload.get("subject") or payload.get("title") or ""),
-            "explanation": str(explanation)}
+def _alert_data(value: object) -> dict[str, Any] | None:
+    """The structured explanation kept with an alert (older alerts have only their text)."""
+    if not isinstance(value, dict) or "territory" not in value:
+        return None
+    out = dict(value)
+    for key in ("start", "end"):
+        try:
+            out[key] = datetime.fromisoformat(str(value.get(key)))
+        except ValueError:
+            out[key] = None
+    return out
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -506,6 +532,9 @@ def failed_alerts() -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def waiting_alerts() -> int:
     return len(get_store().due_messages(now() + timedelta(days=3650)))
+def _alert_start(entry: dict[str, Any]) -> datetime | None:
+    alert = entry["alert"]
+    return alert.get("start") if alert else None
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

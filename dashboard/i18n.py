@@ -12,6 +12,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "map": {"en": "Map", "fr": "Carte"},
     "alerts": {"en": "Alerts", "fr": "Alertes"},
     "sources": {"en": "Sources", "fr": "Sources"},
+    # sign-in
+    "sign_in": {"en": "Sign in", "fr": "Se connecter"},
+    "sign_in_oidc": {"en": "Sign in with your organisation's account",
+                     "fr": "Se connecter avec le compte de votre organisation"},
+    "sign_out": {"en": "Sign out", "fr": "Se déconnecter"},
+    "password": {"en": "Password", "fr": "Mot de passe"},
+    "wrong_password": {"en": "Wrong password.", "fr": "Mot de passe incorrect."},
     # shared
     "period": {"en": "Period", "fr": "Période"},
     "last_n_days": {"en": "Last {n} days", "fr": "{n} derniers jours"},
@@ -173,13 +180,52 @@ STRINGS: dict[str, dict[str, str]] = {
     "threshold": {"en": "Threshold", "fr": "Seuil"},
     "territories": {"en": "Territories", "fr": "Territoires"},
     "all_territories": {"en": "all", "fr": "tous"},
-    "alerts_sent": {"en": "Alerts sent", "fr": "Alertes envoyées"},
-    "no_alerts_sent": {"en": "No alert sent yet.", "fr": "Aucune alerte envoyée pour l'instant."},
-    "alerts_waiting": {"en": "{n} alerts waiting for delivery.", "fr": "{n} alertes en attente d'envoi."},
-    "sent": {"en": "Sent", "fr": "Envoyée"},
-    "channel": {"en": "Channel", "fr": "Canal"},
+    "detected_alerts": {"en": "Detected alerts", "fr": "Alertes détectées"},
+    "no_alerts": {"en": "No alert detected yet.", "fr": "Aucune alerte détectée pour l'instant."},
+    "alert_kind_spike": {"en": "mentions spike", "fr": "pic de mentions"},
+    "alert_kind_share_jump": {"en": "share of voice jump", "fr": "bond de la part de voix"},
+    "alert_kind_negative_surge": {"en": "negative mentions surge", "fr": "montée des mentions négatives"},
+    "alert_title": {"en": "{when} · {name}: {what}, {observed} vs {expected} expected",
+                    "fr": "{when} · {name} : {what}, {observed} pour {expected} attendues"},
+    "alert_title_share": {"en": "{when} · {name}: {what}, {share} vs {usual} usually",
+                          "fr": "{when} · {name} : {what}, {share} pour {usual} d'habitude"},
+    "alert_headline": {
+        "en": "{observed} mentions between {start} and {end} UTC, where {expected} were expected for "
+              "this time of day and week (score {score}).",
+        "fr": "{observed} mentions entre le {start} et le {end} UTC, pour {expected} attendues à cette "
+              "heure et ce jour de la semaine (score {score}).",
+    },
+    "alert_headline_share": {
+        "en": "Between {start} and {end} UTC, {what} rose from {usual} to {share} of {total} mentions "
+              "({observed} mentions; {expected} at the usual share).",
+        "fr": "Entre le {start} et le {end} UTC, {what} est passée de {usual} à {share} de {total} mentions "
+              "({observed} mentions ; {expected} à la part habituelle).",
+    },
+    "share_what_share_jump": {"en": "the share of voice", "fr": "la part de voix"},
+    "share_what_negative_surge": {"en": "the share of negative mentions",
+                                  "fr": "la part des mentions négatives"},
+    "delivery": {"en": "Delivery", "fr": "Envoi"},
+    "channel_email": {"en": "Email", "fr": "E-mail"},
+    "channel_webhook": {"en": "Webhook", "fr": "Webhook"},
+    "channel_state": {"en": "{channel}: {state}", "fr": "{channel} : {state}"},
+    "state_sent": {"en": "sent {when}", "fr": "envoyée le {when}"},
+    "state_no_smtp": {"en": "detected, not emailed: no SMTP configured ([smtp] in the config file); "
+                            "sent at the first check once it is",
+                      "fr": "détectée, non envoyée : aucun serveur SMTP configuré ([smtp] dans la "
+                            "configuration) ; elle partira à la première vérification qui suivra"},
+    "state_no_recipients": {"en": "detected, not emailed: no recipients configured ([alerts] recipients)",
+                            "fr": "détectée, non envoyée : aucun destinataire configuré "
+                                  "([alerts] recipients)"},
+    "state_failing": {"en": "not delivered yet ({attempts} tries): {error}; next try {when}",
+                      "fr": "pas encore remise ({attempts} essais) : {error} ; prochain essai le {when}"},
+    "state_waiting": {"en": "waiting for the next check", "fr": "en attente de la prochaine vérification"},
+    "alert_sources": {"en": "Sources", "fr": "Sources"},
+    "alert_terms": {"en": "Words", "fr": "Mots"},
+    "alert_places": {"en": "Mentioned with", "fr": "Cité avec"},
+    "alert_langs": {"en": "Languages", "fr": "Langues"},
+    "alert_mentions": {"en": "Most shared mentions", "fr": "Mentions les plus partagées"},
+    "shares_likes": {"en": "{shares} shares, {likes} likes", "fr": "{shares} partages, {likes} j'aime"},
     "subject": {"en": "Subject", "fr": "Objet"},
-    "explanation": {"en": "Explanation", "fr": "Explication"},
     # sources
     "source_health": {"en": "Source health", "fr": "État des sources"},
     "status": {"en": "Status", "fr": "État"},
@@ -203,6 +249,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_sources": {"en": "No source configured: add [[sources]] to the config file.",
                    "fr": "Aucune source : ajoutez [[sources]] au fichier de configuration."},
 }
+
+
+def fmt_number(value: float, lang: str, decimals: int = 0) -> str:
+    """A number as the language writes it: 1,234.5 in English, 1 234,5 in French."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def fmt_percent(value: float, lang: str, decimals: int = 0) -> str:
+    """A share as a percentage: 68% in English, 68 % in French."""
+    number = fmt_number(value * 100, lang, decimals)
+    return f"{number}\u202f%" if lang == "fr" else f"{number}%"
 
 
 def tr(key: str, lang: str, **values: object) -> str:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from config import Config
+from dashboard.auth import check_exposure, secrets_files
 
 APP = Path(__file__).resolve().parent / "app.py"
 
@@ -24,8 +25,12 @@ def streamlit_command(host: str, port: int) -> list[str]:
 
 
 def serve_dashboard(config: Config, host: str, port: int) -> int:
-    """Serve the Streamlit app until interrupted; returns its exit code."""
+    """Serve the Streamlit app until interrupted; returns its exit code.
+
+    Beyond loopback only with a way to sign in (ConfigError otherwise, before anything listens).
+    """
     env = dict(os.environ)
+    check_exposure(host, env, secrets_files(Path.cwd(), Path.home()))
     if config.path is not None:
         env["PLACEWATCH_CONFIG"] = str(Path(config.path).resolve())
     proc = subprocess.Popen(streamlit_command(host, port), env=env)

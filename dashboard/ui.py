@@ -1,4 +1,4 @@
-"""Small UI helpers shared by the pages: the chosen period, the interface language, safe text blocks."""
+"""Small UI helpers shared by the pages: sign-in, the chosen period, the interface language, safe text blocks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data
+from dashboard.auth import check_password, current_password
 from dashboard.i18n import tr
 from dashboard.render import inert
 
@@ -17,6 +18,49 @@ DEFAULT_DAYS = 30
 
 def lang() -> str:
     return data.get_config().ui.lang
+
+
+def _oidc() -> bool:
+    """Whether Streamlit's OpenID Connect sign-in is configured ([auth] in its secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answer "no"
+        return False
+
+
+def signed_in() -> bool:
+    """May this browser session see the data? Open unless a password or OIDC sign-in is set."""
+    if _oidc():
+        return bool(st.user.get("is_logged_in", False))  # absent when no identity provider answered
+    if current_password() is None:
+        return True
+    return st.session_state.get("signed_in") is True
+
+
+def sign_in_page() -> None:
+    """The only page before sign-in: a password form (or the OIDC button), nothing of the data."""
+    st.title("placewatch")
+    if _oidc():
+        st.button(tr("sign_in_oidc", lang()), on_click=st.login, key="sign_in_oidc")
+        return
+    expected = current_password() or ""
+    with st.form("sign_in", enter_to_submit=True):
+        given = st.text_input(tr("password", lang()), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(tr("sign_in", lang()))
+    if submitted:
+        if check_password(given, expected):
+            st.session_state["signed_in"] = True
+            st.rerun()
+        st.error(tr("wrong_password", lang()))
+
+
+def sign_out_button() -> None:
+    """A way out in the sidebar, when there was a way in."""
+    if _oidc():
+        st.sidebar.button(tr("sign_out", lang()), on_click=st.logout, key="sign_out")
+    elif current_password() is not None and st.sidebar.button(tr("sign_out", lang()), key="sign_out"):
+        st.session_state["signed_in"] = False
+        st.rerun()
 
 
 def period_picker() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -168,10 +169,11 @@ def cmd_dashboard(args: argparse.Namespace, config: Config) -> int:
 
 def serve(config: Config, host: str | None = None, port: int | None = None) -> int:
     """Serve the Streamlit app until interrupted (127.0.0.1 unless configured otherwise)."""
-    from dashboard import serve_dashboard
+    from dashboard import check_exposure, secrets_files, serve_dashboard
 
     host = host or config.ui.host
     port = port or config.ui.port
+    check_exposure(host, os.environ, secrets_files(Path.cwd(), Path.home()))
     print(f"dashboard on http://{host}:{port} (Ctrl-C to stop)", flush=True)
     return serve_dashboard(config, host, port)
 
@@ -255,9 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--window", default=None, help="bucket size, e.g. 5m or 1h (default: the series' step)")
     a.set_defaults(handler=cmd_alerts_backtest)
 
-    p = add("dashboard", cmd_dashboard, "serve the Streamlit dashboard (127.0.0.1 by default)")
+    p = add("dashboard", cmd_dashboard, "serve the Streamlit dashboard (127.0.0.1 by default)",
+            "Serve the Streamlit dashboard. On 127.0.0.1 it is open to this machine (unless "
+            "PLACEWATCH_DASHBOARD_PASSWORD is set); any other address needs a way to sign in: "
+            "PLACEWATCH_DASHBOARD_PASSWORD (a shared password) or Streamlit's OpenID Connect "
+            "sign-in ([auth] in .streamlit/secrets.toml).")
     p.add_argument("--port", type=int, default=None)
-    p.add_argument("--host", default=None, help="address to listen on (default from [ui], 127.0.0.1)")
+    p.add_argument("--host", default=None,
+                   help="address to listen on (default from [ui], 127.0.0.1); any other needs a sign-in")
     return parser
 
 

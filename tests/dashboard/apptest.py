@@ -22,14 +22,14 @@ def clear_caches() -> None:
 
 
 def open_page(config: Path, page: str, monkeypatch: pytest.MonkeyPatch, days: int | None = None) -> AppTest:
-    """The app on `config`, switched to `pages/<page>.py` and run (with a period in days if given)."""
+    """The app on `config`, switched to `views/<page>.py` and run (with a period in days if given)."""
     monkeypatch.setenv("PLACEWATCH_CONFIG", str(config))
     clear_caches()
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     if days is not None:
         at.sidebar.selectbox(key="period_days").set_value(days)
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

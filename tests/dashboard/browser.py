@@ -21,12 +21,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_dashboard(config: Path, timeout: float = 60) -> Iterator[str]:
-    """`placewatch dashboard` in a child process; yields its URL once it answers."""
+def served_dashboard(config: Path, timeout: float = 60, host: str | None = None,
+                     env: dict[str, str] | None = None) -> Iterator[str]:
+    """`placewatch dashboard` in a child process; yields its loopback URL once it answers."""
     port = free_port()
+    where = ["--host", host] if host else []
     proc = subprocess.Popen(
-        [*placewatch_cmd(), "--config", str(config), "dashboard", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ), start_new_session=True,
+        [*placewatch_cmd(), "--config", str(config), "dashboard", "--port", str(port), *where],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -124,3 +124,34 @@ def test_mentions_csv_export_in_the_browser(browser: tuple[str, Any, Path]) -> N
     assert SCRIPT in content and IMG in content
     assert synthetic.XSS_TITLE in content
     _assert_no_script_ran(driver)
+
+
+def test_alerts_page_shows_the_demos_spike_explained(browser: tuple[str, Any, Path]) -> None:
+    """After `placewatch demo --no-dashboard`: the week's Les Arcs spike, kept without SMTP, explained."""
+    url, driver, _ = browser
+    body = _open(driver, f"{url}/alerts", "Les Arcs : pic de mentions")
+    assert "attendues à cette heure et ce jour de la semaine" in body  # observed vs expected
+    assert "aucun serveur SMTP configuré" in body  # its delivery state: kept, not lost
+    assert "Sources · demo-sitemap" in body and "Mots ·" in body  # what drove it
+    assert "Mentions les plus partagées" in body and "télécabine des Granges" in body
+    _assert_no_script_ran(driver)
+
+
+def test_on_all_interfaces_with_a_password_only_the_sign_in_form_shows(
+    dashboard_config: Path, output_dir: Path, tmp_path: Path
+) -> None:
+    """`dashboard --host 0.0.0.0` with PLACEWATCH_DASHBOARD_PASSWORD: a sign-in form, no data, then the data."""
+    from selenium.webdriver.common.by import By
+
+    env = {"PLACEWATCH_DASHBOARD_PASSWORD": "corde-télécabine"}
+    with served_dashboard(dashboard_config, host="0.0.0.0", env=env) as url, chromium(tmp_path) as driver:
+        for path in ("alerts", "mentions", ""):  # whatever address is asked for
+            body = _open(driver, f"{url}/{path}", "Mot de passe")
+            assert "Les Arcs" not in body and "Alertes" not in body and "Vue d'ensemble" not in body, body
+            assert "Spike" not in driver.page_source and "Arcs" not in driver.page_source
+        _screenshot(driver, output_dir, "sign-in")
+        field = driver.find_element(By.CSS_SELECTOR, "input[type='password']")
+        field.send_keys("corde-télécabine")
+        driver.find_element(By.XPATH, "//button[contains(., 'Se connecter')]").click()
+        wait_for_text(driver, "Mon territoire : Les Arcs")
+        wait_for_text(driver, "Se déconnecter")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.render import inert
 from tests.dashboard import synthetic
 from tests.dashboard.apptest import clear_caches, frame, markdown_text, open_page
 
@@ -132,14 +133,21 @@ def test_map_places_with_coordinates(dashboard_config: Path, monkeypatch: pytest
     assert len(at.get("vega_lite_chart")) == 1
 
 
-def test_alerts_rules_and_sent(dashboard_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_alerts_lists_every_detected_alert_newest_first_with_its_state(
+    dashboard_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page(dashboard_config, "alerts", monkeypatch)
     assert "fenêtres de 1 d, au moins 5 mentions" in at.markdown[0].value
-    sent = frame(at, "explanation")
-    assert list(sent["subject"]) == ["Spike: Les Arcs"]
-    assert list(sent["to"]) == ["office@example.org"]
-    assert "<script>alert(1)</script>" in sent["explanation"].iloc[0]
-    assert "<script>alert(1)</script>" in at.text[0].value  # st.text: shown literally
+    labels = [e.label for e in at.expander]
+    # The hostile alert was sent two hours ago; the demo's spike started days ago: newest first.
+    assert inert("Spike: Les Arcs") in labels[0]
+    assert "<script>alert(1)</script>" in at.text[0].value  # its email text, shown literally by st.text
+    spike = next(e for e in at.expander if "pic de mentions" in e.label)
+    assert "Les Arcs" in spike.label and "attendues" in spike.label
+    body = "\n".join([m.value for m in spike.markdown] + [c.value for c in spike.caption])
+    assert "aucun serveur SMTP configuré" in body  # kept, not lost: the demo has no [smtp]
+    assert "demo&#45;sitemap" in body and "**Mots**" in body  # sources and words that drove it
+    assert "envoyée le" in "\n".join(c.value for c in at.expander[0].caption)
 
 
 def test_sources_health(dashboard_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
