@@ -31,6 +31,7 @@ class MentionFilter:
     territories: tuple[str, ...] = ()  # place keys: territory ids or 'geonames:<id>'
     source_types: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # accounts as the documents name them (an ambassador's mentions)
     langs: tuple[str, ...] = ()
     sentiment: SentimentLabel | None = None  # label of the sentence around the mention
     watched_only: bool = False  # only watchlist territories, not gazetteer places

@@ -8,10 +8,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from config.settings import DEFAULT_CONFIG_FILE, Config, load_config
-from core.errors import ConfigError, PlacewatchError
+from core.errors import ConfigError, InputError, PlacewatchError
 from core.models import utcnow
 from core.version import __version__
 from indexer import open_store
@@ -109,17 +110,45 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_top(args: argparse.Namespace, config: Config) -> int:
-    from placewatch.top import format_top, parse_since
+    from placewatch.top import format_top
     from reports import build_top, top_to_json
 
-    now = utcnow()
-    since = parse_since(args.since, now)
+    since, until = _period(args)
     with open_store(config.store) as store:
-        report = build_top(store, config, since, now, args.group, args.limit)
+        report = build_top(store, config, since, until, args.group, args.limit)
     if args.json:
         print(json.dumps(top_to_json(report), ensure_ascii=False, indent=2))
     else:
         print(format_top(report))
+    return 0
+
+
+def _period(args: argparse.Namespace) -> tuple[datetime, datetime]:
+    """--since (7d or a date) and --until (a date, default now) as a checked period."""
+    from placewatch.top import parse_since
+
+    until = parse_since(args.until, utcnow()) if args.until else utcnow()
+    since = parse_since(args.since, until)
+    if since >= until:
+        raise InputError(f"--since {args.since!r}: the period must start before it ends ({until:%Y-%m-%d %H:%M})")
+    return since, until
+
+
+def cmd_report(args: argparse.Namespace, config: Config) -> int:
+    from reports import build_board, write_pdf
+
+    since, until = _period(args)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise InputError(f"--out {args.out}: folder {str(out.parent)!r} does not exist")
+    with open_store(config.store) as store:
+        report = build_board(store, config, since, until, args.group)
+    try:
+        size = write_pdf(report, args.lang or config.ui.lang, out)
+    except OSError as exc:
+        raise InputError(f"--out {args.out}: cannot write the report: {exc.strerror}") from None
+    print(f"wrote {out} ({size:,} bytes): {report.top.total} mentions of {len(report.places)} places, "
+          f"{since:%Y-%m-%d %H:%M} → {until:%Y-%m-%d %H:%M} UTC")
     return 0
 
 
@@ -238,7 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", default="7d", help="period: 7d, 24h, 4w or a date (default 7d)")
     p.add_argument("--group", metavar="ID", help="only this competitor group")
     p.add_argument("--limit", type=int, default=15, help="how many places (default 15)")
+    p.add_argument("--until", metavar="DATE", help="end of the period (a date; default now)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("report", cmd_report, "the period's report for a board, as a PDF",
+            "Write the period's report for a board as a PDF: headline figures, the ranking with its "
+            "change against the previous period, share of voice over time, sentiment by place, the "
+            "spikes with their explanation, top mentions, ambassadors and critics. Its numbers are "
+            "`top`'s for the same period.")
+    p.add_argument("--since", default="30d", help="period: 30d, 4w or a date (default 30d)")
+    p.add_argument("--until", metavar="DATE", help="end of the period (a date; default now)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--group", metavar="ID", help="only this competitor group")
+    p.add_argument("--lang", choices=("fr", "en"), default=None, help="language (default: [ui] lang)")
 
     p = add("import", cmd_import, "import enriched documents from a JSON Lines file (see export)")
     p.add_argument("file", metavar="FILE.jsonl")

@@ -49,3 +49,22 @@ def analyzer() -> Analyzer:
     from nlp import Analyzer
 
     return Analyzer(WATCHLIST)
+
+
+@pytest.fixture(scope="session")
+def dashboard_data(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo data dir (French UI, territory Les Arcs) with a hostile document and a sent
+    alert added (the dashboard's and the report's tests)."""
+    import shutil
+
+    from tests.dashboard import synthetic
+
+    target = tmp_path_factory.mktemp("dashboard") / "demo"
+    shutil.copytree(demo_data, target)
+    synthetic.add_hostile(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def dashboard_config(dashboard_data: Path) -> Path:
+    return dashboard_data / "placewatch.toml"

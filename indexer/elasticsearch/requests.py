@@ -53,6 +53,8 @@ def document_clauses(f: MentionFilter, dated_only: bool = False) -> list[dict[st
         clauses.append({"terms": {"source_type": list(f.source_types)}})
     if f.source_ids:
         clauses.append({"terms": {"source_id": list(f.source_ids)}})
+    if f.authors:
+        clauses.append({"terms": {"author": list(f.authors)}})
     if f.langs:
         clauses.append({"terms": {"lang": list(f.langs)}})
     inner = mention_clauses(f)

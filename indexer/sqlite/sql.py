@@ -32,7 +32,7 @@ class PeriodPlan:
 
 def plan_period(f: MentionFilter, dated_only: bool = False) -> PeriodPlan | None:
     """Split a filter into roll-up days and raw edges, or None when roll-ups cannot answer it."""
-    if f.source_ids or f.syndicated_once or f.sentiment:
+    if f.source_ids or f.authors or f.syndicated_once or f.sentiment:
         return None
     since, until = to_seconds(f.since), to_seconds(f.until)
     first = -(-since // DAY) * DAY if since is not None else None
@@ -112,6 +112,8 @@ def period_and_sources(alias: str, f: MentionFilter, clauses: list[str], params:
         clauses.append(in_list(f"{alias}.source_type", f.source_types, params))
     if f.source_ids:
         clauses.append(in_list(f"{alias}.source_id", f.source_ids, params))
+    if f.authors:
+        clauses.append(in_list(f"{alias}.author", f.authors, params))
     if f.langs:
         clauses.append(in_list(f"{alias}.lang", f.langs, params))
 

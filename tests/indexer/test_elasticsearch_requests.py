@@ -108,6 +108,12 @@ def test_search_request_folds_fields_into_filters_and_highlights() -> None:
     assert req["track_total_hits"] == 10_000  # exact up to the result window, then "N+"
 
 
+def test_an_authors_filter_is_a_document_level_term_filter() -> None:
+    """The author is a keyword on the document (as the contract suite checks on a real cluster)."""
+    filters = search_request("", MentionFilter(authors=("Alice", "bob")), 1, 20)["query"]["bool"]["filter"]
+    assert {"terms": {"author": ["Alice", "bob"]}} in filters
+
+
 def test_search_request_sorts_newest_first_unless_relevance_is_asked() -> None:
     newest = [{"published": {"order": "desc", "missing": "_last"}}, "id"]
     assert search_request("neige", MentionFilter(), 1, 20)["sort"] == newest

@@ -307,6 +307,20 @@ class TestVoices:
         once = store.top_authors(replace(f, syndicated_once=True))
         assert [(v.value, v.mentions) for v in once] == [("bob", 2), ("Alice", 1)]
 
+    def test_an_authors_mentions(self, store: Store) -> None:
+        """Filtering on an account: its documents only, in search and in every count."""
+        load(store)
+        f = period(territories=("val-thorens",))
+        alice = replace(f, authors=("Alice",))
+        page = store.search("", alice)
+        assert page.total == 2 and {hit.doc.author for hit in page.hits} == {"Alice"}
+        assert counts(store.ranking(alice)) == {"val-thorens": 2}
+        assert store.share_of_voice(alice).total == 2
+        assert [(v.value, v.mentions) for v in store.top_authors(alice)] == [("Alice", 2)]
+        both = replace(f, authors=("Alice", "bob"))
+        assert store.search("", both).total == 4
+        assert store.search("", replace(f, authors=("nobody",))).total == 0
+
     def test_cooccurring_places(self, store: Store) -> None:
         load(store)
         co = store.cooccurring_places("val-thorens", IN_PERIOD)
