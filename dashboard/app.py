@@ -13,7 +13,14 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard.i18n import tr  # noqa: E402
-from dashboard.ui import lang, period_picker, sign_in_page, sign_out_button, signed_in  # noqa: E402
+from dashboard.ui import (  # noqa: E402
+    lang,
+    period_picker,
+    report_button,
+    sign_in_page,
+    sign_out_button,
+    signed_in,
+)
 
 st.set_page_config(page_title="placewatch", page_icon=":material/location_on:", layout="wide")
 
@@ -23,6 +30,7 @@ VIEWS = [  # file in views/, title key, icon
     ("competitors", "competitors", ":material/leaderboard:"),
     ("place", "place_page", ":material/location_on:"),
     ("mentions", "mentions_page", ":material/search:"),
+    ("voices", "ambassadors_page", ":material/campaign:"),
     ("map", "map", ":material/map:"),
     ("alerts", "alerts", ":material/notifications:"),
     ("sources", "sources", ":material/rss_feed:"),
@@ -44,5 +52,6 @@ pages = [
 ]
 page = st.navigation(pages)
 period_picker()
+report_button()
 sign_out_button()
 page.run()

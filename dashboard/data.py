@@ -575,3 +575,61 @@ def store_stats() -> dict[str, int]:
     s = get_store().stats()
     return {"documents": s.documents, "analysed": s.analysed, "pending": s.pending,
             "mentions": s.mentions, "duplicates": s.duplicates, "undated": s.undated}
+
+
+# ------------------------------------------------------------------ report and voices
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def report_pdf(since: datetime, until: datetime, group_id: str | None, lang: str) -> bytes:
+    """The board report for the period, byte for byte what `placewatch report` writes for it."""
+    from reports import build_board, render_pdf
+
+    return render_pdf(build_board(get_store(), get_config(), since, until, group_id), lang)
+
+
+VOICE_COLUMNS = ["voice", "kind", "where", "mentions", "reach", "weight", "net_sentiment", "positive",
+                 "negative", "territories", "first_seen", "last_seen"]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def voices(since: datetime, until: datetime, group_id: str | None, limit: int = 40) -> tuple[pd.DataFrame,
+                                                                                            dict[str, list[dict[str, Any]]]]:
+    """Accounts and outlets by weight (a table), and each one's latest mentions (voice → rows)."""
+    from reports import build_voices
+
+    report = build_voices(get_store(), get_config(), since, until, group_id, limit=limit)
+    table = pd.DataFrame(
+        [{"voice": v.name, "kind": v.kind, "where": v.where, "mentions": v.mentions, "reach": v.reach,
+          "weight": v.weight, "net_sentiment": round(v.net_sentiment, 2), "positive": v.positive,
+          "negative": v.negative, "territories": ", ".join(v.territories), "first_seen": v.first_seen,
+          "last_seen": v.last_seen} for v in report.voices],
+        columns=VOICE_COLUMNS,
+    )
+    latest = {
+        f"{v.kind}:{v.name}": [{"title": m.title, "url": safe_url(m.url), "published": m.published,
+                                "snippet": m.snippet} for m in v.latest]
+        for v in report.voices
+    }
+    return table, latest
+
+
+@st.cache_resource
+def world() -> list[Any]:
+    """Country shapes (Natural Earth 1:50m), decoded once per server."""
+    from dashboard.geo import load_world
+
+    return load_world()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def map_frame(points: pd.DataFrame, all_places: bool) -> tuple[Any, list[dict[str, Any]]]:
+    """The box the map shows (the watched area, or every point) and the countries around it."""
+    from dashboard.geo import countries_in, frame_around
+
+    coords = [(t.lon, t.lat) for t in get_config().territories if t.lat is not None and t.lon is not None]
+    if all_places or not coords:
+        coords += list(zip(points["lon"], points["lat"], strict=True))
+    coords += [(lon, lat) for lon, lat in zip(points["lon"], points["lat"], strict=True)]
+    frame = frame_around([c[0] for c in coords], [c[1] for c in coords])
+    return frame, countries_in(world(), frame)

@@ -12,6 +12,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "map": {"en": "Map", "fr": "Carte"},
     "alerts": {"en": "Alerts", "fr": "Alertes"},
     "sources": {"en": "Sources", "fr": "Sources"},
+    "download_report": {"en": "Board report (PDF)", "fr": "Rapport pour le comité (PDF)"},
+    "download_report_help": {
+        "en": "The period's report: figures, ranking, share of voice, sentiment, spikes, top mentions, "
+              "ambassadors and critics (as `placewatch report` writes it).",
+        "fr": "Le rapport de la période : chiffres clés, classement, part de voix, sentiment, pics, mentions "
+              "phares, ambassadeurs et détracteurs (comme l'écrit `placewatch report`).",
+    },
+    "choose": {"en": "Choose…", "fr": "Choisir…"},
+    "query_placeholder": {"en": "neige OR snow", "fr": "neige OR snow"},
+    "ambassadors_page": {"en": "Ambassadors & critics", "fr": "Ambassadeurs et détracteurs"},
+    "voices_caption": {
+        "en": "Accounts and outlets that mention the watched territories, weighted by reach "
+              "(mentions × audience), with their net sentiment.",
+        "fr": "Comptes et médias qui citent les territoires suivis, pondérés par l'audience "
+              "(mentions × audience), avec leur sentiment net.",
+    },
+    "ambassadors": {"en": "Ambassadors", "fr": "Ambassadeurs"},
+    "critics": {"en": "Critics", "fr": "Détracteurs"},
+    "no_voices": {"en": "None in this period.", "fr": "Aucun sur cette période."},
+    "voice": {"en": "Account or outlet", "fr": "Compte ou média"},
+    "voice_kind": {"en": "Kind", "fr": "Nature"},
+    "kind_account": {"en": "account", "fr": "compte"},
+    "kind_outlet": {"en": "outlet", "fr": "média"},
+    "where": {"en": "Seen on", "fr": "Vu sur"},
+    "weight": {"en": "Weighted by reach", "fr": "Pondéré par l'audience"},
+    "first_seen": {"en": "First seen", "fr": "Première mention"},
+    "last_seen": {"en": "Last seen", "fr": "Dernière mention"},
+    "latest_mentions": {"en": "Latest mentions", "fr": "Dernières mentions"},
+    "all_groups": {"en": "All watched territories", "fr": "Tous les territoires suivis"},
     # sign-in
     "sign_in": {"en": "Sign in", "fr": "Se connecter"},
     "sign_in_oidc": {"en": "Sign in with your organisation's account",
@@ -249,20 +278,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_sources": {"en": "No source configured: add [[sources]] to the config file.",
                    "fr": "Aucune source : ajoutez [[sources]] au fichier de configuration."},
 }
-
-
-def fmt_number(value: float, lang: str, decimals: int = 0) -> str:
-    """A number as the language writes it: 1,234.5 in English, 1 234,5 in French."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
-
-
-def fmt_percent(value: float, lang: str, decimals: int = 0) -> str:
-    """A share as a percentage: 68% in English, 68 % in French."""
-    number = fmt_number(value * 100, lang, decimals)
-    return f"{number}\u202f%" if lang == "fr" else f"{number}%"
 
 
 def tr(key: str, lang: str, **values: object) -> str:

@@ -71,6 +71,25 @@ def period_picker() -> None:
     )
 
 
+def report_button() -> None:
+    """The board report of the chosen period, in the interface's language, from the sidebar."""
+    _, since, until = current_period()
+    ui_lang = lang()
+    st.sidebar.download_button(
+        tr("download_report", ui_lang), lambda: data.report_pdf(since, until, None, ui_lang),
+        file_name=f"placewatch-{since:%Y-%m-%d}-{until:%Y-%m-%d}.pdf", mime="application/pdf",
+        on_click="ignore", key="report_pdf", icon=":material/picture_as_pdf:",
+        help=tr("download_report_help", ui_lang),
+    )
+
+
+def chart(spec: Any) -> None:
+    """An Altair chart with dates and numbers in the interface's language."""
+    from reports import localized
+
+    st.altair_chart(localized(spec, lang()), width="stretch")
+
+
 def current_period() -> tuple[int, datetime, datetime]:
     """(days, since, until) of the period chosen in the sidebar."""
     days = int(st.session_state.get("period_days", DEFAULT_DAYS))

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import fmt_number, fmt_percent, tr
+from dashboard.i18n import tr
 from dashboard.render import inert, safe_url
 from dashboard.ui import document_card, fmt_date, fmt_duration, lang
+from reports import fmt_number, fmt_percent
 
 config = data.get_config()
 ui_lang = lang()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import tr
 from dashboard.render import to_csv
-from dashboard.ui import current_period, fmt_date, lang
+from dashboard.ui import chart, current_period, fmt_date, lang
+from reports import (
+    counts_chart,
+    fmt_number,
+    fmt_percent,
+    sentiment_by_place_chart,
+    share_of_voice_chart,
+)
 
 config = data.get_config()
 ui_lang = lang()
@@ -23,11 +29,12 @@ st.caption(tr("period_range", ui_lang, since=fmt_date(since), until=fmt_date(unt
 def period_summary(summary: pd.DataFrame, weighted: bool) -> None:
     total = int(summary.attrs.get("total", 0))
     st.subheader(tr("sov_for_period", ui_lang))
-    st.caption(tr("sov_total_reach" if weighted else "sov_total", ui_lang, total=f"{total:,}"))
+    st.caption(tr("sov_total_reach" if weighted else "sov_total", ui_lang, total=fmt_number(total, ui_lang)))
     cols = st.columns(max(1, len(summary)))
     for col, row in zip(cols, summary.itertuples(), strict=False):
         n = row.reach if weighted else row.mentions
-        col.metric(row.place, f"{row.share:.0%}", f"{n:,} / {total:,}", delta_color="off", delta_arrow="off")
+        col.metric(row.place, fmt_percent(row.share, ui_lang), f"{fmt_number(n, ui_lang)} / {fmt_number(total, ui_lang)}",
+                   delta_color="off", delta_arrow="off")
     st.dataframe(
         summary[["place", "mentions", "reach", "share", "net_sentiment", "positive", "neutral", "negative"]],
         hide_index=True, width="stretch", key="competitors_summary",
@@ -47,26 +54,8 @@ def period_summary(summary: pd.DataFrame, weighted: bool) -> None:
 
 def sov_chart(series: pd.DataFrame, weighted: bool) -> None:
     st.subheader(tr("sov_over_time", ui_lang))
-    measure = tr("reach" if weighted else "mentions", ui_lang)
-    tooltip = [
-        alt.Tooltip("bucket:T", title=tr(bucket, ui_lang)),
-        alt.Tooltip("place:N", title=tr("place", ui_lang)),
-        alt.Tooltip("value:Q", title=measure, format=","),
-        alt.Tooltip("total:Q", title=tr("total", ui_lang), format=","),
-        alt.Tooltip("share:Q", title=tr("share", ui_lang), format=".0%"),
-    ]
-    base = alt.Chart(series).encode(
-        x=alt.X("bucket:T", title=tr(bucket, ui_lang)),
-        color=alt.Color("place:N", title=tr("place", ui_lang)),
-        tooltip=tooltip,
-    )
-    shares = base.mark_bar().encode(
-        y=alt.Y("value:Q", stack="normalize", title=tr("share_of_voice", ui_lang), axis=alt.Axis(format="%"))
-    ).properties(height=300)
-    counts = base.mark_bar().encode(y=alt.Y("value:Q", stack="zero", title=measure)).properties(
-        height=220, title=tr("counts_over_time", ui_lang))
-    st.altair_chart(shares, width="stretch")
-    st.altair_chart(counts, width="stretch")
+    chart(share_of_voice_chart(series, ui_lang, bucket, weighted))  # the board report's chart too
+    chart(counts_chart(series, ui_lang, bucket, weighted))
     with st.expander(tr("series_table", ui_lang)):
         wide = series.pivot_table(index="bucket", columns="place", values="value", aggfunc="sum", fill_value=0)
         wide[tr("total", ui_lang)] = wide.sum(axis=1)
@@ -75,15 +64,7 @@ def sov_chart(series: pd.DataFrame, weighted: bool) -> None:
 
 def sentiment_chart(summary: pd.DataFrame) -> None:
     st.subheader(tr("sentiment_per_place", ui_lang))
-    chart = alt.Chart(summary).mark_bar().encode(
-        x=alt.X("net_sentiment:Q", title=tr("net_sentiment", ui_lang), scale=alt.Scale(domain=[-1, 1])),
-        y=alt.Y("place:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
-        color=alt.Color("net_sentiment:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[-1, 1]),
-                        legend=None),
-        tooltip=["place:N", "mentions:Q", "positive:Q", "negative:Q",
-                 alt.Tooltip("net_sentiment:Q", format="+.2f")],
-    ).properties(height=max(120, 34 * len(summary)))
-    st.altair_chart(chart, width="stretch")
+    chart(sentiment_by_place_chart(summary, ui_lang))
 
 
 def csv_export(summary: pd.DataFrame, series: pd.DataFrame, group_id: str) -> None:
@@ -103,7 +84,8 @@ if not groups:
     st.info(tr("no_groups", ui_lang))
 else:
     left, right = st.columns([2, 1])
-    group = left.selectbox(tr("group", ui_lang), groups, format_func=lambda g: g.name, key="competitors_group")
+    group = left.selectbox(tr("group", ui_lang), groups, format_func=lambda g: g.name, key="competitors_group",
+                           placeholder=tr("choose", ui_lang))
     weighted = right.toggle(tr("weighted", ui_lang), value=False, key="competitors_weighted")
     once = right.toggle(tr("syndicated_once", ui_lang), value=False, key="competitors_once")
     summary = data.group_summary(group.territories, since, until, weighted=weighted, syndicated_once=once)

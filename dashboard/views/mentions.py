@@ -23,17 +23,20 @@ st.caption(tr("period_range", ui_lang, since=fmt_date(since), until=fmt_date(unt
 
 
 def filters() -> tuple[str, MentionFilter]:
-    query = st.text_input(tr("query", ui_lang), key="mentions_query", help=tr("query_help", ui_lang))
+    query = st.text_input(tr("query", ui_lang), key="mentions_query", help=tr("query_help", ui_lang),
+                          placeholder=tr("query_placeholder", ui_lang))
     values = data.filter_values()
     place_names = dict(data.place_choices(since, until))
     a, b, c, d, e = st.columns(5)
     places = a.multiselect(tr("place", ui_lang), list(place_names), format_func=lambda k: place_names[k],
-                           key="mentions_places")
+                           key="mentions_places", placeholder=tr("choose", ui_lang))
     group_names = {g.id: g.name for g in config.groups}
     groups = b.multiselect(tr("group", ui_lang), list(group_names), format_func=lambda g: group_names[g],
-                           key="mentions_groups")
-    types = c.multiselect(tr("source_type", ui_lang), values["source_types"], key="mentions_types")
-    langs = d.multiselect(tr("language", ui_lang), values["langs"], key="mentions_langs")
+                           key="mentions_groups", placeholder=tr("choose", ui_lang))
+    types = c.multiselect(tr("source_type", ui_lang), values["source_types"], key="mentions_types",
+                          placeholder=tr("choose", ui_lang))
+    langs = d.multiselect(tr("language", ui_lang), values["langs"], key="mentions_langs",
+                          placeholder=tr("choose", ui_lang))
     sentiment = e.selectbox(tr("sentiment", ui_lang), [None, *data.LABELS], key="mentions_sentiment",
                             format_func=lambda s: tr(s, ui_lang) if s else tr("all", ui_lang))
     f = data.mention_filter(since, until, places, groups, types, langs, sentiment)

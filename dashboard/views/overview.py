@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import tr
 from dashboard.ui import current_period, fmt_date, lang
+from reports import fmt_number, fmt_percent
 
 config = data.get_config()
 ui_lang = lang()
@@ -25,17 +26,17 @@ def territory_tiles() -> None:
     t = data.territory_tiles(tid, since, until)
     st.subheader(tr("my_territory", ui_lang, name=data.names().get(tid, tid)))
     a, b, c, d = st.columns(4)
-    a.metric(tr("mentions", ui_lang), f"{t['mentions']:,}", f"{t['mentions'] - t['previous']:+,}",
+    a.metric(tr("mentions", ui_lang), fmt_number(t["mentions"], ui_lang), f"{t['mentions'] - t['previous']:+,}",
              help=tr("change", ui_lang))
     if t["group"]:
-        b.metric(tr("sov_in_group", ui_lang, group=t["group"]), f"{t['share']:.0%}",
+        b.metric(tr("sov_in_group", ui_lang, group=t["group"]), fmt_percent(t["share"], ui_lang),
                  tr("sov_of_total", ui_lang, n=t["mentions"], total=t["group_total"]), delta_color="off",
                  delta_arrow="off")
     else:
         b.metric(tr("share_of_voice", ui_lang), "—", tr("no_group", ui_lang), delta_color="off", delta_arrow="off")
     c.metric(tr("net_sentiment", ui_lang), f"{t['net_sentiment']:+.2f}",
              f"{t['net_sentiment'] - t['previous_net_sentiment']:+.2f}")
-    d.metric(tr("reach", ui_lang), f"{t['reach']:,}")
+    d.metric(tr("reach", ui_lang), fmt_number(t["reach"], ui_lang))
 
 
 def most_talked_about() -> None:

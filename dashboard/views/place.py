@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import tr
 from dashboard.render import highlight_mention, highlight_snippet
-from dashboard.ui import current_period, document_card, fmt_date, fmt_duration, lang
+from dashboard.ui import chart, current_period, document_card, fmt_date, fmt_duration, lang
 
 config = data.get_config()
 ui_lang = lang()
@@ -28,7 +28,7 @@ def choose_place() -> tuple[str, str] | None:
     wanted = st.query_params.get("place") or config.ui.territory
     index = keys.index(wanted) if wanted in keys else 0
     key = st.selectbox(tr("choose_place", ui_lang), keys, index=index, format_func=lambda k: label[k],
-                       key="place_key")
+                       key="place_key", placeholder=tr("choose", ui_lang))
     return key, label[key]
 
 
@@ -42,7 +42,8 @@ def timeline(key: str) -> pd.DataFrame:
     line = alt.Chart(counts).mark_line(point=days <= 30).encode(
         x=alt.X("bucket:T", title=tr(shown, ui_lang)),
         y=alt.Y("mentions:Q", title=tr("mentions", ui_lang)),
-        tooltip=[alt.Tooltip("bucket:T", title=tr(shown, ui_lang)), alt.Tooltip("mentions:Q")],
+        tooltip=[alt.Tooltip("bucket:T", title=tr(shown, ui_lang)),
+                 alt.Tooltip("mentions:Q", title=tr("mentions", ui_lang))],
     )
     layers = [line]
     if not spikes.empty:
@@ -53,7 +54,7 @@ def timeline(key: str) -> pd.DataFrame:
                                   alt.Tooltip("expected:Q", title=tr("expected", ui_lang), format=".1f")]))
         layers.append(alt.Chart(marks).mark_text(color="#d62728", dy=-8, align="left", dx=3).encode(
             x="start:T", y=alt.value(10), text="label:N"))
-    st.altair_chart(alt.layer(*layers).properties(height=280), width="stretch")
+    chart(alt.layer(*layers).properties(height=280))
     st.caption(tr("spike_rule_note", ui_lang, window=fmt_duration(window)))
     return spikes
 
@@ -127,9 +128,12 @@ def sentiment_chart(key: str) -> None:
         color=alt.Color("label:N", title=tr("sentiment", ui_lang),
                         scale=alt.Scale(domain=[names[lab] for lab in data.LABELS],
                                         range=["#2ca02c", "#bbbbbb", "#d62728"])),
-        tooltip=["bucket:T", "label:N", "mentions:Q", alt.Tooltip("net_sentiment:Q", format="+.2f")],
+        tooltip=[alt.Tooltip("bucket:T", title=tr(bucket, ui_lang)),
+                 alt.Tooltip("label:N", title=tr("sentiment", ui_lang)),
+                 alt.Tooltip("mentions:Q", title=tr("mentions", ui_lang)),
+                 alt.Tooltip("net_sentiment:Q", title=tr("net_sentiment", ui_lang), format="+.2f")],
     ).properties(height=220)
-    st.altair_chart(bars, width="stretch")
+    chart(bars)
 
 
 def examples(key: str) -> None:

@@ -34,6 +34,7 @@ PAGES: dict[str, tuple[str, bool]] = {
     "competitors": ("Part de voix sur la période", False),
     "place": ("Mentions positives", True),
     "mentions": ("documents trouvés", True),
+    "voices": ("Ambassadeurs", False),
     "map": ("lieux géolocalisés", False),
     "alerts": ("Spike: Les Arcs", True),
     "sources": ("État des sources", False),
@@ -155,3 +156,73 @@ def test_on_all_interfaces_with_a_password_only_the_sign_in_form_shows(
         driver.find_element(By.XPATH, "//button[contains(., 'Se connecter')]").click()
         wait_for_text(driver, "Mon territoire : Les Arcs")
         wait_for_text(driver, "Se déconnecter")
+
+
+
+ENGLISH_PAGES = {
+    "": "My territory: Les Arcs", "competitors": "Share of voice for the period", "place": "Positive mentions",
+    "mentions": "documents found", "voices": "Ambassadors", "map": "places with coordinates",
+    "alerts": "Detected alerts", "sources": "Source health",
+}
+# Interface words that must never show in the French interface (crawled text may be English).
+ENGLISH_CHROME = ("Choose an option", "Choose options", "Download CSV", "Page not found", "Last 30 days",
+                  "Share of voice", "Net sentiment", "Most talked-about", "Detected alerts", "Sign out",
+                  "Board report")
+
+
+@pytest.fixture(scope="module")
+def english_config(dashboard_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same data with the interface in English."""
+    import shutil
+
+    target = tmp_path_factory.mktemp("english") / "demo"
+    shutil.copytree(dashboard_data, target)
+    config = target / "placewatch.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('lang = "fr"', 'lang = "en"'), encoding="utf-8")
+    return config
+
+
+def test_every_page_in_french_has_no_english_chrome(browser: tuple[str, Any, Path], output_dir: Path) -> None:
+    url, driver, _ = browser
+    for path, (expected, _) in PAGES.items():
+        body = _open(driver, f"{url}/{path}", expected)
+        assert not driver.find_elements("css selector", '[data-testid="stException"]'), path
+        _screenshot(driver, output_dir, f"fr-{path or 'overview'}")
+        found = [w for w in ENGLISH_CHROME if w in body]
+        assert not found, f"{path or 'overview'}: {found}"
+
+
+def test_every_page_in_english(english_config: Path, output_dir: Path, tmp_path: Path) -> None:
+    with served_dashboard(english_config) as url, chromium(tmp_path) as driver:
+        for path, expected in ENGLISH_PAGES.items():
+            _open(driver, f"{url}/{path}", expected)
+            assert not driver.find_elements("css selector", '[data-testid="stException"]'), path
+            _screenshot(driver, output_dir, f"en-{path or 'overview'}")
+
+
+
+def test_the_report_button_gives_the_commands_file(browser: tuple[str, Any, Path], dashboard_config: Path,
+                                                   tmp_path: Path) -> None:
+    """The sidebar's report button downloads, byte for byte, what `placewatch report` writes."""
+    from dashboard.data import period
+    from tests.helpers import run_placewatch
+
+    url, driver, downloads = browser
+    _open(driver, f"{url}/", "Mon territoire : Les Arcs")
+    driver.find_element("xpath", "//button[contains(., 'Rapport pour le comité (PDF)')]").click()
+    deadline = time.monotonic() + 180
+    files: list[Path] = []
+    while time.monotonic() < deadline:
+        files = [f for f in downloads.glob("*.pdf") if f.stat().st_size > 0]
+        if files:
+            break
+        time.sleep(0.5)
+    assert files, "no report downloaded"
+    since, until = period(30)  # the dashboard's default period, as its sidebar computed it
+    assert files[0].name == f"placewatch-{since:%Y-%m-%d}-{until:%Y-%m-%d}.pdf"
+    out = tmp_path / "report.pdf"
+    made = run_placewatch("--config", str(dashboard_config), "report", "--since", since.isoformat(),
+                          "--until", until.isoformat(), "--out", str(out), "--lang", "fr")
+    assert made.returncode == 0, made.stderr
+    assert files[0].read_bytes() == out.read_bytes()
+    _assert_no_script_ran(driver)
