@@ -146,7 +146,7 @@ def test_alerts_lists_every_detected_alert_newest_first_with_its_state(
     assert "Les Arcs" in spike.label and "attendues" in spike.label
     body = "\n".join([m.value for m in spike.markdown] + [c.value for c in spike.caption])
     assert "aucun serveur SMTP configuré" in body  # kept, not lost: the demo has no [smtp]
-    assert "demo&#45;sitemap" in body and "**Mots**" in body  # sources and words that drove it
+    assert "**Sources** · demo&#45;" in body and "**Mots**" in body  # sources and words that drove it
     assert "envoyée le" in "\n".join(c.value for c in at.expander[0].caption)
 
 
