@@ -170,6 +170,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "query_error": {"en": "The search query is not valid: {error}",
                     "fr": "La requête de recherche n'est pas valide : {error}"},
+    "search_failed": {"en": "The search could not be run: {error}",
+                      "fr": "La recherche n'a pas pu être faite : {error}"},
     "results": {"en": "{total} documents found, page {page} of {pages}",
                 "fr": "{total} documents trouvés, page {page} sur {pages}"},
     "no_results": {"en": "No document matches.", "fr": "Aucun document ne correspond."},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -55,11 +56,22 @@ def highlight_mention(text: str, start: int, end: int, context: int = 160) -> st
     return f"{lead}{inert(before)} {mark(text[start:end])} {inert(after)}{tail}".strip()
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is plain http(s), else None: a crawled javascript: link is never a link."""
-    if url and re.match(r"^https?://[^\s\"'<>]+$", url, re.I):
-        return url
-    return None
+# What may stay as is in a link; anything else (quotes, spaces, brackets, parentheses, angle
+# brackets, backslashes, control characters) is percent-encoded so Markdown and HTML see one URL.
+_URL_SAFE = "-._~:/?#@!$&*+,;=%"
+
+
+def safe_url(url: object) -> str | None:
+    """A link target for a crawled URL: http(s) only, percent-encoded; None for anything else.
+
+    A javascript:, data: or file: link is never a link; a missing URL (None, a pandas NaN) is none.
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not re.match(r"^https?://[^/?#\s]", url, re.I):
+        return None
+    return quote(url, safe=_URL_SAFE)
 
 
 def csv_cell(value: object) -> object:

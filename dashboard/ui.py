@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.auth import check_password, current_password
 from dashboard.i18n import tr
-from dashboard.render import inert
+from dashboard.render import inert, safe_url
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -98,9 +100,10 @@ def current_period() -> tuple[int, datetime, datetime]:
 
 
 def fmt_date(value: Any, with_time: bool = False) -> str:
-    if value is None or (not isinstance(value, datetime) and not hasattr(value, "strftime")):
+    """A date as 2026-12-03 (14:05); 'no date' for None and pandas' NaT alike."""
+    if value is None or not hasattr(value, "strftime") or pd.isna(value):
         return tr("no_date", lang())
-    return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    return str(value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d"))
 
 
 def fmt_duration(value: timedelta) -> str:
@@ -112,13 +115,17 @@ def fmt_duration(value: timedelta) -> str:
     return f"{seconds} s"
 
 
-def document_card(title: str, body_html: str, meta: list[str], url: str | None) -> None:
-    """One document: inert title, an already-escaped body with <mark>s, escaped meta and a link."""
+def document_card(title: object, body_html: str, meta: Sequence[object], url: object) -> None:
+    """One document: inert title, an already-escaped body with <mark>s, escaped meta and a link.
+
+    Values come from data frames, where a missing one is a float NaN: anything but text is left out.
+    """
     with st.container(border=True):
-        if title:
+        if isinstance(title, str) and title:
             st.markdown(f"**{inert(title)}**")
         st.markdown(body_html, unsafe_allow_html=True)
-        line = " · ".join(inert(m) for m in meta if m)
-        if url:
-            line += f" · [{tr('open', lang())} ↗]({inert(url)})"
+        line = " · ".join(inert(m) for m in meta if isinstance(m, str) and m)
+        link = safe_url(url)
+        if link:
+            line += f" · [{tr('open', lang())} ↗]({inert(link)})"
         st.caption(line)

@@ -6,10 +6,10 @@ import math
 
 import streamlit as st
 
-from core.errors import QuerySyntaxError
+from core.errors import QuerySyntaxError, StoreError
 from dashboard import data
 from dashboard.i18n import tr
-from dashboard.render import highlight_snippet
+from dashboard.render import highlight_snippet, inert
 from dashboard.ui import current_period, document_card, fmt_date, lang
 from indexer import MentionFilter
 
@@ -47,8 +47,11 @@ def results(query: str, f: MentionFilter) -> None:
     page = int(st.session_state.get("mentions_page", 1))
     try:
         total, more, hits = data.search(query, f, page, PAGE_SIZE)
-    except QuerySyntaxError as exc:
-        st.error(tr("query_error", ui_lang, error=str(exc)))
+    except QuerySyntaxError as exc:  # one sentence from the parser: what is wrong, and where
+        st.error(tr("query_error", ui_lang, error=inert(str(exc))))
+        return
+    except StoreError as exc:
+        st.error(tr("search_failed", ui_lang, error=inert(str(exc))))
         return
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if total == 0:

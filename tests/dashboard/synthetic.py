@@ -152,3 +152,31 @@ def build_spike(tmp: Path, now: datetime | None = None) -> Path:
     store.save_analyses(items)
     store.close()
     return tmp / "placewatch.toml"
+
+
+ODD_URLS = (
+    "https://example.org/l'arc \"1800\" [photos] (2).html",
+    "javascript:alert(1)",
+    "ftp://example.org/les-arcs.txt",
+    "HTTPS://Example.org/a b<c>d",
+)
+
+
+def add_odd_urls(tmp: Path, now: datetime | None = None) -> None:
+    """Spike-day Les Arcs stories whose URLs have quotes, spaces, brackets, or are not http(s)."""
+    now = now or datetime.now(UTC)
+    store = SqliteStore(tmp / "pw.db")
+    store.setup()
+    items = []
+    for i, url in enumerate(ODD_URLS):
+        text = f"Les Arcs gondola breakdown, odd link {i}."
+        doc = RawDocument(
+            id=document_id(f"odd{i}"), url=url, source_id="news", source_type="rss", text=text,
+            title=f"Odd link {i} at Les Arcs", collected=now, published=now - timedelta(days=2, minutes=90 + i),
+            lang="en",
+        )
+        place = PlaceMention("Les Arcs", 0, 8, "Les Arcs", "les-arcs", kind="resort", sentiment=-0.6)
+        items.append((doc, Analysis("en", Sentiment(-0.6, "negative"), (place,))))
+    store.upsert_raw(d for d, _ in items)
+    store.save_analyses(items)
+    store.close()
