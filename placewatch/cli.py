@@ -125,13 +125,10 @@ def cmd_top(args: argparse.Namespace, config: Config) -> int:
 
 def _period(args: argparse.Namespace) -> tuple[datetime, datetime]:
     """--since (7d or a date) and --until (a date, default now) as a checked period."""
-    from placewatch.top import parse_since
+    from placewatch.top import parse_since, parse_until
 
-    until = parse_since(args.until, utcnow()) if args.until else utcnow()
-    since = parse_since(args.since, until)
-    if since >= until:
-        raise InputError(f"--since {args.since!r}: the period must start before it ends ({until:%Y-%m-%d %H:%M})")
-    return since, until
+    until = parse_until(args.until) if args.until else utcnow()
+    return parse_since(args.since, until), until  # parse_since refuses a start at or after the end
 
 
 def cmd_report(args: argparse.Namespace, config: Config) -> int:

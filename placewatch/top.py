@@ -27,6 +27,15 @@ def parse_since(value: str, now: datetime) -> datetime:
     return dt
 
 
+def parse_until(value: str) -> datetime:
+    """The end of a period: an ISO date or time such as 2026-12-01 (UTC unless it says otherwise)."""
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--until {value!r}: expected a date like 2026-12-01 or 2026-12-01T08:00") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
 def format_top(report: TopReport) -> str:
     """A terminal table: counts beside shares, and the total they are shares of."""
     days = max(1, round((report.until - report.since) / timedelta(days=1)))
