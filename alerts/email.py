@@ -7,6 +7,7 @@ import logging
 import os
 import smtplib
 import ssl
+import urllib.error
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, tzinfo
@@ -151,10 +152,13 @@ def send_email(smtp: SmtpConfig, payload: dict[str, Any]) -> None:
 
 
 def permanent(exc: BaseException) -> bool:
-    """Whether a delivery error will happen again however long we wait: the server refused the
-    message or its recipients for good (5xx), or the entry cannot make an email."""
+    """Whether a delivery error will happen again however long we wait: the mail server refused
+    the message or its recipients for good (5xx), a webhook answered a client error (a deleted
+    hook: 4xx but 408 and 429), or the entry cannot make a message."""
     if isinstance(exc, Undeliverable):
         return True
+    if isinstance(exc, urllib.error.HTTPError):
+        return 400 <= exc.code < 500 and exc.code not in (408, 429)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPAuthenticationError):

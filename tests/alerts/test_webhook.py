@@ -75,3 +75,37 @@ def test_unreachable_webhook_keeps_the_alert_for_later(db: Path) -> None:  # noq
     assert store.due_messages(NOW) == []  # backing off, not dropped
     assert store.sent_messages() == []
     store.close()
+
+
+@pytest.mark.parametrize(("status", "for_good"), [(404, True), (410, True), (503, False), (429, False)])
+def test_a_webhook_refused_for_good_is_marked_failed(db: Path, status: int, for_good: bool) -> None:  # noqa: F811
+    """A hook that answers 404 (deleted in Slack) will answer 404 tomorrow: failed, with the
+    reason; a 503 or a 429 is a passing state: tried again later."""
+    from alerts.service import undeliverable
+
+    class Gone(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Gone)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = config(db, free_port())
+        hook = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        cfg = replace(base, alerts=replace(base.alerts, recipients=(), webhook=hook, digest=None))
+        store = open_store(db)
+        report = check_alerts(cfg, store, NOW)
+        failed = undeliverable(store)
+        store.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.failed == 1 and report.sent == 0
+    assert bool(failed) is for_good
+    if for_good:
+        assert str(status) in (failed[0].last_error or "")
