@@ -121,18 +121,28 @@ class SqliteStore:
     def _migrate(self) -> None:
         conn = self._conn
         assert conn is not None
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if self._schema_version(conn) == len(MIGRATIONS):
+            return  # the usual start: no write transaction at all
+        while True:
+            with self._write():
+                # Read again under the write lock: another process opening the same new file
+                # at the same moment may have applied this migration already.
+                version = self._schema_version(conn)
+                if version == len(MIGRATIONS):
+                    return
+                logger.info("migrating %s to schema version %d", self.path, version + 1)
+                for statement in split_sql(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _schema_version(self, conn: sqlite3.Connection) -> int:
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"{self.path}: schema version {version} is newer than this placewatch "
                 f"({len(MIGRATIONS)}); upgrade placewatch"
             )
-        for i in range(version, len(MIGRATIONS)):
-            logger.info("migrating %s to schema version %d", self.path, i + 1)
-            with self._write():
-                for statement in split_sql(MIGRATIONS[i]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {i + 1}")
+        return version
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics after a large import (also run by setup)."""

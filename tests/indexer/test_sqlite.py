@@ -267,3 +267,34 @@ def test_roll_ups_equal_a_recount_after_every_kind_of_write(tmp_path: Path) -> N
         conn = store.conn
         assert recount(conn, "place_days", "") == set()
         assert recount(conn, "place_days_by", "lang, source_type,") == set()
+
+
+OPEN_AT_ONCE = """
+import sys, time
+from indexer.sqlite import SqliteStore
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+with SqliteStore(sys.argv[1]) as store:
+    print(store.stats().documents)
+"""
+
+
+def test_processes_opening_a_new_store_at_once_all_start(tmp_path: Path) -> None:
+    """`placewatch run` on a fresh machine: the crawl child and the enrich job create the file together."""
+    import time
+
+    for attempt in range(5):
+        path = tmp_path / f"fresh-{attempt}.db"
+        start = time.time() + 1.5  # after every interpreter has imported the store
+        procs = [
+            subprocess.Popen([sys.executable, "-c", OPEN_AT_ONCE, str(path), str(start)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        results = [p.communicate(timeout=120) for p in procs]
+        for proc, (out, err) in zip(procs, results, strict=True):
+            assert proc.returncode == 0, err
+            assert out.strip() == "0"
+        with SqliteStore(path) as store:
+            assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
