@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from config.model import CREDENTIAL_VARIABLES
 from config.settings import (
     AlertRule,
     AlertsConfig,
     Config,
     CrawlConfig,
+    Credentials,
     Group,
     SmtpConfig,
     Source,
@@ -19,10 +21,12 @@ from config.settings import (
 )
 
 __all__ = [
+    "CREDENTIAL_VARIABLES",
     "AlertRule",
     "AlertsConfig",
     "Config",
     "CrawlConfig",
+    "Credentials",
     "Group",
     "SmtpConfig",
     "Source",

@@ -27,6 +27,10 @@ NOT_IN_FILE: dict[str, dict[str, str]] = {
         "configured": "mail is sent when the file has an [smtp] table",
     },
     "groups": {"territories": "a group's members are the territories that list it in their 'groups'"},
+    "sources": {
+        "credentials": "secrets come from the environment variables the source names in "
+        "'token_env' (or the defaults)",
+    },
 }
 _ITEMS = {"territories": "territory", "sources": "source", "groups": "group"}
 

@@ -25,6 +25,7 @@ _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 _URL = re.compile(r"^(https?|file)://")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def shown(value: Any, limit: int = 60) -> str:
@@ -84,6 +85,12 @@ def _url(value: str) -> str:
     return value
 
 
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.fullmatch(value):
+        raise ValueError(f"{value!r} is not an environment variable name (letters, digits and '_')")
+    return value
+
+
 def _one_or_many(value: Any) -> Any:
     """A single string where a list is expected is a list of one."""
     return [value] if isinstance(value, str) else value
@@ -125,6 +132,9 @@ Texts = Annotated[
 ]
 """A list of strings (a single string is a list of one); blank entries are dropped."""
 Idents = Annotated[tuple[Ident, ...], BeforeValidator(_one_or_many)]
+EnvName = Annotated[Text, AfterValidator(_env_name)]
+"""The name of an environment variable (letters, digits, '_'; not starting with a digit)."""
+EnvNames = Annotated[tuple[EnvName, ...], BeforeValidator(_one_or_many)]
 Hashtags = Annotated[Texts, AfterValidator(lambda tags: _without_blanks(tuple(t.lstrip("#") for t in tags)))]
 FilePath = Annotated[Path, BeforeValidator(_path)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]

@@ -19,6 +19,7 @@ from config.fields import (
     Delay,
     Digest,
     Duration,
+    EnvNames,
     FilePath,
     Flag,
     Hashtags,
@@ -45,6 +46,17 @@ from config.fields import (
 )
 
 _STRICT = ConfigDict(extra="forbid", defer_build=True)
+
+# Where each social source type reads its credentials by default; a source's `token_env` names
+# its own variables instead, as many and in this order.
+CREDENTIAL_VARIABLES: dict[str, tuple[str, ...]] = {
+    "reddit": ("PLACEWATCH_REDDIT_CLIENT_ID", "PLACEWATCH_REDDIT_CLIENT_SECRET"),
+    "bluesky": ("PLACEWATCH_BLUESKY_HANDLE", "PLACEWATCH_BLUESKY_APP_PASSWORD"),
+    "mastodon": ("PLACEWATCH_MASTODON_TOKEN",),
+}
+# The API a social source asks when its file names none.
+DEFAULT_API_URLS = {"reddit": "https://oauth.reddit.com", "bluesky": "https://bsky.social"}
+PER_TERRITORY_TYPES = ("rss", "mastodon", "reddit", "bluesky")
 
 
 @dataclass(frozen=True, config=_STRICT)
@@ -94,12 +106,31 @@ class Group:
 
 
 @dataclass(frozen=True, config=_STRICT)
+class Credentials:
+    """A source's secrets, read from the environment variables it names, never from the file."""
+
+    names: tuple[str, ...]  # the variables, in the order the source type reads them
+    values: tuple[str, ...] = field(default=(), repr=False)  # "" for a variable that is not set
+
+    @property
+    def complete(self) -> bool:
+        """True when every variable is set."""
+        return len(self.values) == len(self.names) and all(self.values)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The variables that are not set."""
+        given = dict(zip(self.names, self.values, strict=False))
+        return tuple(name for name in self.names if not given.get(name))
+
+
+@dataclass(frozen=True, config=_STRICT)
 class Source:
     """Somewhere to collect from: a feed, a sitemap, a site, a social API."""
 
     id: Ident
     type: SourceType
-    url: SourceUrl  # for APIs: the instance or API base URL
+    url: SourceUrl  # for APIs: the instance or API base URL (reddit and bluesky have a default)
     every: Duration = timedelta(minutes=30)
     hashtags: Hashtags = ()  # mastodon; a leading '#' is dropped
     subreddits: Texts = ()
@@ -107,6 +138,45 @@ class Source:
     depth: Count = 1  # page: how many links deep from the start page
     max_items: PositiveCount = 500
     enabled: Flag = True
+    # Asked once per watched territory, the query built from its name and aliases (rss: a
+    # {query} placeholder in url; mastodon: hashtags from the names).
+    per_territory: Flag = False
+    token_url: SourceUrl | None = None  # reddit: the app-only OAuth token endpoint
+    feed_url: SourceUrl | None = None  # reddit: the site whose public feeds are read without credentials
+    token_env: EnvNames = ()  # the variables holding this source's credentials (default per type)
+    credentials: Credentials | None = None  # from the environment, never in the file
+
+    @model_validator(mode="before")
+    @classmethod
+    def _api_url_by_default(cls, data: Any) -> Any:
+        """A Reddit or Bluesky source without a url asks the platform's own API."""
+        if isinstance(data, dict) and "url" not in data and data.get("type") in DEFAULT_API_URLS:
+            return {**data, "url": DEFAULT_API_URLS[data["type"]]}
+        return data
+
+    @model_validator(mode="after")
+    def _options_fit_the_type(self) -> Source:
+        if self.per_territory and self.type not in PER_TERRITORY_TYPES:
+            raise ValueError(f"'per_territory' applies to {', '.join(PER_TERRITORY_TYPES)} sources")
+        if self.per_territory and self.query is not None:
+            raise ValueError("'per_territory' builds the query from each territory's name and aliases: remove 'query'")
+        if self.type == "rss" and self.per_territory != ("{query}" in self.url):
+            raise ValueError(
+                "a per_territory rss source needs a {query} placeholder in its url"
+                if self.per_territory
+                else "'url' has a {query} placeholder: set per_territory = true"
+            )
+        if (self.token_url or self.feed_url) and self.type != "reddit":
+            raise ValueError("'token_url' and 'feed_url' apply to reddit sources")
+        expected = CREDENTIAL_VARIABLES.get(self.type)
+        if self.token_env and expected is None:
+            raise ValueError(f"'token_env' applies to {', '.join(CREDENTIAL_VARIABLES)} sources")
+        if self.token_env and expected is not None and len(self.token_env) != len(expected):
+            raise ValueError(
+                f"'token_env' of a {self.type} source names {len(expected)} variable(s), like "
+                f"the defaults {', '.join(expected)}"
+            )
+        return self
 
 
 @dataclass(frozen=True, config=_STRICT)

@@ -21,10 +21,12 @@ from pydantic import TypeAdapter, ValidationError
 from config.explain import NOT_IN_FILE, describe
 from config.fields import parse_duration, shown
 from config.model import (
+    CREDENTIAL_VARIABLES,
     AlertRule,
     AlertsConfig,
     Config,
     CrawlConfig,
+    Credentials,
     Group,
     SmtpConfig,
     Source,
@@ -40,6 +42,7 @@ __all__ = [
     "AlertsConfig",
     "Config",
     "CrawlConfig",
+    "Credentials",
     "Group",
     "SmtpConfig",
     "Source",
@@ -140,7 +143,22 @@ def _with_environment(data: dict[str, Any], env: dict[str, str]) -> dict[str, An
         table = merged.get(section, {})
         if value and isinstance(table, dict):
             merged[section] = {**table, key: value}
+    sources = merged.get("sources")
+    if isinstance(sources, list):
+        merged["sources"] = [_with_credentials(s, env) for s in sources]
     return merged
+
+
+def _with_credentials(source: Any, env: dict[str, str]) -> Any:
+    """A social source's table with the secrets its variables hold (the file names, never holds, them)."""
+    if not isinstance(source, dict) or source.get("type") not in CREDENTIAL_VARIABLES:
+        return source
+    names = source.get("token_env") or list(CREDENTIAL_VARIABLES[source["type"]])
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return source  # validation says what is wrong with token_env
+    values = [env.get(name.strip(), "").strip() for name in names]
+    return {**source, "credentials": {"names": [n.strip() for n in names], "values": values}}
 
 
 def _with_store_path(config: Config, path: Path | None) -> Config:
@@ -184,6 +202,9 @@ def _checked(config: Config) -> Config:
             _known(f"alert rule {shown(rule.id)}: group", rule.group, groups)
     if config.ui.territory is not None:
         _known("[ui]: territory", config.ui.territory, territories)
+    for source in config.sources:
+        if source.per_territory and not territories:
+            raise _Invalid(f"source {source.id!r}: per_territory asks once per territory: add [[territories]]")
     return config
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -76,6 +77,14 @@ class Engagement:
         return max(1, self.followers or 0)
 
 
+SUMMARY_ONLY_RAW = b'{"summary_only": true, "item": '
+
+
+def summary_only_raw(item: Any) -> bytes:
+    """The raw payload of a summary-only document: its search item, marked (see RawDocument)."""
+    return SUMMARY_ONLY_RAW + json.dumps(item, ensure_ascii=False, default=str).encode("utf-8") + b"}"
+
+
 @dataclass(frozen=True)
 class RawDocument:
     """A collected item (article or post), kept as collected: nothing is lost before analysis."""
@@ -93,6 +102,16 @@ class RawDocument:
     engagement: Engagement = field(default_factory=Engagement)
     raw: bytes = b""
     duplicate_of: str | None = None
+
+    @property
+    def summary_only(self) -> bool:
+        """True when all there is of it is what a news search said: a title, a summary, a publisher.
+
+        Such a document's raw payload is its search item wrapped as {"summary_only": true,
+        "item": …}: the stores keep raw bytes as collected, so the mark travels with the
+        document through every backend without a column of its own.
+        """
+        return self.raw.startswith(SUMMARY_ONLY_RAW)
 
     @cached_property
     def content_hash(self) -> str:
@@ -242,6 +261,7 @@ class EnrichedDocument:
             "duplicate_of": d.duplicate_of,
             "sentiment": self.analysis.sentiment.to_dict(),
             "places": [p.to_dict() for p in self.analysis.places],
+            **({"summary_only": True} if d.summary_only else {}),
         }
 
     @classmethod
@@ -262,6 +282,7 @@ class EnrichedDocument:
             lang=data.get("lang"),
             engagement=Engagement.from_dict(data.get("engagement")),
             duplicate_of=data.get("duplicate_of"),
+            raw=summary_only_raw(None) if data.get("summary_only") is True else b"",
         )
         analysis = Analysis(
             lang=str(data.get("lang") or "und"),

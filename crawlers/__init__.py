@@ -1,7 +1,8 @@
 """Collecting what is said about places: Scrapy spiders per source type, extraction, deduplication.
 
 Public API: `crawl`, `crawl_in_subprocess`, `CrawlReport`, `extract_article`, `extract_main`,
-`Extracted`, `extract_command`. Imported lazily: an extraction worker process imports
+`Extracted`, `extract_command`, `source_access` and `Access` (what a source's credentials allow).
+Imported lazily: an extraction worker process imports
 `crawlers.extraction` alone, without Scrapy, Twisted or datasketch.
 """
 
@@ -11,12 +12,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from crawlers.access import Access, source_access
     from crawlers.extraction import Extracted, extract_article, extract_main
     from crawlers.extraction.one_page import extract_command
     from crawlers.process import crawl, crawl_in_subprocess
     from crawlers.session import CrawlReport, SourceReport
 
 __all__ = [
+    "Access",
     "CrawlReport",
     "Extracted",
     "SourceReport",
@@ -25,9 +28,12 @@ __all__ = [
     "extract_article",
     "extract_command",
     "extract_main",
+    "source_access",
 ]
 
 _HOME = {
+    "Access": "crawlers.access",
+    "source_access": "crawlers.access",
     "CrawlReport": "crawlers.session",
     "SourceReport": "crawlers.session",
     "Extracted": "crawlers.extraction",

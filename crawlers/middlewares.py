@@ -1,11 +1,13 @@
-"""Downloader middlewares: honour 429/503 Retry-After politely; reject truncated gzip bodies."""
+"""Middlewares: obey rate limits and Retry-After, reject truncated gzip bodies, follow nothing in a check."""
 
 from __future__ import annotations
 
 import logging
 import zlib
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -15,6 +17,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
 from crawlers.session import SourceRun
+from crawlers.social.auth import rate_limit_wait
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +41,28 @@ def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) 
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+class RateLimited(IgnoreRequest):
+    """Raised for a request held back because the API said no request is left until a time."""
+
+
+def _rate_headers(response: Response) -> dict[str, str]:
+    found = {}
+    for name in ("x-ratelimit-remaining", "x-ratelimit-reset"):
+        value = response.headers.get(name)
+        if value is not None:
+            found[name] = value.decode("latin-1")
+    return found
+
+
 class RetryAfterMiddleware:
-    """Waits and retries once when a 429/503 carries a short Retry-After; longer waits postpone the source."""
+    """Obeys the server's pace: waits and retries once when a 429/503 says how long to wait
+    (Retry-After, or an x-ratelimit-reset), and holds further requests while x-ratelimit-remaining
+    says none is left; waits beyond PLACEWATCH_MAX_RETRY_AFTER postpone the source instead."""
 
     def __init__(self, max_wait: float, run: SourceRun | None = None) -> None:
         self.max_wait = max_wait
         self.run = run  # the source to postpone; None outside a placewatch crawl
+        self.not_before: datetime | None = None  # no request left until then
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -52,12 +71,34 @@ class RetryAfterMiddleware:
             raise NotConfigured("PLACEWATCH_MAX_RETRY_AFTER < 0")
         return cls(max_wait, SourceRun.of(crawler))
 
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if self.not_before is None:
+            return
+        wait = (self.not_before - datetime.now(UTC)).total_seconds()
+        if wait <= 0:
+            self.not_before = None
+            return
+        if wait > self.max_wait:
+            if self.run is not None:
+                self.run.postpone(wait)
+            raise RateLimited(f"rate limit reached: no request left before {self.not_before:%H:%M:%S} UTC")
+        logger.info("rate limit reached; waiting %.1fs before %s", wait, request.url)
+        await _sleep(wait)
+
     async def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
+        now = datetime.now(UTC)
+        left = rate_limit_wait(_rate_headers(response), now)
+        if left is not None:
+            self.not_before = now + timedelta(seconds=left)
+            if left > self.max_wait and self.run is not None:
+                self.run.postpone(left)  # none left for long: the next crawl waits for the reset
         if response.status not in (429, 503):
             return response
         wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None and response.status == 429:
+            wait = left
         if wait is None or request.meta.get("retry_after_done"):
             return response
         if wait > self.max_wait:
@@ -65,12 +106,45 @@ class RetryAfterMiddleware:
                 self.run.postpone(wait)
             return response
         logger.info("%s answered %s; retrying after %.1fs", request.url, response.status, wait)
-        from twisted.internet import reactor  # the one Scrapy installed, not a default
-
-        await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+        await _sleep(wait)
+        self.not_before = None
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_done"] = True
         return retry
+
+
+class ProbeMiddleware:
+    """`placewatch sources check`: a source is asked once (its first listing, after signing in
+    if it must); the pages, next pages and other listings it would follow are not requested."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProbeMiddleware:
+        run = SourceRun.of(crawler)
+        if run is None or not run.probe:
+            raise NotConfigured  # a crawl, not a check
+        return cls()
+
+    @staticmethod
+    def _asked(result: Any) -> bool:
+        return not isinstance(result, Request) or bool(result.meta.get("entry") or result.meta.get("auth"))
+
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Spider | None = None
+    ) -> Iterator[Any]:
+        return (r for r in result if self._asked(r))
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
+    ) -> AsyncIterator[Any]:
+        async for r in result:
+            if self._asked(r):
+                yield r
+
+
+async def _sleep(seconds: float) -> None:
+    from twisted.internet import reactor  # the one Scrapy installed, not a default
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
 def gzip_is_complete(body: bytes) -> bool:

@@ -70,12 +70,14 @@ def crawl(
     *,
     force: bool = False,
     store: Store | None = None,
+    probe: bool = False,
 ) -> CrawlReport:
     """Crawl the sources in this process, writing raw documents to the store.
 
     Scrapy's reactor cannot restart: call this at most once per process (or use
     `crawl_in_subprocess`). A source in back-off after repeated failures is skipped
-    unless `force` is true.
+    unless `force` is true. `probe` (`placewatch sources check`) asks each source once:
+    its first listing, nothing followed, nothing stored but a renewed sign-in.
     """
     from scrapy.crawler import CrawlerProcess
 
@@ -88,7 +90,7 @@ def crawl(
     settings = crawl_settings(config.crawl)
     session = None
     try:
-        session = CrawlSession(config, store, settings["PLACEWATCH_EXTRACTION_WORKERS"])
+        session = CrawlSession(config, store, settings["PLACEWATCH_EXTRACTION_WORKERS"], probe=probe)
         root_level = logging.root.level
         process = CrawlerProcess(
             settings={**settings, "LOG_INSTALL_ROOT_HANDLER": False, SESSION_SETTING: session}
@@ -102,7 +104,7 @@ def crawl(
         for source in sources:
             run = session.open_source(source)
             state = run.state
-            if not force and state.next_attempt is not None and state.next_attempt > now:
+            if not (force or probe) and state.next_attempt is not None and state.next_attempt > now:
                 run.report.skipped = (
                     f"backing off until {state.next_attempt.isoformat(timespec='seconds')} "
                     f"after {state.consecutive_errors} failed crawls"
@@ -130,12 +132,13 @@ def _child(
     force: bool,
     log_level: int,
     results: multiprocessing.Queue[tuple[str, Any]],
+    probe: bool = False,
 ) -> None:
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.root.handlers:
         handler.setLevel(log_level)
     try:
-        results.put(("ok", crawl(config, source_ids, force=force)))
+        results.put(("ok", crawl(config, source_ids, force=force, probe=probe)))
     except PlacewatchError as exc:
         results.put(("placewatch", (type(exc), str(exc))))
     except BaseException as exc:
@@ -149,6 +152,7 @@ def crawl_in_subprocess(
     timeout: float | None = None,
     *,
     force: bool = False,
+    probe: bool = False,
 ) -> CrawlReport:
     """`crawl()` in a fresh child process (spawn), so it can be called any number of times."""
     select_sources(config, source_ids)  # unknown ids fail here, with a clear message
@@ -156,7 +160,7 @@ def crawl_in_subprocess(
     results: multiprocessing.Queue[tuple[str, Any]] = ctx.Queue()
     level = logging.getLogger().getEffectiveLevel()
     ids = list(source_ids) if source_ids else None
-    child = ctx.Process(target=_child, args=(config, ids, force, level, results), daemon=True)
+    child = ctx.Process(target=_child, args=(config, ids, force, level, results, probe), daemon=True)
     child.start()
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from config import Config, Source
+from config import Config, Source, Territory
 from core.models import document_id, utcnow
 from crawlers.dedupe.index import PERMUTATIONS, NearDuplicateIndex
 from crawlers.extraction.pool import ExtractionPool
@@ -47,6 +47,9 @@ class SourceReport:
     error_messages: list[str] = field(default_factory=list)
     failed: bool = False  # the source itself (feed, sitemap, API) could not be read
     skipped: str | None = None  # why the source was not crawled (back-off)
+    limited: str | None = None  # why the source is read in a limited mode (no credentials)
+    refused: int = 0  # links refused: not http(s), never fetched nor stored
+    listed: int = 0  # entries, pages or posts the source's listings showed
 
     def line(self) -> str:
         if self.skipped:
@@ -57,8 +60,12 @@ class SourceReport:
         )
         if self.grouped:
             text += f" ({self.grouped} grouped as syndicated copies)"
+        if self.refused:
+            text += f", {self.refused} links refused (not http or https)"
         if self.errors:
             text += f", {self.errors} errors (last: {self.error_messages[-1]})"
+        if self.limited:
+            text += f" [limited: {self.limited}]"
         return text
 
 
@@ -101,8 +108,17 @@ class SourceRun:
     they drop and store; the store pipeline saves the state when the spider closes.
     """
 
-    def __init__(self, source: Source, state: SourceState, store: Store) -> None:
+    def __init__(
+        self,
+        source: Source,
+        state: SourceState,
+        store: Store,
+        territories: tuple[Territory, ...] = (),
+        probe: bool = False,
+    ) -> None:
         self.source = source
+        self.probe = probe  # `sources check`: its first listing is read, nothing is followed or stored
+        self.territories = territories  # the watched territories a per_territory source asks about
         self.state = state
         self.report = SourceReport(source.id, source.type)
         self.started = utcnow()
@@ -132,6 +148,12 @@ class SourceRun:
         if fatal:
             self.entry_failed = True
             self.report.failed = True
+
+    def refuse(self, url: str) -> None:
+        """Count a link that is not http(s): never fetched, never stored (the same line whatever it names)."""
+        scheme = url.split(":", 1)[0][:20].lower() if ":" in url else "relative"
+        self.report.refused += 1
+        self.record_error(f"refused a {scheme}: link (only http and https links are followed)")
 
     def postpone(self, seconds: float) -> None:
         """The server asked us to come back later (Retry-After beyond what we wait in a crawl)."""
@@ -196,8 +218,11 @@ class SourceRun:
 class CrawlSession:
     """Shared by every crawler of one run (one reactor, one thread): no locking needed."""
 
-    def __init__(self, config: Config, store: Store, extraction_workers: int = 0) -> None:
+    def __init__(
+        self, config: Config, store: Store, extraction_workers: int = 0, probe: bool = False
+    ) -> None:
         self.config = config
+        self.probe = probe
         self.store = store
         self.extraction = ExtractionPool(extraction_workers, PERMUTATIONS)
         self.report = CrawlReport()
@@ -218,7 +243,7 @@ class CrawlSession:
     def open_source(self, source: Source) -> SourceRun:
         """Start a source's crawl from its stored state."""
         state = self.store.get_source_state(source.id) or SourceState(source.id)
-        run = SourceRun(source, state, self.store)
+        run = SourceRun(source, state, self.store, self.config.territories, self.probe)
         self.runs[source.id] = run
         self.report.sources[source.id] = run.report
         return run

@@ -78,6 +78,11 @@ PLACEWATCH_DEDUPE_ENABLED = True
 PLACEWATCH_EXTRACTION_WORKERS = max(0, min(2, (os.cpu_count() or 1) - 1))
 # Group near-duplicate syndicated copies under their first copy (MinHash LSH).
 PLACEWATCH_GROUP_NEAR_DUPLICATES = True
+# The run's CrawlSession, set by `crawlers.process.crawl`: every crawler of the run shares it
+# (Scrapy copies each crawler's settings; the session is not copied).
+PLACEWATCH_SESSION = None
+# The id of the source a crawler reads, set per crawler by `crawlers.process.crawl`.
+PLACEWATCH_SOURCE = None
 # Longest Retry-After we wait for inside a crawl, in seconds; longer ones postpone the source.
 PLACEWATCH_MAX_RETRY_AFTER = 10.0
 # Documents written to the store per batch.
@@ -92,6 +97,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 RETRY_TIMES = 1
 # Obey robots.txt (from [crawl] obey_robots).
 ROBOTSTXT_OBEY = True
+# placewatch's spider middlewares: `sources check` asks each source once, follows nothing.
+SPIDER_MIDDLEWARES = {"crawlers.middlewares.ProbeMiddleware": 50}
 # No interactive telnet console inside the service.
 TELNETCONSOLE_ENABLED = False
 # A User-Agent that names placewatch and how to reach its operator.

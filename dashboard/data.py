@@ -403,12 +403,12 @@ def hits_frame(result: SearchPage) -> pd.DataFrame:
                 "excerpt": plain_snippet(h.snippet), "places": ", ".join(h.places),
                 "sentiment": h.sentiment or "", "source": h.doc.source_id,
                 "type": h.doc.source_type, "lang": h.doc.lang or "", "author": h.doc.author or "",
-                "url": safe_url(h.doc.url),
+                "url": safe_url(h.doc.url), "summary_only": h.doc.summary_only,
             }
             for h in result.hits
         ],
         columns=["published", "title", "snippet", "excerpt", "places", "sentiment", "source", "type",
-                 "lang", "author", "url"],
+                 "lang", "author", "url", "summary_only"],
     )
 
 

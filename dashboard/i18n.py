@@ -176,6 +176,7 @@ STRINGS: dict[str, dict[str, str]] = {
                 "fr": "{total} documents trouvés, page {page} sur {pages}"},
     "no_results": {"en": "No document matches.", "fr": "Aucun document ne correspond."},
     "page": {"en": "Page", "fr": "Page"},
+    "summary_only": {"en": "summary only (news search)", "fr": "résumé seulement (recherche d'actualités)"},
     "snippet": {"en": "Excerpt", "fr": "Extrait"},
     "places": {"en": "Places", "fr": "Lieux"},
     # map

@@ -128,6 +128,10 @@ def _number(low: float | None = None, high: float | None = None, nullable: bool 
     return check
 
 
+def _flag(v: Any) -> str | None:
+    return None if isinstance(v, bool) else f"expected true or false, got {_kind(v)}"
+
+
 def _label(v: Any) -> str | None:
     return None if v in _LABELS else f"expected positive, neutral or negative, got {str(v)[:40]!r}"
 
@@ -142,6 +146,7 @@ _DOCUMENT: dict[str, tuple[bool, Check]] = {  # field: (required, check)
     "author": (False, _text(nullable=True)),
     "lang": (False, _text(nullable=True)),
     "duplicate_of": (False, _text(nullable=True)),
+    "summary_only": (False, _flag),
 }
 _SOURCE = {"id": (True, _text(nonempty=True)), "type": (True, _text(nonempty=True))}
 _ENGAGEMENT = {k: (False, _count()) for k in ("likes", "reposts", "replies", "followers")}

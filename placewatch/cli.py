@@ -59,6 +59,8 @@ def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
 def cmd_sources(args: argparse.Namespace, config: Config) -> int:
     from placewatch.sources import format_sources, source_rows
 
+    if args.sources_command == "check":
+        return cmd_sources_check(args, config)
     with open_store(config.store) as store:
         rows = source_rows(config, store.source_states())
     if args.json:
@@ -67,6 +69,23 @@ def cmd_sources(args: argparse.Namespace, config: Config) -> int:
     else:
         print(format_sources(rows))
     return 0
+
+
+def cmd_sources_check(args: argparse.Namespace, config: Config) -> int:
+    from crawlers import crawl_in_subprocess
+    from placewatch.sources import check_lines
+
+    unknown = [s for s in args.ids if config.source(s) is None]
+    if unknown:
+        known = ", ".join(s.id for s in config.sources) or "none configured"
+        raise ConfigError(f"{_config_name(config)}: unknown source {unknown[0]!r} (known: {known})")
+    if not config.sources:
+        print("no sources configured: add [[sources]] to the config file", file=sys.stderr)
+        return 1
+    report = crawl_in_subprocess(config, args.ids or None, probe=True)
+    lines, readable = check_lines(config, report)
+    print("\n".join(lines))
+    return 0 if readable else 1
 
 
 def cmd_enrich(args: argparse.Namespace, config: Config) -> int:
@@ -242,8 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("crawl", cmd_crawl, "collect now from all sources or the named ones")
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID", help="source ids from the config")
 
-    p = add("sources", cmd_sources, "show each source's state: last success, documents, errors")
+    p = add("sources", cmd_sources, "show each source's state: last success, documents, errors, reading mode",
+            "Show each source's state: last success, documents, errors, and whether it is read in "
+            "full, in a limited mode (and why), or cannot be read (and what to set). "
+            "'sources check' asks each source once, live.")
     p.add_argument("--json", action="store_true", help="one JSON object per source")
+    checks = p.add_subparsers(dest="sources_command", metavar="ACTION")
+    c = checks.add_parser("check", help="ask each source (or the named ones) once, live",
+                          description="Ask each source (or the named ones) once, live, and print one "
+                          "line per source: ok / limited (why) / failing (why, and what to set).")
+    c.add_argument("ids", nargs="*", metavar="SOURCE_ID", help="source ids from the config")
 
     add("enrich", cmd_enrich, "analyse the collected documents not analysed yet")
 

@@ -24,6 +24,8 @@ class FeedEntry:
     lang: str | None = None  # as the feed declares it (the entry's, else the feed's); never guessed here
     views: int | None = None
     likes: int | None = None
+    publisher: str | None = None  # RSS <source>: who published the item a feed passes on
+    publisher_url: str | None = None  # that publisher's site
     raw: dict[str, Any] = field(default_factory=dict)
 
 

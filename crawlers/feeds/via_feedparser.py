@@ -111,6 +111,7 @@ def read_with_feedparser(body: bytes, url: str, content_type: str | None) -> Fee
         if published is None:
             published = parse_date(fields.get("published") or fields.get("updated"))
         author = fields.get("author") or None
+        source: dict[str, Any] = fields["source"] if isinstance(fields.get("source"), dict) else {}
         stats = fields.get("media_statistics") or {}
         rating = fields.get("media_starrating") or {}
         entries.append(
@@ -125,6 +126,8 @@ def read_with_feedparser(body: bytes, url: str, content_type: str | None) -> Fee
                 views=_int_or_none(stats.get("views") if isinstance(stats, dict) else None),
                 likes=_int_or_none(rating.get("count") if isinstance(rating, dict) else None),
                 raw=_jsonable(fields),
+                publisher=str(source.get("title") or "").strip() or None,
+                publisher_url=str(source.get("href") or "").strip() or None,
             )
         )
     return Feed(

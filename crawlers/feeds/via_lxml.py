@@ -71,6 +71,8 @@ class _Item:
     published: str | None = None
     updated: str | None = None
     author: str | None = None
+    publisher: str | None = None  # the "source" key's title
+    publisher_url: str | None = None  # and its href
 
 
 class _FastReader:
@@ -196,6 +198,8 @@ class _FastReader:
             author=item.author or None,
             lang=feed_lang,
             raw=raw,
+            publisher=item.publisher,
+            publisher_url=item.publisher_url,
         )
 
     def rss(self, root: Any, url: str) -> Feed:
@@ -268,6 +272,12 @@ class _FastReader:
                 alternate, _ = self.href_link(child)
                 if alternate:
                     raise Decline("alternate atom:link in an item")
+                continue
+            if key == "source":  # <source url="...">Publisher</source>, as feedparser keeps it
+                if key in seen or any(attr != "url" for attr in child.attrib):
+                    raise Decline("repeated or attributed source")
+                seen.add(key)
+                item.publisher, item.publisher_url = leaf(child) or None, child.get("url") or None
                 continue
             field = _RSS_FIELDS.get(key)
             if field is None:

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from core.models import RawDocument
 from crawlers.items import DocumentItem
 from crawlers.session import CrawlSession, SourceRun
-from indexer import Store
+from indexer import SourceState, Store
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class StorePipeline:
         return cls(session.store, run, crawler.settings.getint("PLACEWATCH_STORE_BATCH", 50))
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        if isinstance(item, DocumentItem):
+        if isinstance(item, DocumentItem) and not self.run.probe:
             self._batch.append(item.doc)
             if len(self._batch) >= self.batch_size:
                 self.flush()
@@ -54,4 +54,15 @@ class StorePipeline:
         except Exception as exc:  # a store failure must still leave the state saved
             logger.exception("could not store documents of %s", self.run.source.id)
             self.run.record_error(f"store write failed: {exc}")
+        if self.run.probe:
+            self.keep_sign_in()
+            return
         self.store.save_source_state(self.run.finish())
+
+    def keep_sign_in(self) -> None:
+        """After `sources check`: only a renewed token or session is kept (never open one per check)."""
+        auth = self.run.state.extra.get("auth")
+        stored = self.store.get_source_state(self.run.source.id) or SourceState(self.run.source.id)
+        if auth is not None and stored.extra.get("auth") != auth:
+            stored.extra["auth"] = auth
+            self.store.save_source_state(stored)

@@ -1,8 +1,9 @@
-"""Pure parsing of social API payloads (Mastodon, Reddit, Bluesky) into posts."""
+"""Pure parsing of social API payloads (Mastodon, Reddit, Bluesky) and Reddit's public feeds into posts."""
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,7 @@ from urllib.parse import quote
 
 from crawlers.exceptions import PayloadShapeError
 from crawlers.extraction import parse_date, parse_html_fragment
+from crawlers.feeds import Feed
 
 logger = logging.getLogger(__name__)
 
@@ -172,3 +174,36 @@ def parse_bluesky_search(data: Any) -> PostPage:
         )
     cursor = data.get("cursor")
     return PostPage(tuple(posts), str(cursor) if cursor else None)
+
+
+# What Reddit's Atom feeds append to each post's text: the author and two links.
+_REDDIT_FOOTER = re.compile(r"\s*submitted\s+by\s+/?u/\S+\s*(\[link\])?\s*(\[comments\])?\s*$", re.I)
+
+
+def reddit_feed_posts(feed: Feed) -> PostPage:
+    """The posts of a subreddit's or a search's public Atom feed (read without credentials).
+
+    Same ids and permalinks as the API's, so a post read both ways is one document; the feed
+    gives no score, crosspost or comment count.
+    """
+    posts = []
+    for entry in feed.entries:
+        # The id is the fullname (t3_…), which feed readers resolve like a URI against the feed's.
+        native_id = entry.key.rsplit("/", 1)[-1]
+        if not entry.link or not native_id.startswith("t3_"):
+            continue  # comments (t1_) and anything that is not a post
+        author = (entry.author or "").strip().removeprefix("/")
+        posts.append(
+            Post(
+                native_id=native_id,
+                permalink=entry.link,
+                title=entry.title,
+                text=_REDDIT_FOOTER.sub("", entry.text).strip(),
+                published=entry.published,
+                author=author if author.startswith("u/") and author != "u/[deleted]" else None,
+                handle=author.removeprefix("u/") or None,
+                lang=entry.lang,
+                raw=entry.raw,
+            )
+        )
+    return PostPage(tuple(posts), None)

@@ -25,10 +25,11 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
-from core.models import Engagement, RawDocument, document_id, utcnow
+from core.models import Engagement, RawDocument, document_id, summary_only_raw, utcnow
 from crawlers.exceptions import NotHtmlError
 from crawlers.extraction import known_language, looks_binary
 from crawlers.items import DocumentItem
+from crawlers.middlewares import RateLimited
 from crawlers.session import CrawlSession, SourceRun
 from crawlers.urls import canonicalize_url
 from nlp import detect_language
@@ -49,6 +50,7 @@ class ArticleHint:
     author: str | None = None
     lang: str | None = None
     raw: bytes = b""
+    item: Any = None  # the feed entry as published, when `raw` holds it
     read_lang: bool = False  # a feed entry: its language may be read from its title and text
 
     def language(self) -> str | None:
@@ -125,7 +127,8 @@ class SourceSpider(scrapy.Spider):
         """Errback of requests whose failure only needs counting."""
         message, _ = failure_message(failure)
         request = getattr(failure, "request", None)
-        fatal = bool(request is not None and request.meta.get("entry"))
+        # A request held back by a rate limit is not a failure of the source: it is postponed.
+        fatal = bool(request is not None and request.meta.get("entry")) and not failure.check(RateLimited)
         self.run.record_error(message, fatal=fatal)
 
     def conditional_headers(self, validators: dict[str, Any] | None) -> dict[str, str]:
@@ -244,8 +247,11 @@ class SourceSpider(scrapy.Spider):
         if permanent and isinstance(hint, ArticleHint):
             yield from self.fallback(hint)
 
-    def fallback(self, hint: ArticleHint, url: str | None = None) -> Iterator[DocumentItem]:
-        """A document from the feed or sitemap entry alone, when the page cannot be used."""
+    def fallback(
+        self, hint: ArticleHint, url: str | None = None, summary_only: bool = False
+    ) -> Iterator[DocumentItem]:
+        """A document from the feed or sitemap entry alone, when the page cannot be used (or,
+        `summary_only`, when the entry is all a news search gives of an article)."""
         self.run.mark_seen(hint.key)
         if not (hint.text.strip() or hint.title):
             return
@@ -258,8 +264,8 @@ class SourceSpider(scrapy.Spider):
             published=hint.published,
             author=hint.author,
             lang=hint.language(),
-            raw=hint.raw,
-            kind="entry",
+            raw=summary_only_raw(hint.item) if summary_only else hint.raw,
+            kind="summary" if summary_only else "entry",
         )
 
 

@@ -1,4 +1,8 @@
-"""Mastodon spider: public hashtag timelines of an instance, paged with max_id, resumed with since_id."""
+"""Mastodon spider: hashtag timelines of an instance, paged with max_id, resumed with since_id.
+
+Most instances answer anonymously; one that asks for a token (401) gets the one in
+PLACEWATCH_MASTODON_TOKEN (or the source's `token_env`), and the error says so when it is missing.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from urllib.parse import quote, urlencode
 
 from scrapy.http import Request, Response
 
+from crawlers.access import HOW_TO_GET
+from crawlers.per_territory import territory_hashtags
 from crawlers.social.posts import Post, PostPage, parse_mastodon_statuses
-from crawlers.spiders.api import ApiSpider
+from crawlers.spiders.api import ApiSpider, Listing
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +27,25 @@ def status_order(status_id: str) -> str:
 
 
 class MastodonSpider(ApiSpider):
-    """GET {url}/api/v1/timelines/tag/{hashtag} for each configured hashtag."""
+    """GET {url}/api/v1/timelines/tag/{hashtag} for each hashtag (configured, or per territory)."""
 
     name = "mastodon"
     source_type: ClassVar[str] = "mastodon"
     page_size: ClassVar[int] = 40
+    auth_statuses: ClassVar[tuple[int, ...]] = (401,)
+    nothing_configured: ClassVar[str] = "no hashtags configured for this Mastodon source"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        creds = self.source.credentials
+        self.token = creds.values[0] if creds is not None and creds.complete else None
+
+    def listings(self) -> list[Listing]:
+        tags = dict.fromkeys(self.source.hashtags)
+        if self.source.per_territory:
+            for territory in self.run.territories:
+                tags.update(dict.fromkeys(territory_hashtags(territory)))
+        return [Listing(tag) for tag in tags]
 
     def timeline_url(self, tag: str, max_id: str | None = None) -> str:
         params: dict[str, Any] = {"limit": self.page_size}
@@ -37,12 +57,25 @@ class MastodonSpider(ApiSpider):
         base = self.source.url.rstrip("/")
         return f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}?{urlencode(params)}"
 
-    def start_requests(self) -> Iterator[Request]:
-        if not self.source.hashtags:
-            self.run.record_error("no hashtags configured for this Mastodon source", fatal=True)
-            return
-        for tag in self.source.hashtags:
-            yield self.api_request(self.timeline_url(tag), tag, first=True)
+    def first_request(self, listing: Listing) -> Request:
+        return self.api_request(self.timeline_url(listing.key), listing.key, first=True)
+
+    def authorized(self, request: Request) -> Request:
+        if self.token:
+            request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+    def refused(self, response: Response) -> Iterator[Request]:
+        """401: this instance wants a token (or refused the one given)."""
+        creds = self.source.credentials
+        names = " / ".join(creds.names) if creds else "PLACEWATCH_MASTODON_TOKEN"
+        if self.token:
+            why = f"the instance refused the access token in {names}"
+        else:
+            why = f"this instance requires an access token: set {names} ({HOW_TO_GET['mastodon']})"
+        if not self.run.report.failed:  # once, not once per hashtag
+            self.run.record_error(f"{why} (HTTP 401 for {response.url})", fatal=True)
+        return iter(())
 
     def parse_payload(self, data: Any) -> PostPage:
         return parse_mastodon_statuses(data)

@@ -86,6 +86,7 @@ class PageSpider(SourceSpider):
             self.run.state.etag = found.get("etag")
             self.run.state.last_modified = found.get("last_modified")
         links = [u for u in page_links(response.body, response.url) if same_site(u, self.source.url)]
+        self.run.report.listed += len(links)
         self.run.look_up_stored(u for u in links if might_be_article(u))
         for url in links:
             link = canonicalize_url(url)

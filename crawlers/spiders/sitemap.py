@@ -76,6 +76,7 @@ class SitemapSpider(SourceSpider):
             key=lambda u: u.news_published or u.lastmod or _OLDEST,
             reverse=True,
         )
+        self.run.report.listed += len(pages) + len(sitemap.sitemaps)
         self.run.look_up_stored(page.loc for page in pages)
         for page in pages:
             if self.run.room_left() <= 0:

@@ -66,7 +66,8 @@ def results(query: str, f: MentionFilter) -> None:
     )
     for row in hits.itertuples():
         meta = [fmt_date(row.published, True), row.source, row.type, row.lang, row.author,
-                row.places, tr(row.sentiment, ui_lang) if row.sentiment else ""]
+                row.places, tr(row.sentiment, ui_lang) if row.sentiment else "",
+                tr("summary_only", ui_lang) if row.summary_only else ""]
         document_card(row.title, highlight_snippet(row.snippet), meta, row.url)
     if pages > 1:
         if page > pages:

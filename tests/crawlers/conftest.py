@@ -32,6 +32,8 @@ class Hit:
     query: dict[str, list[str]]
     headers: dict[str, str]
     handler: BaseHTTPRequestHandler | None = field(default=None, repr=False)
+    method: str = "GET"
+    body: bytes = b""
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -50,9 +52,14 @@ class LoopbackSite:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.do_GET(self.rfile.read(length) if length else b"")
+
+            def do_GET(self, body: bytes | None = None) -> None:
                 parts = urlsplit(self.path)
-                hit = Hit(parts.path, parse_qs(parts.query), dict(self.headers.items()), self)
+                hit = Hit(parts.path, parse_qs(parts.query), dict(self.headers.items()), self,
+                          "GET" if body is None else "POST", body or b"")
                 site.hits.append(hit)
                 reply = site.respond(hit)
                 if reply is None:  # the route wrote the response itself (resets, slow pages)
@@ -132,8 +139,17 @@ def load_api(name: str) -> Any:
     return json.loads((FIXTURES / "api" / name).read_text("utf-8"))
 
 
+SOCIAL_TOKEN = "social-token"  # what the Reddit and Bluesky routes below hand out and want back
+
+
+def signed_in(hit: Hit) -> bool:
+    return (hit.headers.get("Authorization") or "").lower() == f"bearer {SOCIAL_TOKEN}"
+
+
 def add_social_routes(site: LoopbackSite) -> None:
-    """Mastodon, Reddit and Bluesky endpoints answering like the real APIs (paging, since_id)."""
+    """Mastodon, Reddit and Bluesky endpoints answering like the real APIs (paging, since_id),
+    Reddit's and Bluesky's only to a client that signed in (see tests/crawlers/platforms.py for
+    their sign-in in full)."""
 
     def mastodon(hit: Hit) -> Reply:
         statuses = load_api("mastodon_tag_valthorens.json")
@@ -145,20 +161,34 @@ def add_social_routes(site: LoopbackSite) -> None:
         ]
         return json_reply(picked[:limit])
 
+    def token(hit: Hit) -> Reply:
+        return json_reply({"access_token": SOCIAL_TOKEN, "token_type": "bearer", "expires_in": 3600})
+
+    def session(hit: Hit) -> Reply:
+        return json_reply({"accessJwt": SOCIAL_TOKEN, "refreshJwt": "refresh", "handle": "me.example"})
+
     def reddit_new(hit: Hit) -> Reply:
+        if not signed_in(hit):
+            return json_reply({"message": "Forbidden", "error": 403}, 403)
         page = "reddit_new_page2.json" if hit.param("after") == "t3_1h0003" else "reddit_new_page1.json"
         return json_reply(load_api(page))
 
     def reddit_search(hit: Hit) -> Reply:
+        if not signed_in(hit):
+            return json_reply({"message": "Forbidden", "error": 403}, 403)
         return json_reply(load_api("reddit_search.json"))
 
     def bluesky(hit: Hit) -> Reply:
+        if not signed_in(hit):
+            return json_reply({"error": "Forbidden", "message": "Forbidden"}, 403)
         page = "bluesky_search_page2.json" if hit.param("cursor") == "2" else "bluesky_search_page1.json"
         return json_reply(load_api(page))
 
     site.routes["/api/v1/timelines/tag/valthorens"] = mastodon
-    site.routes["/r/skiing/new.json"] = reddit_new
-    site.routes["/search.json"] = reddit_search
+    site.routes["/api/v1/access_token"] = token
+    site.routes["/r/skiing/new"] = reddit_new
+    site.routes["/search"] = reddit_search
+    site.routes["/xrpc/com.atproto.server.createSession"] = session
     site.routes["/xrpc/app.bsky.feed.searchPosts"] = bluesky
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from config.settings import Source
+from config import CREDENTIAL_VARIABLES, Credentials, Source
 from core.models import RawDocument, document_id
 from crawlers import crawl_in_subprocess
 from crawlers.urls import canonicalize_url
@@ -105,12 +105,16 @@ def test_page_spider_follows_same_site_articles(site: LoopbackSite, tmp_path) ->
 
 def test_social_apis_are_collected_incrementally(site: LoopbackSite, tmp_path) -> None:  # type: ignore[no-untyped-def]
     b = site.base
+    reddit_app = Credentials(CREDENTIAL_VARIABLES["reddit"], ("app-id", "app-secret"))
+    account = Credentials(CREDENTIAL_VARIABLES["bluesky"], ("me.example", "app-password"))
     config = make_config(
         tmp_path,
         Source("masto", "mastodon", b, hashtags=("valthorens",)),
-        Source("reddit-skiing", "reddit", b, subreddits=("skiing",)),
-        Source("reddit-annecy", "reddit", b, query="Annecy"),
-        Source("bsky-nice", "bluesky", b, query="Nice"),
+        Source("reddit-skiing", "reddit", b, subreddits=("skiing",), token_url=f"{b}/api/v1/access_token",
+               credentials=reddit_app),
+        Source("reddit-annecy", "reddit", b, query="Annecy", token_url=f"{b}/api/v1/access_token",
+               credentials=reddit_app),
+        Source("bsky-nice", "bluesky", b, query="Nice", credentials=account),
     )
     report = crawl_in_subprocess(config, timeout=120)
     docs = stored(config)
@@ -139,5 +143,5 @@ def test_social_apis_are_collected_incrementally(site: LoopbackSite, tmp_path) -
     assert again.new_documents == 0 and len(stored(config)) == 10
     masto = [h for h in site.hits[before:] if h.path.startswith("/api/v1/timelines/tag/")]
     assert masto and masto[0].param("since_id") == "113512345678900003"
-    assert all(h.param("after") is None for h in site.hits[before:] if h.path.endswith("new.json"))
+    assert all(h.param("after") is None for h in site.hits[before:] if h.path == "/r/skiing/new")
     assert all(h.param("cursor") is None for h in site.hits[before:] if "searchPosts" in h.path)

@@ -112,8 +112,8 @@ def add_fault_routes(site: LoopbackSite) -> None:
         "/f/good": lambda hit: html(GOOD.format(title="Tignes", body="Tignes ouvre.").encode()),
         "/bad.xml": lambda hit: (200, {"Content-Type": "application/xml"}, b"<<<this is not xml>>> \x00"),
         "/api/v1/timelines/tag/oops": lambda hit: json_reply({"error": "This action is not allowed"}),
-        "/xrpc/app.bsky.feed.searchPosts": lambda hit: (
-            429, {"Retry-After": "3600", "Content-Type": "application/json"}, b'{"error":"RateLimitExceeded"}'
+        "/api/v1/timelines/tag/busy": lambda hit: (
+            429, {"Retry-After": "3600", "Content-Type": "application/json"}, b'{"error":"Too many requests"}'
         ),
     }
     site.routes.update(routes)
@@ -129,7 +129,7 @@ def test_every_fault_is_counted_and_the_crawl_goes_on(tmp_path) -> None:  # type
             Source("bad-xml", "rss", f"{b}/bad.xml"),
             Source("down", "rss", f"{b}/f/500"),
             Source("wrong-json", "mastodon", b, hashtags=("oops",)),
-            Source("rate-limited", "bluesky", b, query="ski"),
+            Source("rate-limited", "mastodon", b, hashtags=("busy",)),
             timeout=1.5,
             max_page_bytes=1024 * 1024,
         )
