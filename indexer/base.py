@@ -211,11 +211,48 @@ class Store(Protocol):
     def count_raw(self, since: datetime | None = None) -> int: ...
 
     # analyses and mentions
-    def save_analyses(self, items: Iterable[tuple[RawDocument, Analysis]]) -> int:
-        """Store analyses (replacing earlier ones of the same documents); returns the count."""
+    def save_analyses(
+        self, items: Iterable[tuple[RawDocument, Analysis]], watchlist: str | None = None
+    ) -> int:
+        """Store analyses (replacing earlier ones of the same documents); returns the count.
+
+        `watchlist` labels them with the watchlist they were made with (its fingerprint);
+        None: not known (what `import_documents` stores too)."""
         ...
 
     def import_documents(self, docs: Iterable[EnrichedDocument]) -> int: ...
+    def get_documents(self, doc_ids: Sequence[str]) -> list[RawDocument]:
+        """The stored documents of these ids, in that order (ids not stored are left out)."""
+        ...
+
+    # what a watchlist change can affect (see `nlp.enrich.update_analyses`)
+    def remember_watchlist(self, fingerprint: str, territories: list[dict[str, Any]]) -> None:
+        """Keep the territories a watchlist fingerprint stands for (replacing what it stood for)."""
+        ...
+
+    def watchlists(self) -> dict[str, list[dict[str, Any]]]:
+        """Every remembered watchlist: fingerprint -> its territories."""
+        ...
+
+    def analyses_by_watchlist(self) -> dict[str, int]:
+        """How many analysed documents carry each watchlist label ('' for those without one)."""
+        ...
+
+    def reanalysis_candidates(
+        self, watchlist: str, phrases: Sequence[Sequence[str]] | None,
+        territories: Sequence[str], since: datetime | None = None,
+    ) -> list[str]:
+        """Ids of the analysed documents labelled `watchlist` ('' for none), collected since a
+        date, whose title or text holds one of the phrases (words as the full-text index
+        splits them, in order), or whose analysis mentions one of the territories.
+        `phrases` None: every document with that label."""
+        ...
+
+    def drop_mentions(self, territories: Sequence[str]) -> int:
+        """Remove these territories' mentions from every stored analysis, without analysing
+        anything again (the documents keep their label); returns the documents changed."""
+        ...
+
     def iter_documents(self) -> Iterator[EnrichedDocument]: ...
 
     # queries

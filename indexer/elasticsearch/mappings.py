@@ -17,6 +17,7 @@ def names(prefix: str) -> dict[str, str]:
         "pattern": f"{prefix}-documents-*",
         "state": f"{prefix}-source-state",
         "outbox": f"{prefix}-outbox",
+        "watchlists": f"{prefix}-watchlists",
     }
 
 
@@ -92,6 +93,7 @@ def document_mappings() -> dict[str, Any]:
             "duplicate_of": keyword,
             "story": keyword,
             "analysed": {"type": "boolean"},
+            "watchlist": keyword,  # fingerprint of the watchlist the analysis was made with
             "sentiment": {
                 "properties": {
                     "score": {"type": "float"},

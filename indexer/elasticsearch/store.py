@@ -88,6 +88,15 @@ from indexer.elasticsearch.search import (
     search_request,
     skip_request,
 )
+from indexer.elasticsearch.watchlists import (
+    candidate_queries,
+    labels_request,
+    mention_clause,
+    parse_labels,
+    watchlist_id,
+    watchlists_mappings,
+    without_territories,
+)
 from indexer.elasticsearch.writes import (
     CONFLICT_ROUNDS,
     MARK_FAILED,
@@ -170,10 +179,28 @@ class ElasticsearchStore:
                 es.indices.put_index_template(
                     name=n["template"], **index_template(self.prefix, replicas=self._replicas))
                 self._create(n["first_index"], aliases={n["alias"]: {"is_write_index": True}})
-            for index, mappings in ((n["state"], state_mappings()), (n["outbox"], outbox_mappings())):
+            else:
+                self._map_watchlist_label()
+            small = ((n["state"], state_mappings()), (n["outbox"], outbox_mappings()),
+                     (n["watchlists"], watchlists_mappings()))
+            for index, mappings in small:
                 if not es.indices.exists(index=index):
                     self._create(index, mappings=mappings,
                                  settings=small_index_settings(self._replicas))
+
+    def _map_watchlist_label(self) -> None:
+        """Indices made before analyses were labelled with their watchlist get the field (and
+        the template, for the next rollover): once per cluster, with a key allowed to manage
+        index templates and mappings."""
+        n = self.names
+        found = self.client.indices.get_mapping(index=n["alias"]).body
+        missing = sorted(i for i, m in found.items()
+                         if "watchlist" not in (m.get("mappings") or {}).get("properties", {}))
+        if missing:
+            logger.warning("adding the watchlist field to %s", ", ".join(missing))
+            self.client.indices.put_index_template(
+                name=n["template"], **index_template(self.prefix, replicas=self._replicas))
+            self.client.indices.put_mapping(index=",".join(missing), properties={"watchlist": {"type": "keyword"}})
 
     def _create(self, index: str, **body: Any) -> None:
         """Create an index unless another process just did."""
@@ -206,7 +233,7 @@ class ElasticsearchStore:
         n = self.names
         with self._errors("deleting indices"):
             found = self.client.indices.get(
-                index=f"{n['pattern']},{n['state']},{n['outbox']}", ignore_unavailable=True,
+                index=f"{n['pattern']},{n['state']},{n['outbox']},{n['watchlists']}", ignore_unavailable=True,
                 allow_no_indices=True, expand_wildcards="all",
             )
             concrete = sorted(found.body)
@@ -331,11 +358,14 @@ class ElasticsearchStore:
                              "sort": [{"collected": "asc"}, "id"]})
         return [doc_from_source(h["_source"]) for h in resp["hits"]["hits"]]
 
-    def _scan(self, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        """Every matching source, paged with search_after on the stable document id."""
+    def _scan(self, query: dict[str, Any], fields: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every matching source (or only these fields of it), paged with search_after on the
+        stable document id."""
         after: list[Any] | None = None
         while True:
             body: dict[str, Any] = {"size": BATCH, "query": query, "sort": ["id"]}
+            if fields is not None:
+                body["_source"] = fields
             if after is not None:
                 body["search_after"] = after
             hits = self._search(body)["hits"]["hits"]
@@ -357,10 +387,12 @@ class ElasticsearchStore:
 
     # ---------------------------------------------------------------- analyses
 
-    def save_analyses(self, items: Iterable[tuple[RawDocument, Analysis]]) -> int:
+    def save_analyses(
+        self, items: Iterable[tuple[RawDocument, Analysis]], watchlist: str | None = None
+    ) -> int:
         count = 0
         for batch, last in with_last(batched(items, BATCH)):
-            changes = {d.id: _analysed(d, a) for d, a in last_per_id(batch, lambda i: i[0].id)}
+            changes = {d.id: _analysed(d, a, watchlist) for d, a in last_per_id(batch, lambda i: i[0].id)}
             self._write_documents(changes, "storing analyses", _refresh(last))
             count += len(batch)
         return count
@@ -376,6 +408,46 @@ class ElasticsearchStore:
     def iter_documents(self) -> Iterator[EnrichedDocument]:
         for s in self._scan({"term": {"analysed": True}}):
             yield EnrichedDocument(doc_from_source(s), analysis_from_source(s))
+
+    def get_documents(self, doc_ids: Sequence[str]) -> list[RawDocument]:
+        wanted = list(dict.fromkeys(doc_ids))
+        found: dict[str, Stored] = {}
+        for i in range(0, len(wanted), BATCH):
+            found.update(self._existing(wanted[i : i + BATCH]))
+        return [doc_from_source(found[i].source) for i in wanted if i in found]
+
+    # ---------------------------------------------------------------- watchlists
+
+    def remember_watchlist(self, fingerprint: str, territories: list[dict[str, Any]]) -> None:
+        with self._errors("saving a watchlist"):
+            self.client.index(index=self.names["watchlists"], id=watchlist_id(fingerprint),
+                              document={"fingerprint": fingerprint, "territories": territories},
+                              refresh=VISIBLE)
+
+    def watchlists(self) -> dict[str, list[dict[str, Any]]]:
+        resp = self._search({"size": 10_000, "query": {"match_all": {}}}, index=self.names["watchlists"])
+        return {h["_source"]["fingerprint"]: h["_source"]["territories"] for h in resp["hits"]["hits"]}
+
+    def analyses_by_watchlist(self) -> dict[str, int]:
+        return parse_labels(self._search(labels_request()))
+
+    def reanalysis_candidates(
+        self, watchlist: str, phrases: Sequence[Sequence[str]] | None,
+        territories: Sequence[str], since: datetime | None = None,
+    ) -> list[str]:
+        found: dict[str, None] = {}
+        for query in candidate_queries(watchlist, phrases, territories, since):
+            found.update((s["id"], None) for s in self._scan(query, fields=["id"]))
+        return list(found)
+
+    def drop_mentions(self, territories: Sequence[str]) -> int:
+        if not territories:
+            return 0
+        gone = set(territories)
+        ids = [s["id"] for s in self._scan(mention_clause(sorted(gone)), fields=["id"])]
+        for batch, last in with_last(batched(ids, BATCH)):
+            self._write_documents({i: _without(gone) for i in batch}, "dropping mentions", _refresh(last))
+        return len(ids)
 
     # ---------------------------------------------------------------- queries
 
@@ -528,11 +600,26 @@ def _recollected(d: RawDocument) -> Change:
     return lambda old: merge_recollected(old, d) if old is not None else document_source(d, None)
 
 
-def _analysed(d: RawDocument, a: Analysis) -> Change:
-    """An analysis saved onto its document (stored first if it never was)."""
+def _analysed(d: RawDocument, a: Analysis, watchlist: str | None = None) -> Change:
+    """An analysis saved onto its document (stored first if it never was), with its label."""
     def change(old: dict[str, Any] | None) -> dict[str, Any]:
         source = dict(old) if old is not None else document_source(d, None)
         source.update(analysis_source(doc_from_source(source), a))
+        source.pop("watchlist", None)
+        if watchlist is not None:
+            source["watchlist"] = watchlist
+        return source
+    return change
+
+
+def _without(territories: set[str]) -> Change:
+    """A stored analysis without these territories' mentions, keeping its watchlist label."""
+    def change(old: dict[str, Any] | None) -> dict[str, Any]:
+        if old is None:  # documents are never deleted: it was there a moment ago
+            raise StoreError("a document disappeared while its mentions were dropped; try again")
+        source = dict(old)
+        kept = without_territories(analysis_from_source(old), territories)
+        source.update(analysis_source(doc_from_source(old), kept))
         return source
     return change
 

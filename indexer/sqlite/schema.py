@@ -253,6 +253,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     INSERT INTO documents_fts(documents_fts, rank) VALUES ('automerge', 8);
     """,
+    # 6: each analysis remembers the watchlist it was made with (a fingerprint; NULL for
+    # analyses made before), and the store remembers what each fingerprint stands for, so a
+    # watchlist change re-analyses only the documents it can affect.
+    """
+    ALTER TABLE documents ADD COLUMN watchlist TEXT;
+    CREATE INDEX documents_watchlist ON documents(watchlist) WHERE analysed = 1;
+    CREATE TABLE watchlists (
+        fingerprint TEXT PRIMARY KEY,
+        territories_json TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 # Search keys: published seconds (clamped to +-2**33, about the years 1698-2242) times

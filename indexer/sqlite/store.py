@@ -42,6 +42,12 @@ from indexer.sqlite.rows import (
 )
 from indexer.sqlite.schema import MIGRATIONS, search_key, split_sql
 from indexer.sqlite.search import search_documents
+from indexer.sqlite.watchlists import (
+    candidate_ids,
+    documents_by_id,
+    documents_mentioning,
+    drop_territories,
+)
 from indexer.sqlite.writes import chunked_in, index_new, insert_documents, write_analyses
 
 logger = logging.getLogger(__name__)
@@ -303,7 +309,9 @@ class SqliteStore:
 
     # ---------------------------------------------------------------- analyses
 
-    def save_analyses(self, items: Iterable[tuple[RawDocument, Analysis]]) -> int:
+    def save_analyses(
+        self, items: Iterable[tuple[RawDocument, Analysis]], watchlist: str | None = None
+    ) -> int:
         count = 0
         for batch in batched(items, BATCH):
             latest = last_per_id(batch, lambda item: item[0].id)
@@ -322,7 +330,7 @@ class SqliteStore:
                 base = insert_documents(
                     conn, [(d, d.content_hash) for d, _ in latest if d.id not in known]
                 )
-                write_analyses(conn, latest, replaces=analysed_before)
+                write_analyses(conn, latest, replaces=analysed_before, watchlist=watchlist)
                 index_new(conn, base)
             count += len(batch)
         return count
@@ -340,6 +348,9 @@ class SqliteStore:
             count += len(batch)
         return count
 
+    def get_documents(self, doc_ids: Sequence[str]) -> list[RawDocument]:
+        return documents_by_id(self._read, doc_ids)
+
     def iter_documents(self) -> Iterator[EnrichedDocument]:
         last = -1
         while True:
@@ -353,6 +364,43 @@ class SqliteStore:
             for r in rows:
                 yield EnrichedDocument(doc_from_row(r), analysis_from_row(r))
             last = rows[-1]["_rowid"]
+
+    # ---------------------------------------------------------------- watchlists
+
+    def remember_watchlist(self, fingerprint: str, territories: list[dict[str, Any]]) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO watchlists (fingerprint, territories_json) VALUES (?, ?) "
+                "ON CONFLICT(fingerprint) DO UPDATE SET territories_json = excluded.territories_json",
+                (fingerprint, json.dumps(territories, ensure_ascii=False, sort_keys=True)),
+            )
+
+    def watchlists(self) -> dict[str, list[dict[str, Any]]]:
+        rows = self._read("SELECT fingerprint, territories_json FROM watchlists")
+        return {r[0]: json.loads(r[1]) for r in rows}
+
+    def analyses_by_watchlist(self) -> dict[str, int]:
+        rows = self._read(
+            "SELECT coalesce(watchlist, ''), count(*) FROM documents WHERE analysed = 1 GROUP BY 1"
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    def reanalysis_candidates(
+        self, watchlist: str, phrases: Sequence[Sequence[str]] | None,
+        territories: Sequence[str], since: datetime | None = None,
+    ) -> list[str]:
+        return candidate_ids(self._read, watchlist, phrases, territories, since)
+
+    def drop_mentions(self, territories: Sequence[str]) -> int:
+        if not territories:
+            return 0
+        with self._write() as conn:
+            doc_ids = documents_mentioning(conn, territories)
+        changed = 0
+        for i in range(0, len(doc_ids), BATCH):
+            with self._write() as conn:
+                changed += drop_territories(conn, doc_ids[i : i + BATCH], territories)
+        return changed
 
     # ---------------------------------------------------------------- queries
 

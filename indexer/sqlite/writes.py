@@ -60,12 +60,13 @@ _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 def write_analyses(
     conn: sqlite3.Connection, items: list[tuple[RawDocument, Analysis]],
-    replaces: set[str] | None = None,
+    replaces: set[str] | None = None, watchlist: str | None = None,
 ) -> None:
     """Replace the analyses and mentions of distinct documents, one statement per kind of row.
 
     `replaces`, when given, names the documents that may have mentions already (the others
-    have never been analysed); by default every document's are deleted first.
+    have never been analysed); by default every document's are deleted first. `watchlist`
+    labels the analyses with the watchlist they were made with (None: unknown).
     """
     documents: list[tuple[Any, ...]] = []
     mentions: list[tuple[Any, ...]] = []
@@ -74,7 +75,7 @@ def write_analyses(
         s = analysis.sentiment
         documents.append((
             analysis.lang, s.score, s.label, s.positive, s.negative,
-            _to_json([p.to_dict() for p in analysis.places]), doc.id,
+            _to_json([p.to_dict() for p in analysis.places]), watchlist, doc.id,
         ))
         published, reach, story = to_seconds(doc.published), doc.engagement.reach, doc.duplicate_of or doc.id
         for key, (p, n, sent, conf) in per_place(analysis.places).items():
@@ -86,7 +87,8 @@ def write_analyses(
             places[key] = (key, p.name, p.territory, p.kind, p.lat, p.lon)
     conn.executemany(
         """UPDATE documents SET analysed = 1, lang = ?, sentiment_score = ?, sentiment_label = ?,
-            sentiment_positive = ?, sentiment_negative = ?, places_json = ? WHERE id = ?""",
+            sentiment_positive = ?, sentiment_negative = ?, places_json = ?, watchlist = ?
+           WHERE id = ?""",
         documents,
     )
     conn.executemany(

@@ -20,6 +20,7 @@ from core.errors import StoreError
 from indexer.base import MentionFilter, OutboxMessage, SourceState
 from indexer.elasticsearch import ElasticsearchStore
 from indexer.elasticsearch.documents import document_source
+from indexer.elasticsearch.mappings import document_mappings
 from tests.indexer.es_loopback import (
     Cluster,
     Request,
@@ -38,8 +39,9 @@ def _cluster(indices: tuple[str, ...] = (OLD,), alias_exists: bool = True) -> Cl
     """A set-up cluster: the alias over `indices`, the small indices, empty answers."""
     c = Cluster()
     c.on("HEAD", r"/_alias/pw-documents", (200 if alias_exists else 404, {}))
-    c.on("HEAD", r"/pw-(source-state|outbox)", (200, {}))
+    c.on("HEAD", r"/pw-(source-state|outbox|watchlists)", (200, {}))
     c.on("GET", r"/_alias/pw-documents", (200, {i: {"aliases": {"pw-documents": {}}} for i in indices}))
+    c.on("GET", r"/pw-documents/_mapping", (200, {i: {"mappings": document_mappings()} for i in indices}))
     c.on("POST", r"/_mget", lambda r: (200, {"docs": [{**d, "found": False} for d in r.body["docs"]]}))
     c.on("PUT", r"/_bulk", bulk_ok)
     c.on("POST", r"/_bulk", bulk_ok)
@@ -334,12 +336,12 @@ def test_rankings_read_names_from_doc_values_never_a_whole_source(store: Elastic
 
 
 def test_drop_deletes_indices_by_name(store: ElasticsearchStore, cluster: Cluster) -> None:
-    cluster.on("GET", r"/pw-documents-\*,pw-source-state,pw-outbox",
-               (200, {OLD: {}, NEW: {}, "pw-source-state": {}, "pw-outbox": {}}))
+    cluster.on("GET", r"/pw-documents-\*,pw-source-state,pw-outbox,pw-watchlists",
+               (200, {OLD: {}, NEW: {}, "pw-source-state": {}, "pw-outbox": {}, "pw-watchlists": {}}))
     store.drop()
     (delete,) = cluster.sent("DELETE", r"/pw-.*")
     assert "*" not in delete.path
-    assert delete.path == f"/{OLD},{NEW},pw-outbox,pw-source-state"
+    assert delete.path == f"/{OLD},{NEW},pw-outbox,pw-source-state,pw-watchlists"
     assert cluster.sent("DELETE", r"/_index_template/pw-documents")
 
 
@@ -369,7 +371,7 @@ def test_a_daily_key_needs_no_template_privilege(store: ElasticsearchStore, clus
 def test_a_new_cluster_gets_the_template_first_index_and_replicas(tmp_path: Path) -> None:
     for replicas, expected in ((None, {"auto_expand_replicas": "0-1"}), (2, {"number_of_replicas": 2})):
         cluster = _cluster(alias_exists=False)
-        cluster.on("HEAD", r"/pw-(source-state|outbox)", (404, {}))
+        cluster.on("HEAD", r"/pw-(source-state|outbox|watchlists)", (404, {}))
         with serve(cluster) as url:
             ElasticsearchStore(url, index_prefix="pw", timeout=5, replicas=replicas).setup()
         (template,) = cluster.sent("PUT", r"/_index_template/pw-documents")
@@ -378,7 +380,7 @@ def test_a_new_cluster_gets_the_template_first_index_and_replicas(tmp_path: Path
         assert "number_of_replicas" not in settings or replicas is not None
         created = {r.path: r.body for r in cluster.sent("PUT", r"/pw-.*")}
         assert created["/pw-documents-000001"]["aliases"] == {"pw-documents": {"is_write_index": True}}
-        for small in ("/pw-source-state", "/pw-outbox"):
+        for small in ("/pw-source-state", "/pw-outbox", "/pw-watchlists"):
             assert {k: created[small]["settings"][k] for k in expected} == expected
 
 
@@ -390,3 +392,78 @@ def test_a_missing_privilege_is_one_clear_line(store: ElasticsearchStore, cluste
         store.search("neige", MentionFilter())
     assert "may not do this while searching" in str(err.value)
     assert "security_exception" in str(err.value) and "\n" not in str(err.value)
+
+
+# ---------------------------------------------------------------- watchlist changes
+
+
+def test_indices_made_before_watchlist_labels_get_the_field_once() -> None:
+    cluster = _cluster(indices=(NEW, OLD))
+    old_mapping = document_mappings()
+    del old_mapping["properties"]["watchlist"]
+    cluster.on("GET", r"/pw-documents/_mapping", (200, {OLD: {"mappings": old_mapping},
+                                                        NEW: {"mappings": document_mappings()}}))
+    with serve(cluster) as url:
+        ElasticsearchStore(url, index_prefix="pw", timeout=5).setup()
+    (put,) = cluster.sent("PUT", r"/.*/_mapping")
+    assert put.path == f"/{OLD}/_mapping" and put.body == {"properties": {"watchlist": {"type": "keyword"}}}
+    (template,) = cluster.sent("PUT", r"/_index_template/pw-documents")
+    assert template.body["template"]["mappings"]["properties"]["watchlist"] == {"type": "keyword"}
+
+
+def test_an_analysis_is_saved_with_its_watchlist_label(store: ElasticsearchStore, cluster: Cluster) -> None:
+    (d1, a1), (d2, a2) = corpus()[:2]
+    cluster.on("POST", r"/_mget", lambda r: (200, {"docs": [
+        {**d, "found": True, "_seq_no": 1, "_primary_term": 1,
+         "_source": {**document_source(d1 if d["_id"] == "d1" else d2, a1), "watchlist": "old"}}
+        for d in r.body["docs"]]}))
+    store.save_analyses([(d1, a1)], watchlist="w1")
+    store.save_analyses([(d2, a2)])
+    first, second = (bulk_actions(r)[0][2] for r in cluster.sent("PUT", r"/_bulk"))
+    assert first is not None and first["watchlist"] == "w1"
+    assert second is not None and "watchlist" not in second  # made with an unknown watchlist
+
+
+def test_candidates_are_phrases_or_mentions_of_one_label(store: ElasticsearchStore, cluster: Cluster) -> None:
+    cluster.on("POST", r"/pw-documents/_search", lambda r: (200, hits(
+        [] if "search_after" in r.body else [{"id": "d1"}, {"id": "d2"}])))
+    since = T0 + timedelta(days=1)
+    assert store.reanalysis_candidates("w1", [("val", "thorens"), ("valthorens",)], ["val-thorens"], since) == ["d1", "d2"]
+    body = cluster.sent("POST", r"/pw-documents/_search")[0].body
+    assert body["_source"] == ["id"] and body["sort"] == ["id"]
+    query = body["query"]["bool"]
+    assert {"term": {"watchlist": "w1"}} in query["filter"] and {"term": {"analysed": True}} in query["filter"]
+    assert {"range": {"collected": {"gte": since.isoformat()}}} in query["filter"]
+    phrases = {(c["multi_match"]["query"], tuple(c["multi_match"]["fields"])) for c in query["should"]
+               if "multi_match" in c}
+    assert ("val thorens", ("title", "text")) in phrases and ("valthorens", ("title.fr", "text.fr")) in phrases
+    assert {"nested": {"path": "mentions", "query": {"terms": {"mentions.territory": ["val-thorens"]}}}} in query["should"]
+    assert query["minimum_should_match"] == 1
+    del cluster.requests[:]
+    store.reanalysis_candidates("", None, [])
+    unlabelled = cluster.sent("POST", r"/pw-documents/_search")[0].body["query"]["bool"]
+    assert {"bool": {"must_not": [{"exists": {"field": "watchlist"}}]}} in unlabelled["filter"]
+    assert "should" not in unlabelled
+
+
+def test_labels_are_counted_unlabelled_included(store: ElasticsearchStore, cluster: Cluster) -> None:
+    cluster.on("POST", r"/pw-documents/_search", (200, {**hits([]), "aggregations": {"labels": {"buckets": [
+        {"key": "w1", "doc_count": 5}, {"key": "-", "doc_count": 2}]}}}))
+    assert store.analyses_by_watchlist() == {"w1": 5, "": 2}
+
+
+def test_a_removed_territorys_mentions_are_dropped_in_place(store: ElasticsearchStore, cluster: Cluster) -> None:
+    d1, a1 = corpus()[0]  # Val Thorens and Chamonix
+    cluster.on("POST", r"/pw-documents/_search", lambda r: (200, hits(
+        [] if "search_after" in r.body else [{"id": "d1"}])))
+    cluster.on("POST", r"/_mget", lambda r: (200, {"docs": [
+        {**d, "found": True, "_seq_no": 4, "_primary_term": 1,
+         "_source": {**document_source(d1, a1), "watchlist": "w0"}} for d in r.body["docs"]]}))
+    assert store.drop_mentions(["chamonix"]) == 1
+    query = cluster.sent("POST", r"/pw-documents/_search")[0].body["query"]
+    assert query == {"nested": {"path": "mentions", "query": {"terms": {"mentions.territory": ["chamonix"]}}}}
+    ((op, meta, source),) = bulk_actions(cluster.sent("PUT", r"/_bulk")[0])
+    assert (op, meta["if_seq_no"]) == ("index", 4) and source is not None
+    assert [m["place_key"] for m in source["mentions"]] == ["val-thorens"]
+    assert [p["territory"] for p in source["places"]] == ["val-thorens"]
+    assert source["watchlist"] == "w0" and source["sentiment"]["score"] == a1.sentiment.score

@@ -141,6 +141,97 @@ class TestWrites:
         assert list(store.raw_documents(since=later)) == []
 
 
+# ------------------------------------------------------------------ watchlist changes
+
+
+class TestWatchlists:
+    """What a watchlist change re-analyses: found by label, words in the text, and mentions."""
+
+    def test_each_analysis_keeps_the_watchlist_it_was_made_with(self, store: Store) -> None:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items[:2], watchlist="w1")
+        store.save_analyses(items[2:5], watchlist="w2")
+        store.import_documents([])
+        assert store.analyses_by_watchlist() == {"w1": 2, "w2": 3}  # d6, d7 not analysed
+        store.save_analyses(items[5:])
+        assert store.analyses_by_watchlist() == {"w1": 2, "w2": 3, "": 2}
+        store.save_analyses(items[:1], watchlist="w2")  # analysed again: labelled again
+        assert store.analyses_by_watchlist() == {"w1": 1, "w2": 4, "": 2}
+
+    def test_remembered_watchlists(self, store: Store) -> None:
+        assert store.watchlists() == {}
+        tignes = [{"id": "tignes", "name": "Tignes", "aliases": ["#tignes"]}]
+        store.remember_watchlist("w1", tignes)
+        store.remember_watchlist("", [])
+        assert store.watchlists() == {"w1": tignes, "": []}
+        store.remember_watchlist("", tignes)
+        assert store.watchlists()[""] == tignes
+
+    def test_candidates_hold_a_phrase_or_mention_a_territory(self, store: Store) -> None:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items, watchlist="w1")
+        # d1/d3 "Séjour à Val Thorens" (title "Séjour au ski"), d2 and d7 "Val Thorens"
+        assert sorted(store.reanalysis_candidates("w1", [("val", "thorens")], [])) == ["d1", "d2", "d3", "d7"]
+        # accents and case as the index folds them; the title counts; nothing else is read
+        assert sorted(store.reanalysis_candidates("w1", [("sejour",)], [])) == ["d1", "d3"]
+        assert store.reanalysis_candidates("w1", [("thorens", "val")], []) == []
+        assert sorted(store.reanalysis_candidates("w1", [("mont", "blanc"), ("chile",)], [])) == ["d4", "d5"]
+        # words written together are one word to the index
+        assert store.reanalysis_candidates("w1", [("valthorens",)], []) == []
+        # a mention found whatever the text says (d6: Chamonix), and only with this label
+        assert sorted(store.reanalysis_candidates("w1", [], ["chamonix"])) == ["d1", "d3", "d4", "d6"]
+        assert store.reanalysis_candidates("w2", [("val", "thorens")], ["chamonix"]) == []
+        # a gazetteer place's key is no territory
+        assert store.reanalysis_candidates("w1", [], [CHILE]) == []
+        assert sorted(store.reanalysis_candidates("w1", None, [])) == [f"d{i}" for i in range(1, 8)]
+        later = COLLECTED + timedelta(days=1)
+        assert store.reanalysis_candidates("w1", None, [], since=later) == []
+        assert store.reanalysis_candidates("w1", [("val", "thorens")], ["chamonix"], since=later) == []
+
+    def test_unlabelled_analyses_are_found_with_the_empty_label(self, store: Store) -> None:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items[:4])
+        store.save_analyses(items[4:], watchlist="w1")
+        assert sorted(store.reanalysis_candidates("", [("val", "thorens")], ["tignes"])) == ["d1", "d2", "d3"]
+        assert sorted(store.reanalysis_candidates("w1", [("val", "thorens")], ["tignes"])) == ["d5", "d7"]
+
+    def test_many_phrases_at_once(self, store: Store) -> None:
+        load(store)
+        store.save_analyses(corpus(), watchlist="w1")
+        phrases = [(f"nowhere{i}", "word") for i in range(450)] + [("gondola",)]
+        assert store.reanalysis_candidates("w1", phrases, []) == ["d2"]
+
+    def test_documents_by_id_in_the_order_asked(self, store: Store) -> None:
+        load(store)
+        docs = store.get_documents(["d5", "nope", "d1", "d5"])
+        assert [d.id for d in docs] == ["d5", "d1"]
+        assert docs[1].text == D1_TEXT and docs[1].title == "Séjour au ski"
+        assert store.get_documents([]) == []
+
+    def test_a_removed_territory_loses_its_mentions_without_analysis(self, store: Store) -> None:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items[:3], watchlist="w1")
+        store.save_analyses(items[3:])
+        assert store.drop_mentions(["chamonix"]) == 4  # d1, d3 (w1), d4, d6 (no label)
+        ranking = counts(store.ranking(IN_PERIOD))
+        assert "chamonix" not in ranking
+        assert ranking["val-thorens"] == 4
+        assert store.stats().mentions == 7
+        kept = {e.doc.id: e.analysis for e in store.iter_documents()}
+        assert [p.territory for p in kept["d1"].places] == ["val-thorens"]
+        assert kept["d1"].sentiment.score == 0.5  # the rest of the analysis as it was
+        assert kept["d6"].places == ()
+        assert [p.place_key for p in kept["d4"].places] == [MONT_BLANC]  # undated, still rewritten
+        assert store.analyses_by_watchlist() == {"w1": 3, "": 4}  # labels kept
+        assert store.drop_mentions(["chamonix"]) == 0
+        assert store.drop_mentions([]) == 0
+        assert store.drop_mentions(["nowhere"]) == 0
+
+
 # ------------------------------------------------------------------ rankings and counts
 
 
