@@ -26,15 +26,16 @@ def crawl_job(config: Config, source_id: str) -> None:
 
 
 def enrich_job(config: Config, analyzer_holder: dict[str, Any]) -> None:
-    """Analyse what the crawls stored; the analyzer is loaded once and kept."""
+    """Apply a watchlist change to the stored analyses (the first run after a start notices it),
+    then analyse what the crawls stored; the in-process analyzer is loaded once and kept."""
     from nlp import build_analyzer
     from placewatch.jobs import enrich_job as enrich
 
     if "analyzer" not in analyzer_holder:
         analyzer_holder["analyzer"] = build_analyzer(config)
-    report = enrich(config, analyzer_holder["analyzer"])
-    if report.documents:
-        logger.info("enriched %d documents, %d mentions", report.documents, report.mentions)
+    outcome = enrich(config, analyzer_holder["analyzer"])
+    if outcome.enriched.documents:
+        logger.info("enriched %d documents, %d mentions", outcome.enriched.documents, outcome.enriched.mentions)
 
 
 def alert_job(config: Config) -> None:

@@ -255,6 +255,13 @@ class CrawlConfig:
 
 
 @dataclass(frozen=True, config=_STRICT)
+class NlpConfig:
+    """How documents are analysed."""
+
+    processes: PositiveCount | None = None  # analysis processes for enrich and reanalyze; None: one per core
+
+
+@dataclass(frozen=True, config=_STRICT)
 class UiConfig:
     """Dashboard settings."""
 
@@ -276,6 +283,7 @@ class Config:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    nlp: NlpConfig = field(default_factory=NlpConfig)
     ui: UiConfig = field(default_factory=UiConfig)
 
     def territory(self, territory_id: str) -> Territory | None:

@@ -35,3 +35,7 @@ class QuerySyntaxError(PlacewatchError):
 
 class InputError(PlacewatchError):
     """Raised when an input file or line (JSON Lines, CSV, page) is malformed."""
+
+
+class AnalysisError(PlacewatchError):
+    """Raised when documents cannot be analysed: an analysis process died (out of memory)."""

@@ -1,9 +1,11 @@
 """Natural-language analysis: language, place mentions (watchlist and world) and sentiment.
 
 Public API: `Analyzer` and `build_analyzer` (the spaCy pipelines), `detect_language`,
-`looks_like_text`, and the enrichment jobs over a store (`enrich_pending`, `reanalyze`,
-`EnrichReport`). Imported on first use: the crawler needs only the language identifier,
-not spaCy.
+`looks_like_text`, the enrichment jobs over a store (`enrich_pending`, `reanalyze`,
+`EnrichReport`), bringing stored analyses up to a changed watchlist (`plan_update`,
+`update_analyses`, `WatchlistUpdate`, `LogProgress`), and analysis on several cores
+(`AnalysisPool`, `analyses_for`, `analysis_processes`). Imported on first use: the crawler
+needs only the language identifier, not spaCy.
 """
 
 from __future__ import annotations
@@ -12,25 +14,43 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from nlp.enrich import EnrichReport, enrich_pending, reanalyze
+    from nlp.enrich import (
+        Analyses,
+        EnrichReport,
+        LogProgress,
+        WatchlistUpdate,
+        enrich_pending,
+        plan_update,
+        reanalyze,
+        update_analyses,
+    )
     from nlp.langid import UNKNOWN as UNKNOWN_LANGUAGE
     from nlp.langid import classify as classify_language
     from nlp.langid import detect_language
     from nlp.langid import load as load_language_model
     from nlp.pipeline import Analyzer, build_analyzer
     from nlp.text import looks_like_text
+    from nlp.workers import AnalysisPool, analyses_for, analysis_processes
 
 __all__ = [
     "UNKNOWN_LANGUAGE",
+    "Analyses",
+    "AnalysisPool",
     "Analyzer",
     "EnrichReport",
+    "LogProgress",
+    "WatchlistUpdate",
+    "analyses_for",
+    "analysis_processes",
     "build_analyzer",
     "classify_language",
     "detect_language",
     "enrich_pending",
     "load_language_model",
     "looks_like_text",
+    "plan_update",
     "reanalyze",
+    "update_analyses",
 ]
 
 # public name -> (module, name there)
@@ -45,6 +65,14 @@ _HOMES = {
     "EnrichReport": ("nlp.enrich", "EnrichReport"),
     "enrich_pending": ("nlp.enrich", "enrich_pending"),
     "reanalyze": ("nlp.enrich", "reanalyze"),
+    "Analyses": ("nlp.enrich", "Analyses"),
+    "LogProgress": ("nlp.enrich", "LogProgress"),
+    "WatchlistUpdate": ("nlp.enrich", "WatchlistUpdate"),
+    "plan_update": ("nlp.enrich", "plan_update"),
+    "update_analyses": ("nlp.enrich", "update_analyses"),
+    "AnalysisPool": ("nlp.workers", "AnalysisPool"),
+    "analyses_for": ("nlp.workers", "analyses_for"),
+    "analysis_processes": ("nlp.workers", "analysis_processes"),
 }
 
 

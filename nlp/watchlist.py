@@ -6,22 +6,29 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 from nlp.text import fold, is_capitalised
 
 logger = logging.getLogger(__name__)
 
-# Abbreviations people write for the same word in place names (French and English).
+# Abbreviations people write for the same word in place names (French and English); an
+# abbreviation may end with a full stop.
+_SAME_WORD: dict[str, tuple[str, ...]] = {
+    "saint": ("saint", "st"),
+    "st": ("saint", "st"),
+    "sainte": ("sainte", "ste"),
+    "ste": ("sainte", "ste"),
+    "mount": ("mount", "mt"),
+    "mont": ("mont", "mt"),
+    "mt": ("mount", "mont", "mt"),
+    "fort": ("fort", "ft"),
+}
+_ABBREVIATIONS = {"st", "ste", "mt", "ft"}
 _VARIANTS: dict[str, str] = {
-    "saint": r"(?:saint|st\.?)",
-    "st": r"(?:saint|st\.?)",
-    "sainte": r"(?:sainte|ste\.?)",
-    "ste": r"(?:sainte|ste\.?)",
-    "mount": r"(?:mount|mt\.?)",
-    "mont": r"(?:mont|mt\.?)",
-    "mt": r"(?:mount|mont|mt\.?)",
-    "fort": r"(?:fort|ft\.?)",
+    word: "(?:" + "|".join(f"{w}\\.?" if w in _ABBREVIATIONS else w for w in same) + ")"
+    for word, same in _SAME_WORD.items()
 }
 _SEP = r"[\s\-_'.]{0,3}"
 _WORD = re.compile(r"[^\W_]+")
@@ -42,7 +49,8 @@ class TerritoryMatch:
 
 # French contracts a name's leading article with à and de: "aux Arcs", "des Arcs" (Les Arcs),
 # "au Corbier", "du Grand-Bornand" (Le Corbier, Le Grand-Bornand).
-_CONTRACTIONS: dict[str, str] = {"les": r"(?:les|des|aux)", "le": r"(?:le|du|au)"}
+_CONTRACTED: dict[str, tuple[str, ...]] = {"les": ("les", "des", "aux"), "le": ("le", "du", "au")}
+_CONTRACTIONS: dict[str, str] = {w: "(?:" + "|".join(same) + ")" for w, same in _CONTRACTED.items()}
 
 
 def alias_pattern(alias: str) -> str:
@@ -53,6 +61,29 @@ def alias_pattern(alias: str) -> str:
     if len(words) > 1 and words[0] in _CONTRACTIONS:
         parts[0] = _CONTRACTIONS[words[0]]
     return _SEP.join(parts)
+
+
+def alias_spellings(alias: str) -> list[tuple[str, ...]]:
+    """Every run of words a text matched by `alias_pattern(alias)` holds there, as a full-text
+    index splits words (at anything but a letter or digit): the same variants and contractions,
+    and words written together ("#valthorens", "SaintTropez") as one."""
+    words = _WORD.findall(fold(alias.lstrip("#@")))
+    if not words:
+        return []
+    choices = [_SAME_WORD.get(w, (w,)) for w in words]
+    if len(words) > 1 and words[0] in _CONTRACTED:
+        choices[0] = _CONTRACTED[words[0]]
+    runs: set[tuple[str, ...]] = set()
+    for spelled in product(*choices):
+        for together in product((False, True), repeat=max(0, len(spelled) - 1)):
+            run = [spelled[0]]
+            for word, joined in zip(spelled[1:], together, strict=True):
+                if joined:
+                    run[-1] += word
+                else:
+                    run.append(word)
+            runs.add(tuple(run))
+    return sorted(runs)
 
 
 def territory_names(territory: dict[str, Any]) -> list[str]:

@@ -91,7 +91,10 @@ def cmd_sources_check(args: argparse.Namespace, config: Config) -> int:
 def cmd_enrich(args: argparse.Namespace, config: Config) -> int:
     from placewatch.jobs import enrich_job
 
-    report = enrich_job(config)
+    outcome = enrich_job(config)
+    if outcome.updated is not None:
+        print(f"watchlist changed: re-analysed {outcome.updated.documents} documents it can affect")
+    report = outcome.enriched
     print(f"analysed {report.documents} documents, {report.mentions} place mentions")
     return 0
 
@@ -99,16 +102,30 @@ def cmd_enrich(args: argparse.Namespace, config: Config) -> int:
 def cmd_reanalyze(args: argparse.Namespace, config: Config) -> int:
     from tqdm import tqdm
 
-    from nlp import build_analyzer, reanalyze
+    from nlp import analyses_for, plan_update, reanalyze, update_analyses
     from placewatch.top import parse_since
 
     since = parse_since(args.since, utcnow()) if args.since else None
     with open_store(config.store) as store:
-        total = store.count_raw(since)
-        analyzer = build_analyzer(config)
-        with tqdm(total=total, unit="doc", desc="reanalyze", file=sys.stderr) as bar:
-            report = reanalyze(store, analyzer, since, progress=bar.update)
-    print(f"re-analysed {report.documents} documents, {report.mentions} place mentions")
+        if args.all:
+            total = store.count_raw(since)
+            with analyses_for(config, total) as analyses, \
+                    tqdm(total=total, unit="doc", desc="reanalyze", file=sys.stderr) as bar:
+                report = reanalyze(store, analyses, since, progress=bar.update)
+            print(f"re-analysed {report.documents} documents, {report.mentions} place mentions")
+            return 0
+        plan = plan_update(store, config.territories, since)
+        if not plan:
+            print("the stored analyses already match the watchlist: nothing to re-analyse "
+                  "(--all re-analyses every document)")
+            return 0
+        total = len(plan.documents)
+        with analyses_for(config, total) as analyses, \
+                tqdm(total=total, unit="doc", desc="reanalyze", file=sys.stderr) as bar:
+            report = update_analyses(store, analyses, plan, progress=bar.update)
+    dropped = f"; {report.dropped} lost a removed territory's mentions" if report.dropped else ""
+    print(f"re-analysed {report.documents} documents the watchlist change can affect, "
+          f"{report.mentions} place mentions{dropped}")
     return 0
 
 
@@ -274,8 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("enrich", cmd_enrich, "analyse the collected documents not analysed yet")
 
-    p = add("reanalyze", cmd_reanalyze, "re-run analysis over stored documents (after a watchlist change)")
+    p = add("reanalyze", cmd_reanalyze, "after a watchlist change, re-analyse the stored documents it can affect",
+            "After a watchlist change, re-analyse the stored documents the change can affect: those "
+            "whose text holds a name of a territory added, removed or edited, or whose analysis "
+            "mentions one (placewatch run does this by itself when it starts). Uses every core "
+            "unless [nlp] processes says otherwise.")
     p.add_argument("--since", metavar="DATE", help="only documents collected since (7d, 2026-11-01)")
+    p.add_argument("--all", action="store_true", help="re-analyse every stored document")
 
     p = add("analyze", cmd_analyze, "analyse JSON Lines from stdin, write JSON Lines to stdout",
             'Read {"id", "text", "title"?, "lang"?} objects, one per line, and write one result per '

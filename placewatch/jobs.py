@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from config import Config
@@ -9,17 +12,63 @@ from core.models import utcnow
 
 if TYPE_CHECKING:
     from alerts import CheckReport
-    from nlp import Analyzer, EnrichReport
+    from indexer import Store
+    from nlp import Analyzer, EnrichReport, WatchlistUpdate
+
+logger = logging.getLogger(__name__)
 
 
-def enrich_job(config: Config, analyzer: Analyzer | None = None) -> EnrichReport:
-    """Analyse every stored document not analysed yet (the analyzer is built if not given)."""
+@dataclass(frozen=True)
+class EnrichOutcome:
+    """What an enrich job did: analyses brought up to a changed watchlist, then new documents."""
+
+    enriched: EnrichReport
+    updated: EnrichReport | None = None  # None: the stored analyses matched the watchlist
+
+
+def describe_update(plan: WatchlistUpdate) -> str:
+    """One line for the log: what changed and how much it re-analyses."""
+    edited = sorted(plan.changed - plan.removed)
+    parts = [f"added or edited: {', '.join(edited)}"] if edited else []
+    if plan.removed:
+        parts.append(f"removed: {', '.join(sorted(plan.removed))}")
+    return (f"watchlist changed ({'; '.join(parts) or 'order'}): re-analysing the "
+            f"{len(plan.documents)} documents that can mention these territories")
+
+
+def watchlist_job(config: Config, store: Store, analyzer: Analyzer | None = None) -> EnrichReport | None:
+    """Bring the stored analyses up to the configured watchlist, if it changed, with progress in
+    the log; None when nothing had to change."""
+    from nlp import LogProgress, analyses_for, plan_update, update_analyses
+
+    plan = plan_update(store, config.territories)
+    if not plan:
+        return None
+    logger.warning("%s", describe_update(plan))
+    started = time.monotonic()
+    with analyses_for(config, len(plan.documents), analyzer) as analyses:
+        report = update_analyses(store, analyses, plan, LogProgress(len(plan.documents), "watchlist change"))
+    logger.warning(
+        "watchlist change applied in %.0f s: %d documents re-analysed (%d place mentions), "
+        "%d lost a removed territory's mentions", time.monotonic() - started,
+        report.documents, report.mentions, report.dropped,
+    )
+    return report
+
+
+def enrich_job(config: Config, analyzer: Analyzer | None = None) -> EnrichOutcome:
+    """Apply a watchlist change to the stored analyses, then analyse every document not analysed
+    yet; several processes when there is enough to do (the analyzer is built if needed)."""
     from indexer import open_store
-    from nlp import build_analyzer, enrich_pending
+    from nlp import analyses_for, enrich_pending
+    from nlp.workers import MIN_DOCUMENTS
 
-    analyzer = analyzer or build_analyzer(config)
     with open_store(config.store) as store:
-        return enrich_pending(store, analyzer)
+        updated = watchlist_job(config, store, analyzer)
+        pending = len(store.pending_analysis(limit=MIN_DOCUMENTS))
+        with analyses_for(config, pending, analyzer) as analyses:
+            enriched = enrich_pending(store, analyses)
+    return EnrichOutcome(enriched, updated)
 
 
 def alert_job(config: Config) -> CheckReport:
@@ -31,4 +80,4 @@ def alert_job(config: Config) -> CheckReport:
         return run_due(config, store, utcnow())
 
 
-__all__ = ["alert_job", "enrich_job"]
+__all__ = ["EnrichOutcome", "alert_job", "describe_update", "enrich_job", "watchlist_job"]

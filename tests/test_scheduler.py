@@ -94,3 +94,68 @@ def test_run_collects_analyses_and_stops_cleanly(tmp_path: Path, sig: signal.Sig
     assert proc.returncode == 0, err
     assert "placewatch stopped" in out
     assert "Traceback" not in err, err[err.index("Traceback") - 2000 :]
+
+
+WATCHLIST_CHANGED = """
+[store]
+path = "pw.db"
+
+[crawl]
+enrich_every = "2s"
+
+[alerts]
+every = "1h"
+
+[[territories]]
+id = "val-thorens"
+name = "Val Thorens"
+kind = "resort"
+
+[[territories]]
+id = "meribel"
+name = "Méribel"
+kind = "resort"
+aliases = ["#meribel"]
+"""
+
+
+@pytest.mark.slow
+def test_run_applies_a_watchlist_change_by_itself(tmp_path: Path) -> None:
+    """Méribel added to the config file: `placewatch run` re-analyses what can mention it at start."""
+    from core.models import Analysis, Sentiment
+    from indexer import SqliteStore
+    from nlp.changes import fingerprint, watchlist_entries
+    from tests.nlp.test_reanalysis import raw
+
+    path = tmp_path / "placewatch.toml"
+    path.write_text(WATCHLIST_CHANGED, encoding="utf-8")
+    config = load_config(path)
+    before = watchlist_entries([t for t in config.territories if t.id != "meribel"])
+    store = SqliteStore(tmp_path / "pw.db")
+    store.setup()
+    docs = [raw("d1", "Première neige à Méribel ce matin, les pistes ouvrent samedi."),
+            raw("d2", "Val Thorens ouvre samedi."), raw("d3", "Rien de neuf à la montagne.")]
+    store.upsert_raw(docs)
+    store.remember_watchlist(fingerprint(before), before)
+    store.save_analyses([(d, Analysis("fr", Sentiment())) for d in docs], watchlist=fingerprint(before))
+    now = fingerprint(watchlist_entries(config.territories))
+    proc = subprocess.Popen([*placewatch_cmd(), "--config", str(path), "run"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and store.analyses_by_watchlist().get(now) != 1:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            time.sleep(1)
+        assert store.analyses_by_watchlist() == {now: 1, fingerprint(before): 2}
+        d1 = next(e.analysis for e in store.iter_documents() if e.doc.id == "d1")
+        assert [p.territory for p in d1.places] == ["meribel"]
+        store.close()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "watchlist changed (added or edited: meribel)" in err and "re-analysing the 1 documents" in err
+    assert "watchlist change: 1/1 documents" in err and "watchlist change applied" in err
+    assert err.count("watchlist changed") == 1  # noticed once, not at every enrich run

@@ -73,6 +73,12 @@ def test_crawl_extraction_workers_default_to_automatic(tmp_path: Path) -> None:
     assert config.crawl.extraction_workers == 0
 
 
+def test_analysis_processes_default_to_one_per_core_unless_set(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, VALID), env={}).nlp.processes is None
+    config = load_config(write(tmp_path, VALID + "\n[nlp]\nprocesses = 1\n"), env={})
+    assert config.nlp.processes == 1
+
+
 def test_secrets_come_from_the_environment(tmp_path: Path) -> None:
     env = {"PLACEWATCH_SMTP_PASSWORD": "s3cret", "PLACEWATCH_ES_URL": "http://es:9200"}
     config = load_config(write(tmp_path, VALID), env=env)
@@ -91,6 +97,7 @@ def test_secrets_come_from_the_environment(tmp_path: Path) -> None:
         ('[[sources]]\nid = "x"\ntype = "rss"\nurl = "http://x"\nevery = "soon"', "not a duration"),
         ('[alerts]\nmin_count = -1', "'min_count' must be an integer >= 0"),
         ('[storage]\npath = "x"', "unknown section 'storage'"),
+        ("[nlp]\nprocesses = 0", "[nlp]: 'processes' must be an integer >= 1"),
         ('[[territories]]\nid = "a"\nname = "A"\n[[territories]]\nid = "a"\nname = "B"', "duplicate territory id"),
     ],
 )

@@ -101,8 +101,40 @@ def test_reanalyze_shows_progress_and_keeps_counts(demo_data: Path, tmp_path: Pa
     shutil.copytree(demo_data, work)
     config = str(work / "placewatch.toml")
     before = json.loads(run_placewatch("--config", config, "top", "--since", "80d", "--json").stdout)
-    result = run_placewatch("--config", config, "reanalyze")
+    result = run_placewatch("--config", config, "reanalyze", "--all")
     assert result.returncode == 0, result.stderr
-    assert "re-analysed" in result.stdout and "reanalyze" in result.stderr  # the progress bar
+    assert "re-analysed 87 documents" in result.stdout and "reanalyze" in result.stderr  # the progress bar
     after = json.loads(run_placewatch("--config", config, "top", "--since", "80d", "--json").stdout)
     assert after["places"] == before["places"]
+
+
+@pytest.mark.slow
+def test_reanalyze_after_adding_a_competitor_reads_only_what_can_mention_it(demo_data: Path, tmp_path: Path) -> None:
+    work = tmp_path / "copy"
+    shutil.copytree(demo_data, work)
+    config = work / "placewatch.toml"
+    unchanged = run_placewatch("--config", str(config), "reanalyze")
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "nothing to re-analyse" in unchanged.stdout
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[[sources]]", MERIBEL + "\n[[sources]]", 1), encoding="utf-8")
+    result = run_placewatch("--config", str(config), "reanalyze")
+    assert result.returncode == 0, result.stderr
+    assert "reanalyze" in result.stderr and "100%" in result.stderr  # the progress bar
+    changed = int(result.stdout.split("re-analysed ", 1)[1].split()[0])
+    assert 0 < changed < 87 // 4, result.stdout  # the documents that can say Méribel, not all 87
+    top = json.loads(run_placewatch("--config", str(config), "top", "--since", "80d", "--group", "alps",
+                                    "--json").stdout)
+    shares = {t["territory"]: t["mentions"] for t in top["share_of_voice"][0]["territories"]}
+    assert shares.get("meribel", 0) >= 1
+    again = run_placewatch("--config", str(config), "reanalyze")
+    assert "nothing to re-analyse" in again.stdout
+
+
+MERIBEL = """[[territories]]
+id = "meribel"
+name = "Méribel"
+kind = "resort"
+aliases = ["Meribel", "#meribel"]
+groups = ["alps"]
+"""
