@@ -151,7 +151,7 @@ def test_run_applies_a_watchlist_change_by_itself(tmp_path: Path) -> None:
         assert [p.territory for p in d1.places] == ["meribel"]
         store.close()
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=120)
+        _out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
