@@ -27,13 +27,19 @@ def crawl_job(config: Config, source_id: str) -> None:
 
 def enrich_job(config: Config, analyzer_holder: dict[str, Any]) -> None:
     """Apply a watchlist change to the stored analyses (the first run after a start notices it),
-    then analyse what the crawls stored; the in-process analyzer is loaded once and kept."""
+    then analyse what the crawls stored; the in-process analyzer is loaded once and kept. A stop
+    asked for mid-pass ends it after the batch at hand: the next start goes on from there."""
     from nlp import build_analyzer
+    from placewatch.jobs import Stopped
     from placewatch.jobs import enrich_job as enrich
 
     if "analyzer" not in analyzer_holder:
         analyzer_holder["analyzer"] = build_analyzer(config)
-    outcome = enrich(config, analyzer_holder["analyzer"])
+    try:
+        outcome = enrich(config, analyzer_holder["analyzer"], analyzer_holder.get("stop"))
+    except Stopped:
+        logger.warning("enrich stopped before the end of its pass; the next start goes on from there")
+        return
     if outcome.enriched.documents:
         logger.info("enriched %d documents, %d mentions", outcome.enriched.documents, outcome.enriched.mentions)
 
@@ -45,8 +51,9 @@ def alert_job(config: Config) -> None:
     logger.info("alerts: %s", check(config))
 
 
-def build_scheduler(config: Config) -> BackgroundScheduler:
-    """One job per source, one enrich job, one alert job; each runs at start, then on its interval."""
+def build_scheduler(config: Config, stop: threading.Event | None = None) -> BackgroundScheduler:
+    """One job per source, one enrich job, one alert job; each runs at start, then on its interval.
+    `stop`, once set, also ends a long enrich pass early."""
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -61,7 +68,7 @@ def build_scheduler(config: Config) -> BackgroundScheduler:
         )
     scheduler.add_job(
         enrich_job, "interval", seconds=config.crawl.enrich_every.total_seconds(),
-        args=(config, {}), id="enrich", name="enrich", next_run_time=now + timedelta(seconds=1),
+        args=(config, {"stop": stop}), id="enrich", name="enrich", next_run_time=now + timedelta(seconds=1),
     )
     scheduler.add_job(
         alert_job, "interval", seconds=config.alerts.every.total_seconds(), args=(config,),
@@ -81,7 +88,7 @@ def run_service(config: Config, stop: threading.Event | None = None) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-    scheduler = build_scheduler(config)
+    scheduler = build_scheduler(config, stop)
     scheduler.start()
     jobs = ", ".join(f"{j.name} every {j.trigger.interval}" for j in scheduler.get_jobs())
     logger.warning("placewatch running: %s", jobs)

@@ -77,8 +77,9 @@ def analyse_stream(
 def save_labelled(store: Store, analysed: list[tuple[RawDocument, Analysis]], label: str) -> int:
     """Save analyses with their watchlist label; a text the full-text index may read otherwise
     than the matcher is labelled apart, so it is re-analysed after any change. Returns mentions."""
-    plain = [(d, a) for d, a in analysed if not index_may_misread(d.text)]
-    misread = [(d, a) for d, a in analysed if index_may_misread(d.text)]
+    misread_ids = {d.id for d, _ in analysed if index_may_misread(d.text)}
+    plain = [(d, a) for d, a in analysed if d.id not in misread_ids]
+    misread = [(d, a) for d, a in analysed if d.id in misread_ids]
     store.save_analyses(plain, watchlist=label)
     if misread:
         store.save_analyses(misread, watchlist=label + MISREAD)

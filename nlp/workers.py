@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -47,6 +48,10 @@ def _start_worker(config: Config) -> None:
     global _analyzer
     from nlp.pipeline import build_analyzer
 
+    # Ctrl-C and SIGTERM are the calling process's to handle: it stops the pool after the running
+    # batches (a worker dying of them would be a traceback, and a broken pool).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _analyzer = build_analyzer(config)
     for lang in WARM_LANGUAGES:
         _analyzer.pipeline(lang)

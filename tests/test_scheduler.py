@@ -159,3 +159,47 @@ def test_run_applies_a_watchlist_change_by_itself(tmp_path: Path) -> None:
     assert "watchlist changed (added or edited: meribel)" in err and "re-analysing the 1 documents" in err
     assert "watchlist change: 1/1 documents" in err and "watchlist change applied" in err
     assert err.count("watchlist changed") == 1  # noticed once, not at every enrich run
+
+
+@pytest.mark.slow
+def test_a_stop_mid_pass_ends_it_after_the_batch_at_hand(tmp_path: Path) -> None:
+    """SIGTERM during a long watchlist pass (worker processes): a clean stop, and the next
+    `reanalyze` reads only what the pass had not reached."""
+    from core.models import Analysis, Sentiment
+    from indexer import SqliteStore
+    from nlp.changes import fingerprint, watchlist_entries
+    from tests.helpers import run_placewatch
+    from tests.nlp.test_reanalysis import raw
+
+    path = tmp_path / "placewatch.toml"
+    path.write_text(WATCHLIST_CHANGED + "\n[nlp]\nprocesses = 2\n", encoding="utf-8")
+    config = load_config(path)
+    before = watchlist_entries([t for t in config.territories if t.id != "meribel"])
+    store = SqliteStore(tmp_path / "pw.db")
+    store.setup()
+    docs = [raw(f"d{i:03d}", f"Jour {i} à Méribel : neige fraîche, pistes damées et grand soleil.")
+            for i in range(700)]
+    store.upsert_raw(docs)
+    store.remember_watchlist(fingerprint(before), before)
+    store.save_analyses([(d, Analysis("fr", Sentiment())) for d in docs], watchlist=fingerprint(before))
+    now = fingerprint(watchlist_entries(config.territories))
+    proc = subprocess.Popen([*placewatch_cmd(), "--config", str(path), "run"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not store.analyses_by_watchlist().get(now):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "enrich stopped before the end of its pass" in err and "Traceback" not in err, err
+    done = store.analyses_by_watchlist().get(now, 0)
+    store.close()
+    assert 0 < done < len(docs)
+    rest = run_placewatch("--config", str(path), "reanalyze", timeout=600)
+    assert rest.returncode == 0, rest.stderr
+    assert f"re-analysed {len(docs) - done} documents" in rest.stdout
