@@ -23,7 +23,7 @@ test: install
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 test-fast: install
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser and not quality"
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser and not quality and not demo"
 
 test-es: install
 	@test -n "$$PLACEWATCH_ES_URL" || { echo "set PLACEWATCH_ES_URL, e.g. http://localhost:9200"; exit 2; }

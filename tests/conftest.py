@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 DATASETS = REPO.parent / "shared" / "datasets"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the demo pipeline's data is marked `demo`: `make test-fast` skips it."""
+    for item in items:
+        if "demo_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.demo)
+
 
 @pytest.fixture(scope="session")
 def datasets() -> Path:
@@ -68,3 +74,12 @@ def dashboard_data(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="session")
 def dashboard_config(dashboard_data: Path) -> Path:
     return dashboard_data / "placewatch.toml"
+
+
+@pytest.fixture
+def synthetic_config(tmp_path: Path) -> Path:
+    """The small synthetic store (Les Arcs and Tignes in the Alps, the hostile document), French UI:
+    for dashboard tests that need some data but not what the pipeline made of the demo site."""
+    from tests.dashboard import synthetic
+
+    return synthetic.build(tmp_path, lang="fr")

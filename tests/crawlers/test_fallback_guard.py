@@ -26,6 +26,7 @@ def _labelled_pages() -> Iterator[tuple[str, bytes]]:
             yield path.name, gzip.decompress(data) if path.suffix == ".gz" else data
 
 
+@pytest.mark.slow  # every labelled page of the shared datasets
 @pytest.mark.skipif(not DATASETS.exists(), reason=f"shared datasets not found at {DATASETS}")
 def test_language_from_the_opening_agrees_with_the_whole_sample_on_every_labelled_page() -> None:
     from nlp.langid import classify
@@ -64,6 +65,7 @@ def guard_counts() -> Iterator[dict[str, int]]:
     fallback_guard.counts.update(before)
 
 
+@pytest.mark.slow  # every labelled page of the shared datasets
 @pytest.mark.skipif(not DATASETS.exists(), reason=f"shared datasets not found at {DATASETS}")
 def test_guarded_extraction_equals_the_full_comparison_on_every_labelled_page() -> None:
     pages = list(_labelled_pages())
@@ -81,6 +83,7 @@ def test_guarded_extraction_equals_the_full_comparison_on_every_labelled_page() 
     assert fallback_guard.counts["skipped"] - skipped_before >= len(pages) // 4
 
 
+@pytest.mark.slow  # every labelled page of the shared datasets
 @pytest.mark.skipif(not DATASETS.exists(), reason=f"shared datasets not found at {DATASETS}")
 def test_pages_without_byline_hints_have_no_author_for_trafilatura_either() -> None:
     without = 0

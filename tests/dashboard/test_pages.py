@@ -1,4 +1,8 @@
-"""Competitors, Place, Mentions, Map, Alerts and Sources pages on the demo data (streamlit.testing)."""
+"""Competitors, Place, Mentions, Map, Alerts and Sources pages (streamlit.testing).
+
+On the synthetic store where a test needs only some data, on the demo data where it checks what
+the real pipeline made of the demo site (those are marked `demo`, skipped by `make test-fast`).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ from tests.dashboard.apptest import clear_caches, frame, markdown_text, open_pag
 HOSTILE_INERT = "&#60;script&#62;alert&#40;1&#41;&#60;&#47;script&#62;"
 
 
-def test_competitors_share_of_voice_adds_up(dashboard_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_page(dashboard_config, "competitors", monkeypatch)
+def test_competitors_share_of_voice_adds_up(synthetic_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(synthetic_config, "competitors", monkeypatch)
     assert at.selectbox(key="competitors_group").value.name == "Stations des Alpes"
     summary = frame(at, "net_sentiment")
     assert summary["place"].iloc[0] == "Les Arcs"
@@ -30,8 +34,8 @@ def test_competitors_share_of_voice_adds_up(dashboard_config: Path, monkeypatch:
     assert {b.key for b in at.download_button} >= {"report_pdf"} and len(at.download_button) == 2
 
 
-def test_competitors_toggles(dashboard_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_page(dashboard_config, "competitors", monkeypatch)
+def test_competitors_toggles(synthetic_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(synthetic_config, "competitors", monkeypatch)
     plain = frame(at, "net_sentiment")
     at.toggle(key="competitors_once").set_value(True).run()
     once = frame(at, "net_sentiment")
@@ -86,8 +90,8 @@ def test_mentions_search_highlights_and_pages(dashboard_config: Path, monkeypatc
     assert at.error and "La requête de recherche n'est pas valide" in at.error[0].value
 
 
-def test_mentions_hostile_document_is_text(dashboard_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_page(dashboard_config, "mentions", monkeypatch)
+def test_mentions_hostile_document_is_text(synthetic_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(synthetic_config, "mentions", monkeypatch)
     at.text_input(key="mentions_query").input("alert").run()
     text = markdown_text(at)
     assert HOSTILE_INERT in text

@@ -26,6 +26,8 @@ MIN_RECALL = 0.99
 CONFIDENT = 0.75
 MAX_CONFIDENT_UNLISTED = 10
 
+pytestmark = pytest.mark.slow  # both spaCy pipelines over the whole demo corpus
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Any, Any]]:
