@@ -150,8 +150,9 @@ class Source:
     @classmethod
     def _api_url_by_default(cls, data: Any) -> Any:
         """A Reddit or Bluesky source without a url asks the platform's own API."""
-        if isinstance(data, dict) and "url" not in data and data.get("type") in DEFAULT_API_URLS:
-            return {**data, "url": DEFAULT_API_URLS[data["type"]]}
+        kind = data.get("type") if isinstance(data, dict) else None
+        if isinstance(kind, str) and kind in DEFAULT_API_URLS and "url" not in data:
+            return {**data, "url": DEFAULT_API_URLS[kind]}
         return data
 
     @model_validator(mode="after")

@@ -153,7 +153,9 @@ def _with_environment(data: dict[str, Any], env: dict[str, str]) -> dict[str, An
 
 def _with_credentials(source: Any, env: dict[str, str]) -> Any:
     """A social source's table with the secrets its variables hold (the file names, never holds, them)."""
-    if not isinstance(source, dict) or source.get("type") not in CREDENTIAL_VARIABLES:
+    if not isinstance(source, dict) or not isinstance(source.get("type"), str):
+        return source  # validation says what is wrong with the table or its type
+    if source["type"] not in CREDENTIAL_VARIABLES:
         return source
     names = source.get("token_env") or list(CREDENTIAL_VARIABLES[source["type"]])
     names = [names] if isinstance(names, str) else names

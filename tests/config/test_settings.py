@@ -191,6 +191,8 @@ def test_a_misspelt_key_is_named_with_the_key_meant(tmp_path: Path, text: str, e
         ("[crawl]\nobey_robots = 1", "[crawl]: 'obey_robots' must be true or false"),
         ('[smtp]\npassword = "hunter2"', "[smtp]: 'password' cannot be set in the file: a secret: set PLACEWATCH_SMTP_PASSWORD"),
         ("territories = 3", "[[territories]] must be an array of tables"),
+        ('[[sources]]\nid = "s"\ntype = []', "source 's': unknown type [] (expected one of: rss,"),
+        ('[[sources]]\nid = "s"\ntype = { a = 1 }\nurl = "http://x"', "source 's': unknown type {'a': 1}"),
         ('store = "sqlite"', "[store] must be a table"),
         ('[[groups]]\nid = "alps"\n[[groups]]\nid = "alps"', "group 'alps': duplicate group id"),
         (SOURCE + SOURCE, "source 'feed': duplicate source id"),
