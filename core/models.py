@@ -228,12 +228,16 @@ class Analysis:
     lang: str
     sentiment: Sentiment
     places: tuple[PlaceMention, ...] = ()
+    # names that may be places but that nothing links and the analysis does not trust: reported by
+    # `analyze`, never stored, ranked or counted
+    candidates: tuple[PlaceMention, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "lang": self.lang,
             "sentiment": self.sentiment.to_dict(),
             "places": [p.to_dict() for p in self.places],
+            "candidates": [p.to_dict() for p in self.candidates],
         }
 
 

@@ -39,6 +39,7 @@ class Candidate:
     in_name: bool = False  # inside an organisation's or a facility's name (Ohio Department of ...)
     other_reading: bool = False  # NER reads exactly this span as a person or an organisation
     named: bool = False  # NER reads some entity here, whatever its label: a name, not a common word
+    ner_label: str = ""  # the label of the entity NER reads over this span, if any
     # a generic head before a known name ("canton de Vaud", "lac de Neuchâtel", "rue de Brest"): a
     # place, but not the one the name links to, so it stays unlinked
     known_tail: bool = False
@@ -60,6 +61,9 @@ class EntityLabels:
 def trim_span(span: Span) -> tuple[int, int]:
     """Character bounds of an entity without a leading article or a trailing possessive."""
     tokens = list(span)
+    breaks = [i for i, t in enumerate(tokens) if i > 0 and "\n" in t.text_with_ws and t.is_space]
+    if breaks:
+        tokens = tokens[: breaks[0]]  # "gare de Moûtiers\n\nJournée noire": a heading ends at its line
     while len(tokens) > 1 and (tokens[0].lower_ in LEADING_ARTICLES or tokens[0].is_space or (
             tokens[0].is_lower and is_capitalised(tokens[1].text))):
         tokens = tokens[1:]  # "de France", "ia France" (OCR): the name starts at the capital
@@ -132,6 +136,7 @@ class CandidateFinder:
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         ent_bounds = sorted((e.start_char, e.end_char) for e in doc.ents)
+        ent_labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
         ent_starts = [s for s, _ in ent_bounds]
         kept: list[Candidate] = []
         text = doc.text  # Doc.text is rebuilt from the tokens on every access
@@ -154,8 +159,15 @@ class CandidateFinder:
             if c.source != "demonym":
                 c.entries = self.entries(text[c.start : c.end], c.territory)
             if c.source == "ner" and not c.entries:
-                tail = proper_tail(text[c.start : c.end])
-                c.known_tail = bool(tail) and tail in self.gazetteer
+                part = self._known_part(text, c)
+                if part is not None:
+                    # "musée de Saint-Étienne", "Portland, Maine": the mention is the name the
+                    # gazetteer knows, not the common noun before it nor the region after it
+                    c.start, c.end = part
+                    c.words = len(text[c.start : c.end].split())
+                    c.known_tail = True
+                    c.entries = self.entries(text[c.start : c.end], None)
+                    surface = text[c.start : c.end]
                 if not c.territory and not c.tagged and person_reads[surface] >= max(1, place_reads[surface]):
                     continue  # a name no gazetteer knows that NER reads as a person as often as a place
             # NER reads headlines and datelines in capitals poorly ("PARIS" as MISC): a known
@@ -169,7 +181,10 @@ class CandidateFinder:
                 c.other_reading = (c.start, c.end) in persons or (not caps and (c.start, c.end) in others)
             c.in_name = not caps and any(s <= c.start and c.end <= e for s, e in others)
             k = bisect.bisect_right(ent_starts, c.end) - 1
-            c.named = c.ner_place or any(s < c.end and c.start < e for s, e in ent_bounds[max(0, k - 2) : k + 1])
+            over = [j for j in range(max(0, k - 2), k + 1) if ent_bounds[j][0] < c.end and c.start < ent_bounds[j][1]]
+            c.named = c.ner_place or bool(over)
+            if over:
+                c.ner_label = ent_labels.get(ent_bounds[over[0]], "")
             kept.append(c)
         return kept
 
@@ -210,6 +225,20 @@ class CandidateFinder:
             if not clash:
                 yield Candidate(s, e, "gazetteer", words=len(hit))
             i = hit.end
+
+    def _known_part(self, text: str, c: Candidate) -> tuple[int, int] | None:
+        """Bounds of the known name inside an entity the gazetteer does not know as a whole: the
+        proper name after a generic head ("canton de Vaud" → "Vaud") or the place before a comma
+        or a bracket ("Portland, Maine" → "Portland")."""
+        surface = text[c.start : c.end]
+        tail = proper_tail(surface)
+        if tail and tail in self.gazetteer:
+            start = c.start + surface.rindex(tail)
+            return start, start + len(tail)
+        head = re.split(r"\s*[,(]", surface, maxsplit=1)[0]
+        if head != surface and head.strip() and head in self.gazetteer:
+            return c.start, c.start + len(head.rstrip())
+        return None
 
     def entries(self, surface: str, territory: str | None) -> list[GazEntry]:
         """Gazetteer entries for a surface form, or for a watched territory's name."""

@@ -1,4 +1,4 @@
-"""Evidence that a candidate names a place: cues, case, position, part of speech, NER's readings, as log-odds."""
+"""Evidence that a candidate names a place: cues, case, position, part of speech, NER's readings, as features."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from nlp.candidates import LEADING_ARTICLES, Candidate, proper_tail
 from nlp.gazetteer import Gazetteer
-from nlp.text import fold, is_all_caps, is_capitalised
+from nlp.text import fold, fold_key, is_all_caps, is_capitalised
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,6 @@ RANK = re.compile(r"(?:^|\s)\d{1,3}\s*\.\s*$")
 NON_NAME_POS = {"ADJ", "ADV", "VERB", "AUX", "PRON", "DET", "ADP", "INTJ", "NUM", "CCONJ", "SCONJ", "PART"}
 PENN_CLASSES = (("NNP", "PROPN"), ("NN", "NOUN"), ("JJ", "ADJ"), ("RB", "ADV"), ("VB", "VERB"), ("MD", "AUX"),
                 ("PRP", "PRON"), ("DT", "DET"), ("IN", "ADP"), ("UH", "INTJ"), ("CD", "NUM"), ("CC", "CCONJ"))
-
-
-def sigmoid(z: float) -> float:
-    """Logistic squashing of an evidence score into a confidence in (0, 1)."""
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 @lru_cache(maxsize=4)
@@ -155,8 +150,8 @@ def shouting_ratio(doc: Doc) -> float:
 
 
 class Evidence:
-    """Weighs the evidence for each candidate of a language: the cue words, the NER labels that
-    read a person, the model's own lexicon of common words."""
+    """Gathers the evidence for each candidate of a language as features for the place model: the
+    cue words, the NER labels that read a person, the model's own lexicon of common words."""
 
     def __init__(
         self,
@@ -165,17 +160,14 @@ class Evidence:
         cues: Sequence[str],
         weak_cues: Sequence[str],
         travel_words: Sequence[str],
-        unlinked_penalty: float,
         lexicon_lang: str,
         package: str,
     ) -> None:
         self.gazetteer = gazetteer
         self.person_labels = person_labels
-        self.demonym_evidence = 0.5  # "Russian forces": a modifier mention of Russia, less sure
         self.cues = {fold(c) for c in cues}
         self.weak_cues = {fold(c) for c in weak_cues}
         self.travel_words = {fold(w) for w in travel_words}
-        self.unlinked_penalty = unlinked_penalty
         self.lexicon_lang = lexicon_lang
         # the model package whose lemmatizer tables give the common words (read from disk, since the
         # pipeline leaves the lemmatizer out)
@@ -201,7 +193,7 @@ class Evidence:
         word = fold(surface)
         return word in self.common_nouns or (word.endswith("s") and word[:-1] in self.common_nouns)
 
-    def score(
+    def features(
         self,
         doc: Doc,
         text: str,
@@ -209,110 +201,124 @@ class Evidence:
         sent_starts: list[int],
         sent_ends: list[int],
         shouting: bool,
-    ) -> float:
-        """Sum of weighted evidence that the candidate names a place (log-odds)."""
+    ) -> dict[str, float]:
+        """What speaks for and against the candidate naming a place, as named features (mostly 0/1)."""
+        f: dict[str, float] = {"bias": 1.0, f"src:{c.source}": 1.0}
         surface = text[c.start : c.end]
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
         first = span[0] if span is not None and len(span) else None
         prev_word = previous_word(doc, first.i) if first is not None else ""
         if prev_word in LEADING_ARTICLES and first is not None and is_capitalised(surface):
-            # "pour la Crimée", "sur les Vosges", "in the Alps": the cue comes before the article
             before = cue_before_article(doc, first.i)
             if before in self.cues:
                 prev_word = before
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent_start = sent_starts[k] if k >= 0 else 0
-        line_start = max(sent_start, text.rfind("\n", 0, c.start) + 1)  # a line starts like a sentence
+        line_start = max(sent_start, text.rfind("\n", 0, c.start) + 1)
         sentence_initial = not text[line_start : c.start].strip(" \t\n\"'«“(-*•#@")
-        # a known name in capitals opening a dispatch or a section is a dateline or a heading
         dateline = bool(c.entries) and (
             (is_all_caps(surface) and (sentence_initial or DATELINE.match(text, c.end) is not None))
-            or (sentence_initial and DATED.match(text, c.end) is not None))  # "Berne, 15 septembre"
+            or (sentence_initial and DATED.match(text, c.end) is not None))
         if dateline:
             sentence_initial = False
-        if c.source == "demonym":
-            return self.demonym_evidence
-        z = {"territory": -1.0, "ner": -1.0, "gazetteer": -1.8}[c.source]
+            f["dateline"] = 1.0
+        unknown = not c.entries and not c.territory
+        single = c.words == 1 and not c.tagged
+        f[f"ner:{c.ner_label or '-'}"] = 1.0
         if c.ner_place:
-            z += 2.5
+            f["ner_place"] = 1.0
         if c.territory:
-            # a watched name the user chose: likely the place unless the word is a common one, which
-            # the checks below (sentence start, tagger, lower-case use, NER's reading) catch
-            z += 2.5 if c.words > 1 or c.tagged else 1.5
+            f["watched"] = 1.0
+            f["watched_multi" if c.words > 1 or c.tagged else "watched_single"] = 1.0
         if c.tagged:
-            z += 2.5
+            f["tagged"] = 1.0
+        f[f"words:{min(c.words, 3)}"] = 1.0
         if c.entries:
             top = c.entries[0]
-            z += 1.0 + max(-1.0, min(1.2, 0.3 * (top.prior - 5.0)))
+            f["linked"] = 1.0
+            f["prior"] = max(-1.0, min(1.5, (top.prior - 5.0) / 2.0))
+            f[f"kind:{top.kind}"] = 1.0
+            f["senses"] = min(3.0, math.log2(len(c.entries)))
             if self.weak_link(surface, c):
-                z -= 2.0  # a small town's alternate name (Granges → Grenchen): more likely a local name
-        if prev_word in self.cues or dateline:
-            z += 1.5
+                f["weak_link"] = 1.0
+            if self.gazetteer.is_primary(surface):
+                f["primary_name"] = 1.0
+        elif c.territory:
+            # a watched place the gazetteer does not know (a resort, a small town): the user's
+            # watchlist confirms the name as a gazetteer entry would
+            f["linked"] = 1.0
+            f["primary_name"] = 1.0
+        elif c.known_tail:
+            f["known_tail"] = 1.0
+        if prev_word in self.cues:
+            f["cue"] = 1.0
         elif prev_word in self.weak_cues:
-            z += 0.4
+            f["weak_cue"] = 1.0
         if not c.cased and not c.tagged:
-            z -= 2.5 if c.words == 1 else 0.5
+            f["uncased_single" if c.words == 1 else "uncased_multi"] = 1.0
         elif first is not None and (first.tag_ in ("NNP", "NNPS") or first.pos_ == "PROPN"):
-            z += 0.5
-        if sentence_initial and not c.ner_place and not c.tagged and prev_word not in self.cues:
-            # a capitalised first word is a name only if NER sees an entity there ("Tignes has
-            # announced"); otherwise it may be any word ("Nice to meet you")
-            if c.territory:
-                z -= 0.5  # a watched name: only a common-word reading (below) makes it doubtful
-            else:
-                z -= 2.0 if c.words == 1 else 1.0
-        if c.words == 1 and not c.tagged and first is not None:
+            f["propn"] = 1.0
+        if is_all_caps(surface):
+            f["all_caps"] = 1.0
+        if sentence_initial and not c.tagged and prev_word not in self.cues:
+            f["initial"] = 1.0
+            if not c.ner_place:
+                f["initial_unread_watched" if c.territory else "initial_unread_multi" if c.words > 1
+                  else "initial_unread"] = 1.0
+        if single and first is not None:
             if word_class(first) in NON_NAME_POS:
-                z -= 3.0  # read as an adjective or a verb: a common word, whatever NER says
-            elif not c.entries and not c.territory and word_class(first) != "PROPN" and (
+                # a demonym or a name NER reads is often tagged an adjective ("Iraqi", "Mexican")
+                f["non_name_pos_named" if c.ner_place or c.source == "demonym" else "non_name_pos"] = 1.0
+            elif unknown and word_class(first) != "PROPN" and (
                     not self.common_nouns or self.is_common_noun(surface)):
-                # a common noun no gazetteer knows ("Etat", "Département"); a word the model's own
-                # lexicon does not know as a noun is a name the tagger misread ("Angleterre")
-                z -= 1.5 * self.unlinked_penalty
+                f["unknown_common_noun"] = 1.0
         if c.words == 1 and not c.territory and c.entries and prev_word not in self.cues and \
                 all(e.kind == "city" and e.population < COMMON_NOUN_TOWN for e in c.entries) and \
                 fold(surface) in self.common_nouns:
-            z -= 2.0  # "l'Union", "de l'Empire", "la Confédération": a common noun a town also spells
+            f["town_spells_noun"] = 1.0
         if c.entries and not c.territory and not c.tagged and self.gazetteer.accents_differ(surface):
-            z -= 1.5  # "Marché" is not "Marche": the accent makes it another word
-        if c.words == 1 and not c.tagged and not c.ner_place and fold(surface) in self.common_words:
-            z -= 2.5 if sentence_initial else 1.0  # "Nice day!", "Super ambiance": an evaluative word
+            f["accents_differ"] = 1.0
+        if single and not c.ner_place and fold(surface) in self.common_words:
+            f["lexicon_word_initial" if sentence_initial else "lexicon_word"] = 1.0
         if prev_word.rstrip(".") in HONORIFICS and not c.tagged:
-            z -= 3.0
+            f["after_honorific"] = 1.0
         if span is not None and not c.tagged and self._after_indefinite(doc, span):
-            z -= 2.0  # "a 2010 Bordeaux,", "un Russe vient": a wine, a person, not the place
+            f["after_indefinite"] = 1.0
         if letters(surface) < 2:
-            z -= 5.0
-        if not c.entries and not c.territory and c.words == 1 and not c.tagged:
-            # nothing but NER vouches for it: where NER is coarse (French LOC also tags peoples and
-            # common nouns), one more clue is needed (a cue, a proper-noun reading)
-            z -= self.unlinked_penalty
-            if self.unlinked_penalty and self.is_inflected_word(surface):
-                z -= 1.5  # "Relevons", "Emportez", "Tramways": an inflected common word
+            f["no_letters"] = 1.0
+        if unknown and single:
+            f["unknown_single"] = 1.0
+            if self.is_inflected_word(surface):
+                f["inflected_word"] = 1.0
             if self.gazetteer.is_demonym(surface):
-                z -= 3.0  # "les Autrichiens", "the Vaudois": people, not a place
+                f["demonym_shape"] = 1.0
         if c.other_reading:
-            # a watched territory is a name the user asked for, and a known place right after "à",
-            # "in", "près de" is read so by the sentence itself: NER's other reading weighs less
-            z -= 1.0 if c.territory or (c.entries and prev_word in self.cues) else 2.5
+            f["other_reading_excused" if c.territory or (c.entries and prev_word in self.cues)
+              else "other_reading"] = 1.0
+        if c.in_name:
+            f["in_name"] = 1.0
         if shouting and not c.ner_place and not c.territory:
-            z -= 1.0
-        if c.known_tail:
-            z += 1.5
-        elif not is_capitalised(surface) and not c.tagged and c.source == "ner" and not proper_tail(surface):
-            z -= 4.0  # but "île de Terceira", "vallée de Lungnez": a generic head before a name
-        if not c.entries and not c.territory and not c.tagged and (
+            f["shouting"] = 1.0
+        if not c.known_tail and not is_capitalised(surface) and not c.tagged and c.source == "ner" \
+                and not proper_tail(surface):
+            f["lowercase_entity"] = 1.0
+        if unknown and not c.tagged and (
                 self._affiliated(text, c.end) or RANK.search(text, max(0, c.start - 8), c.start)):
-            z -= 2.0  # a name no gazetteer knows, ranked or with a place in brackets: a person
-        if not c.entries and not c.territory and not c.tagged and self._listed_with_people(doc, text, c):
-            z -= 2.0  # "Chanel, Lanvin, Lucien Lelong": a name no gazetteer knows, listed among people
+            f["ranked_or_affiliated"] = 1.0
+        if unknown and not c.tagged and self._listed_with_people(doc, text, c):
+            f["listed_with_people"] = 1.0
         if first is not None and first.lower_.rstrip(".") in HONORIFICS and c.words > 1 and not c.tagged:
-            z -= 3.0  # "M. Wou": the title is inside the span
+            f["honorific_inside"] = 1.0
         sent_end = sent_ends[k] if k >= 0 else len(text)
         words = set(re.findall(r"[\w-]+", fold(text[sent_start:sent_end])))
         if words & self.travel_words:
-            z += 0.4
-        return z
+            f["travel_words"] = 1.0
+        if prev_word and prev_word.isalpha():
+            f[f"prev:{prev_word}"] = 1.0
+        nxt = doc[span.end] if span is not None and span.end < len(doc) else None
+        if nxt is not None and not nxt.is_space:
+            f[f"next:{fold(nxt.text)}"] = 1.0
+        return f
 
     def weak_link(self, surface: str, c: Candidate) -> bool:
         """True when the only link is a small town's alternate name (Granges → Grenchen)."""
@@ -359,3 +365,31 @@ class Evidence:
             return False
         inner = m.group(0).strip(" \t\n({,)}")
         return not any(e.kind == "region" for e in self.gazetteer.lookup(inner))
+
+
+def document_features(
+    text: str, title: str | None, weighed: list[tuple[Candidate, dict[str, float]]]
+) -> None:
+    """Add what the rest of the document says to each candidate's features: the same name read
+    surely elsewhere (one sense per document), the name in the title, the word used in lower case,
+    the company of other watched places."""
+    title_keys = {fold_key(w) for w in re.findall(r"[\w'-]+", title or "")}
+    keys = [fold_key(text[c.start : c.end]) for c, _ in weighed]
+    sure: dict[str, int] = {}
+    for key, (c, f) in zip(keys, weighed, strict=True):
+        if c.ner_place or c.tagged or "cue" in f or "dateline" in f:
+            sure[key] = sure.get(key, 0) + 1
+    watched = {c.territory for c, f in weighed if c.territory and (c.ner_place or c.words > 1 or c.tagged)}
+    lowered = set(re.findall(r"(?<![\w.])[a-zà-ÿ][\w'-]*", text[:200_000]))
+    linked = {k for k, (c, _) in zip(keys, weighed, strict=True) if c.entries or c.territory}
+    for key, (c, f) in zip(keys, weighed, strict=True):
+        own = 1 if (c.ner_place or c.tagged or "cue" in f or "dateline" in f) else 0
+        if sure.get(key, 0) - own > 0:
+            f["sure_elsewhere"] = 1.0
+        if key in title_keys:
+            f["in_title"] = 1.0
+        if c.territory and c.cased and len(watched - {c.territory}) >= 2:
+            f["watched_company"] = 1.0
+        if c.words == 1 and not c.tagged and key in lowered:
+            f["lowered_elsewhere"] = 1.0
+        f["doc_places"] = min(3.0, math.log2(1 + len(linked - {key})))

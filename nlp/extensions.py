@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 logger = logging.getLogger(__name__)
 
 PLACES = "places"  # doc.spans key of the place mentions, in text order
+CANDIDATES = "place_candidates"  # doc.spans key of the unlinked names not trusted as places
 
 EXTENSIONS = {
     "pw_title": None,  # title of the document (str), helps one sense per document

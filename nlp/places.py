@@ -8,19 +8,18 @@ carrying its analyze-schema fields in `span._.pw_place`.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from nlp.candidates import CandidateFinder, EntityLabels
-from nlp.evidence import CUES, TRAVEL_WORDS, WEAK_CUES, Evidence, shouting_ratio
-from nlp.extensions import PLACES, register_extensions
+from nlp.candidates import Candidate, CandidateFinder, EntityLabels
+from nlp.evidence import CUES, TRAVEL_WORDS, WEAK_CUES, Evidence, document_features, shouting_ratio
+from nlp.extensions import CANDIDATES, PLACES, register_extensions
 from nlp.gazetteer import Gazetteer, load_gazetteer
 from nlp.linking import link
-from nlp.text import fold_key
+from nlp.place_model import load_place_model
 from nlp.watchlist import WatchlistMatcher
 
 logger = logging.getLogger(__name__)
@@ -40,10 +39,8 @@ class PlaceLinker:
         cues: Sequence[str],
         weak_cues: Sequence[str],
         travel_words: Sequence[str],
-        min_confidence: float,
         cities: str,
         scan_gazetteer: bool,
-        unlinked_penalty: float = 0.0,
         lexicon_lang: str = "",
         nlp: Language | None = None,
     ) -> None:
@@ -56,11 +53,10 @@ class PlaceLinker:
         self.cues = list(cues)
         self.weak_cues = list(weak_cues)
         self.travel_words = list(travel_words)
-        self.min_confidence = min_confidence
         self.cities = cities
         self.scan_gazetteer = scan_gazetteer
-        self.unlinked_penalty = unlinked_penalty
         self.lexicon_lang = lexicon_lang
+        self.model_lang = lexicon_lang or "en"
         self._parts: tuple[CandidateFinder, Evidence] | None = None
         # the model package whose lemmatizer tables give the common words (read from disk, since the
         # pipeline leaves the lemmatizer out); the pipeline itself does not travel with the component
@@ -77,7 +73,7 @@ class PlaceLinker:
             gaz = self.gazetteer
             finder = CandidateFinder(self.territories, gaz, self.labels, self.scan_gazetteer)
             evidence = Evidence(gaz, self.labels.person, self.cues, self.weak_cues, self.travel_words,
-                                self.unlinked_penalty, self.lexicon_lang, self._package)
+                                self.lexicon_lang, self._package)
             self._parts = (finder, evidence)
         return self._parts
 
@@ -87,42 +83,55 @@ class PlaceLinker:
         return state
 
     def __call__(self, doc: Doc) -> Doc:
+        places, candidates = self.mentions(doc)
+        doc.spans[PLACES] = self._spans(doc, places)
+        doc.spans[CANDIDATES] = self._spans(doc, candidates)
+        return doc
+
+    @staticmethod
+    def _spans(doc: Doc, records: list[dict[str, Any]]) -> list[Span]:
         spans = []
-        for record in self.mentions(doc):
+        for record in records:
             span = doc.char_span(record["start"], record["end"], alignment_mode="expand")
             if span is None:  # pragma: no cover - a candidate always covers at least one token
                 continue
             span._.pw_place = record
             spans.append(span)
-        doc.spans[PLACES] = spans
-        return doc
+        return spans
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         for doc in docs:
             yield self(doc)
 
-    def mentions(self, doc: Doc) -> list[dict[str, Any]]:
-        """The place mentions of a document as analyze-schema dicts, in text order."""
+    def weigh(self, doc: Doc, finder: CandidateFinder | None = None) -> list[tuple[Candidate, dict[str, float]]]:
+        """The document's candidates with their features (what the model decides on); `finder`
+        replaces the component's own (training simulates watchlists with one)."""
         text = doc.text
         if not text.strip():
             return []
-        finder, evidence = self.parts
-        cands = finder.find(doc, doc._.pw_territory_hits or ())
+        own, evidence = self.parts
+        cands = (finder or own).find(doc, doc._.pw_territory_hits or ())
         if not cands:
             return []
         sents = list(doc.sents)
         sent_starts = [s.start_char for s in sents]
         sent_ends = [s.end_char for s in sents]
         shouting = shouting_ratio(doc) > 0.6
-        title_keys = {fold_key(w) for w in re.findall(r"[\w'-]+", doc._.pw_title or "")}
-        scored = []
-        for c in cands:
-            z = evidence.score(doc, text, c, sent_starts, sent_ends, shouting)
-            if fold_key(text[c.start : c.end]) in title_keys:
-                z += 0.5
-            scored.append((c, z))
-        return link(text, doc._.pw_title, scored, evidence, self.territories, (sent_starts, sent_ends),
-                    self.min_confidence)
+        weighed = [(c, evidence.features(doc, text, c, sent_starts, sent_ends, shouting)) for c in cands]
+        document_features(text, doc._.pw_title, weighed)
+        return weighed
+
+    def mentions(self, doc: Doc) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The place mentions of a document and the unlinked names left as candidates, as
+        analyze-schema dicts in text order."""
+        weighed = self.weigh(doc)
+        if not weighed:
+            return [], []
+        model = load_place_model(self.model_lang)
+        scored = [(c, model.probability(f)) for c, f in weighed]
+        sents = list(doc.sents)
+        bounds = ([s.start_char for s in sents], [s.end_char for s in sents])
+        return link(doc.text, doc._.pw_title, scored, self.parts[1], self.territories, bounds, model.thresholds)
 
 
 class TerritoryMatcherComponent:
@@ -166,10 +175,8 @@ def make_territory_matcher(
         "cues": CUES["en"],
         "weak_cues": WEAK_CUES["en"],
         "travel_words": TRAVEL_WORDS["en"],
-        "min_confidence": 0.5,
         "cities": "cities5000",
         "scan_gazetteer": True,
-        "unlinked_penalty": 0.0,
         "lexicon_lang": "",
     },
 )
@@ -184,15 +191,13 @@ def make_place_linker(
     cues: list[str],
     weak_cues: list[str],
     travel_words: list[str],
-    min_confidence: float,
     cities: str,
     scan_gazetteer: bool,
-    unlinked_penalty: float,
     lexicon_lang: str,
 ) -> PlaceLinker:
     """Place linker; cue and travel words are per language, territories mirror the config;
-    `unlinked_penalty` is the log-odds an NER-only name no gazetteer knows loses (NER's coarseness)."""
+    `lexicon_lang` names the shipped place model (nlp/data/places_<lang>.json.gz) and lexicons."""
     return PlaceLinker(
         name, territories, place_labels, person_labels, blocking_labels, demonym_labels, cues, weak_cues, travel_words,
-        min_confidence, cities, scan_gazetteer, unlinked_penalty, lexicon_lang, nlp,
+        cities, scan_gazetteer, lexicon_lang, nlp,
     )

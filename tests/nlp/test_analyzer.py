@@ -50,10 +50,7 @@ def check_offsets(text: str, analysis: Analysis) -> None:
         ("We decided to split the bill after dinner.", "en", set(), {"Split"}),
         ("The ferry from Split to Hvar takes an hour.", "en", {"Split"}, set()),
         # Orange the town vs Orange the telecom company
-        pytest.param(
-            "Orange a annoncé une hausse de ses tarifs mobiles.", "fr", set(), {"Orange"},
-            marks=pytest.mark.xfail(reason="fr_core_news_sm tags the company as LOC; not solved yet"),
-        ),
+        ("Orange a annoncé une hausse de ses tarifs mobiles.", "fr", set(), {"Orange"}),
         ("Le théâtre antique d'Orange accueille les Chorégies.", "fr", {"Orange"}, set()),
     ],
 )
@@ -180,18 +177,15 @@ def test_detect_language(text: str, lang: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected", "absent"),
     [
-        # a generic head before a known name: the name links ("canton de Vaud" → Vaud)
-        ("Les communes viticoles du canton de Vaud ont publié leurs résultats.", {"canton de Vaud"}, set()),
+        # a generic head before a known name: the mention is the name, linked ("canton de Vaud" → Vaud)
+        ("Les communes viticoles du canton de Vaud ont publié leurs résultats.", {"Vaud"}, set()),
         # a dateline in capitals, which NER reads as something else
         ("PARIS, 15 (Havas). — On mande de Dreux que le blessé a été transporté.", {"PARIS"}, set()),
         # a big city's French name, and a region's French name
         ("Le ministre est rentré hier soir de Londres.", {"Londres"}, set()),
         ("M. Schulthess (Argovie) développe sa motion.", {"Argovie"}, set()),
         # OCR glued a country to the next sentence ("Suisse.-Groupe B")
-        pytest.param(
-            "Groupe A : Portugal, Luxembourg, Suisse.-Groupe B (Frauenfeld) : Autriche.", {"Suisse"}, set(),
-            marks=pytest.mark.xfail(reason="found as a candidate, but its evidence stays below the threshold"),
-        ),
+        ("Groupe A : Portugal, Luxembourg, Suisse.-Groupe B (Frauenfeld) : Autriche.", {"Suisse"}, set()),
         # peoples, results and common nouns are not places
         ("Les Suisses ont été les grands battus de la journée.", set(), {"Suisses"}),
         ("Classement : 1. Olano (Esp) 47'07. 2. Mauri (Esp) à 41.", set(), {"Olano", "Mauri"}),

@@ -35,10 +35,22 @@ def test_place_mention_floors(analyzer) -> None:  # type: ignore[no-untyped-def]
     assert fr.f1 >= floor["hipe_fr_loc_f1"], f"HIPE fr loc F1 {fr.f1:.3f}"
 
 
+def test_place_mention_validation_floors() -> None:
+    """The figures the held-out check resembles: English with one corpus left out of training,
+    French HIPE (never trained on) by document folds with thresholds from the other folds."""
+    from eval.nlp_places import validate_hipe_fr, validate_toponyms_en
+
+    floor = floors("places")
+    en = validate_toponyms_en()["both"]
+    fr = validate_hipe_fr()
+    assert en.f1 >= floor["toponyms_en_validation_f1"], f"toponyms_en leave-one-corpus-out F1 {en.f1:.3f}"
+    assert fr.f1 >= floor["hipe_fr_loc_validation_f1"], f"HIPE fr loc fold F1 {fr.f1:.3f}"
+
+
 def test_sentiment_floors() -> None:
-    from eval.nlp_sentiment import measure
+    from eval.nlp_sentiment import measure, validated
 
     floor = floors("sentiment")
-    got = measure()
+    got = {**measure(), **{f"{k}_validation": v for k, v in validated().items()}}
     for name, value in floor.items():
         assert got[name] >= value, f"{name} {got[name]:.3f} < floor {value}"

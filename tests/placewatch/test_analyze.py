@@ -25,7 +25,7 @@ def test_output_follows_the_schema(analyzer: Analyzer) -> None:
     failed, rows, err = run(analyzer, [line])
     assert failed == 0 and err == ""
     (row,) = rows
-    assert set(row) == {"id", "lang", "sentiment", "places"}
+    assert set(row) == {"id", "lang", "sentiment", "places", "candidates"}
     assert row["id"] == "a1" and row["lang"] == "fr"
     assert set(row["sentiment"]) == {"score", "label", "positive", "negative"}
     assert {p["name"] for p in row["places"]} >= {"Val Thorens", "Aix-en-Provence"}
