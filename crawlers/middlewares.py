@@ -16,8 +16,9 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-from crawlers.session import SourceRun
+from crawlers.session import SourceRun, refusal
 from crawlers.social.auth import rate_limit_wait
+from crawlers.urls import is_fetchable
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,29 @@ class RetryAfterMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_done"] = True
         return retry
+
+
+class RefusedScheme(IgnoreRequest):
+    """Raised for a request whose URL is not http(s): crawled content never opens a local file."""
+
+
+class SchemeGuardMiddleware:
+    """Refuses every request that is not http or https, whatever downloader Scrapy has for it
+    (file:, data:, ftp:, s3:): feed links, sitemap entries, redirects. Only the source's own URL,
+    which the user wrote in the config, may be something else."""
+
+    def __init__(self, configured: str | None = None) -> None:
+        self.configured = configured
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SchemeGuardMiddleware:
+        run = SourceRun.of(crawler)
+        return cls(run.source.url if run is not None else None)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if is_fetchable(request.url) or request.url == self.configured:
+            return
+        raise RefusedScheme(refusal(request.url))
 
 
 class ProbeMiddleware:

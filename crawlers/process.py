@@ -14,6 +14,8 @@ from typing import Any
 from config import Config, Source
 from core.errors import PlacewatchError
 from core.models import utcnow
+from core.processes import follow_parent
+from crawlers.claims import RENEW_EVERY
 from crawlers.exceptions import CrawlTimeoutError, UnknownSourceError
 from crawlers.session import SESSION_SETTING, SOURCE_SETTING, CrawlReport, CrawlSession
 from crawlers.settings import crawl_settings
@@ -111,16 +113,26 @@ def crawl(
                 )
                 logger.info("source %s: %s", source.id, run.report.skipped)
                 continue
+            busy = None if probe else session.claim_source(source.id)
+            if busy is not None:
+                run.report.skipped = busy
+                logger.warning("source %s: %s", source.id, busy)
+                continue
             crawler = process.create_crawler(SPIDERS[source.type])
             crawler.settings.set(SOURCE_SETTING, source.id, priority="cmdline")
             process.crawl(crawler)
             scheduled += 1
         if scheduled:
+            from twisted.internet import task
+
+            renewal = task.LoopingCall(session.renew_claims)
+            renewal.start(RENEW_EVERY, now=False)
             with _collector_tuned_for_a_crawl():
                 process.start()
         return session.report
     finally:
         if session is not None:
+            session.release_claims()
             session.close()
         if own_store:
             store.close()
@@ -134,6 +146,7 @@ def _child(
     results: multiprocessing.Queue[tuple[str, Any]],
     probe: bool = False,
 ) -> None:
+    follow_parent()  # killed with its parent (even by SIGKILL): never a crawl nobody waits for
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.root.handlers:
         handler.setLevel(log_level)

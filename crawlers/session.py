@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from config import Config, Source, Territory
 from core.models import document_id, utcnow
+from crawlers.claims import CLAIM_FOR, busy_message, describe, gone, this_crawl
 from crawlers.dedupe.index import PERMUTATIONS, NearDuplicateIndex
 from crawlers.extraction.pool import ExtractionPool
 from crawlers.urls import canonicalize_url
@@ -100,6 +102,13 @@ class CrawlReport:
         return self.summary()
 
 
+def refusal(url: str) -> str:
+    """The one line for a link that is not http(s)."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    shown = scheme if scheme.isascii() and scheme.isalnum() and len(scheme) <= 20 else "non-http"
+    return f"refused a {shown}: link (only http and https links are followed)"
+
+
 class SourceRun:
     """One source's crawl in this run: its stored state, what it collected, what went wrong.
 
@@ -150,10 +159,10 @@ class SourceRun:
             self.report.failed = True
 
     def refuse(self, url: str) -> None:
-        """Count a link that is not http(s): never fetched, never stored (the same line whatever it names)."""
-        scheme = url.split(":", 1)[0][:20].lower() if ":" in url else "relative"
+        """Count a link that is not http(s): never fetched, never stored. The line names its scheme
+        only, never what it points to: it is the same whether a file exists there or not."""
         self.report.refused += 1
-        self.record_error(f"refused a {scheme}: link (only http and https links are followed)")
+        self.record_error(refusal(url))
 
     def postpone(self, seconds: float) -> None:
         """The server asked us to come back later (Retry-After beyond what we wait in a crawl)."""
@@ -169,7 +178,9 @@ class SourceRun:
         st = self.state
         now = utcnow()
         st.last_attempt = self.started
-        st.documents += self.report.new_documents
+        # Counted in the store, not added up: a crawl killed before saving, or two crawls of one
+        # source, can never make the figure drift from what is stored.
+        st.documents = self._store.count_raw(source_id=self.source.id)
         st.errors += self.report.errors
         if self.entry_failed:
             st.consecutive_errors += 1
@@ -227,6 +238,8 @@ class CrawlSession:
         self.extraction = ExtractionPool(extraction_workers, PERMUTATIONS)
         self.report = CrawlReport()
         self.runs: dict[str, SourceRun] = {}
+        self.owner = this_crawl()
+        self.claimed: list[str] = []  # sources this run holds (one crawl per source at a time)
         self._near_duplicates: NearDuplicateIndex | None = None
         self._claimed: set[str] = set()
 
@@ -247,6 +260,35 @@ class CrawlSession:
         self.runs[source.id] = run
         self.report.sources[source.id] = run.report
         return run
+
+    def claim_source(self, source_id: str) -> str | None:
+        """Hold a source for this run; the line to print when another crawl holds it, else None."""
+        now = utcnow()
+        holder = self.store.claim_source(source_id, self.owner, now + CLAIM_FOR, now)
+        if holder is not None and gone(holder):
+            logger.info("source %s: taking over from %s, which is gone", source_id, describe(holder))
+            holder = self.store.claim_source(source_id, self.owner, now + CLAIM_FOR, now, replace=holder)
+        if holder is not None:
+            return busy_message(holder)
+        self.claimed.append(source_id)
+        return None
+
+    def renew_claims(self) -> None:
+        """Keep holding the sources while the crawl runs (called every RENEW_EVERY seconds)."""
+        now = utcnow()
+        for source_id in self.claimed:
+            try:
+                self.store.claim_source(source_id, self.owner, now + CLAIM_FOR, now)
+            except Exception as exc:  # the next renewal, or the claim's expiry, settles it
+                logger.warning("source %s: could not renew this crawl's claim: %s", source_id, exc)
+
+    def release_claims(self) -> None:
+        for source_id in self.claimed:
+            try:
+                self.store.release_source(source_id, self.owner)
+            except Exception as exc:  # expires by itself
+                logger.warning("source %s: could not release this crawl's claim: %s", source_id, exc)
+        self.claimed = []
 
     def claim(self, url: str) -> bool:
         """True for the first spider of this run to ask for a page (two sources list the same page)."""

@@ -77,6 +77,12 @@ def resolve_canonical(page_url: str, canonical_href: str | None) -> str:
     return canonical
 
 
+def is_fetchable(url: str) -> bool:
+    """True for http and https URLs: the only ones a crawl fetches from what it crawled (no file:,
+    data:, ftp:, javascript:, whatever else a downloader could open)."""
+    return urlsplit(url.strip()).scheme.lower() in ("http", "https")
+
+
 def same_site(url: str, other: str) -> bool:
     """True when both URLs are on the same host (ignoring a leading www.)."""
     a = (urlsplit(url).hostname or "").removeprefix("www.")

@@ -208,7 +208,9 @@ class Store(Protocol):
         """All raw documents collected since a date, for re-analysis."""
         ...
 
-    def count_raw(self, since: datetime | None = None) -> int: ...
+    def count_raw(self, since: datetime | None = None, source_id: str | None = None) -> int:
+        """Raw documents collected since a date (all of them without one), of one source if given."""
+        ...
 
     # analyses and mentions
     def save_analyses(
@@ -276,6 +278,17 @@ class Store(Protocol):
     def get_source_state(self, source_id: str) -> SourceState | None: ...
     def save_source_state(self, state: SourceState) -> None: ...
     def source_states(self) -> list[SourceState]: ...
+    def claim_source(
+        self, source_id: str, owner: str, until: datetime, now: datetime, replace: str | None = None
+    ) -> str | None:
+        """Hold a source for one crawl until `until` (the same owner renews it); None when held,
+        else the owner holding it. A claim past its time, or held by `replace` (a crawl known to
+        be dead), is taken over."""
+        ...
+
+    def release_source(self, source_id: str, owner: str) -> None:
+        """Let go of a source this owner holds (another owner's claim is left alone)."""
+        ...
 
     # alert outbox
     def enqueue(self, messages: Sequence[OutboxMessage]) -> int:

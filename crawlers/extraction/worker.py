@@ -12,6 +12,7 @@ import signal
 import sys
 from typing import Any, BinaryIO
 
+from core.processes import die_with_parent
 from crawlers.dedupe.shingles import Permutations, Sketch, shingle_hashes, sketch
 from crawlers.extraction import Extracted, extract_response
 
@@ -65,6 +66,7 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
 def main() -> None:
     """Entry point of a worker process (`python -c`): stdout carries replies, nothing else."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
+    die_with_parent(signal.SIGKILL)  # a crawl killed outright takes its workers with it
     level = int(sys.argv[1]) if len(sys.argv) > 1 else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     replies = sys.stdout.buffer

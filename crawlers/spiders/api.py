@@ -24,7 +24,7 @@ from crawlers.extraction import known_language
 from crawlers.items import DocumentItem
 from crawlers.social.posts import Post, PostPage
 from crawlers.spiders.base import SourceSpider, dumps
-from crawlers.urls import canonicalize_url
+from crawlers.urls import canonicalize_url, is_fetchable
 from nlp import detect_language
 
 logger = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ class ApiSpider(SourceSpider):
                 break
             if self.run.is_known(post.native_id, post.permalink):
                 continue
-            if not post.permalink.startswith(("http://", "https://")):
+            if not is_fetchable(post.permalink):
                 self.run.refuse(post.permalink)
                 continue
             self.run.scheduled += 1

@@ -29,7 +29,7 @@ from core.models import Engagement, RawDocument, document_id, summary_only_raw, 
 from crawlers.exceptions import NotHtmlError
 from crawlers.extraction import known_language, looks_binary
 from crawlers.items import DocumentItem
-from crawlers.middlewares import RateLimited
+from crawlers.middlewares import RateLimited, RefusedScheme
 from crawlers.session import CrawlSession, SourceRun
 from crawlers.urls import canonicalize_url
 from nlp import detect_language
@@ -125,8 +125,11 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Errback of requests whose failure only needs counting."""
-        message, _ = failure_message(failure)
         request = getattr(failure, "request", None)
+        if failure.check(RefusedScheme):
+            self.run.refuse(request.url if request is not None else "")
+            return
+        message, _ = failure_message(failure)
         # A request held back by a rate limit is not a failure of the source: it is postponed.
         fatal = bool(request is not None and request.meta.get("entry")) and not failure.check(RateLimited)
         self.run.record_error(message, fatal=fatal)
@@ -240,9 +243,12 @@ class SourceSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[DocumentItem]:
         """A page failed: count it; a permanent failure keeps what the feed said, a transient one retries later."""
+        request = getattr(failure, "request", None)
+        if failure.check(RefusedScheme):  # e.g. a page redirecting to file:: nothing of it is kept
+            self.run.refuse(request.url if request is not None else "")
+            return
         message, permanent = failure_message(failure)
         self.run.record_error(message)
-        request = getattr(failure, "request", None)
         hint = request.cb_kwargs.get("hint") if request is not None else None
         if permanent and isinstance(hint, ArticleHint):
             yield from self.fallback(hint)

@@ -15,7 +15,7 @@ from crawlers.exceptions import PayloadShapeError
 from crawlers.feeds import FeedEntry, discover_feeds, looks_like_html, parse_feed
 from crawlers.per_territory import feed_url_for, territory_query
 from crawlers.spiders.base import ArticleHint, SourceSpider, dumps
-from crawlers.urls import canonicalize_url, same_site
+from crawlers.urls import canonicalize_url, is_fetchable, same_site
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class FeedSpider(SourceSpider):
         if looks_like_html(body) and not response.meta.get("discovered"):
             feeds = []
             for found in discover_feeds(body, response.url):
-                if found.startswith(("http://", "https://")):
+                if is_fetchable(found):
                     feeds.append(found)
                 else:
                     self.run.refuse(found)
@@ -136,7 +136,7 @@ class FeedSpider(SourceSpider):
             yield from self.follow_entry(entry)
 
     def follow_entry(self, entry: FeedEntry) -> Iterator[Any]:
-        if entry.link and not entry.link.startswith(("http://", "https://")):
+        if entry.link and not is_fetchable(entry.link):
             self.run.refuse(entry.link)  # file:, data:, javascript: ... never fetched, never kept
             return
         link = canonicalize_url(entry.link) if entry.link else None

@@ -12,7 +12,7 @@ from scrapy.http import Request, Response
 from crawlers.exceptions import PayloadShapeError
 from crawlers.feeds.sitemap_xml import SitemapUrl, parse_sitemap
 from crawlers.spiders.base import ArticleHint, SourceSpider
-from crawlers.urls import canonicalize_url
+from crawlers.urls import canonicalize_url, is_fetchable
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,10 @@ class SitemapSpider(SourceSpider):
             if self.sitemaps_read >= MAX_SITEMAPS:
                 logger.info("sitemap index %s: stopping after %d sitemaps", url, MAX_SITEMAPS)
                 break
-            yield self.sitemap_request(child)
+            if is_fetchable(child):
+                yield self.sitemap_request(child)
+            else:
+                self.run.refuse(child)
         pages = sorted(
             sitemap.urls,
             key=lambda u: u.news_published or u.lastmod or _OLDEST,
@@ -84,6 +87,9 @@ class SitemapSpider(SourceSpider):
             yield from self.follow_page(page)
 
     def follow_page(self, page: SitemapUrl) -> Iterator[Request]:
+        if not is_fetchable(page.loc):
+            self.run.refuse(page.loc)
+            return
         link = canonicalize_url(page.loc)
         if self.run.is_known(link, link) or not self.session.claim(link):
             return

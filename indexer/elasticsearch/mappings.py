@@ -18,6 +18,7 @@ def names(prefix: str) -> dict[str, str]:
         "state": f"{prefix}-source-state",
         "outbox": f"{prefix}-outbox",
         "watchlists": f"{prefix}-watchlists",
+        "claims": f"{prefix}-source-claims",
     }
 
 
@@ -165,6 +166,14 @@ def state_mappings() -> dict[str, Any]:
             "source_id": {"type": "keyword"},
             "state": {"type": "object", "enabled": False},
         },
+    }
+
+
+def claims_mappings() -> dict[str, Any]:
+    """Who crawls a source now, until when (one crawl per source at a time)."""
+    return {
+        "dynamic": "strict",
+        "properties": {"owner": {"type": "keyword"}, "until": {"type": "date"}},
     }
 
 

@@ -42,6 +42,7 @@ from indexer.elasticsearch.documents import (
     analysis_source,
     doc_from_source,
     document_source,
+    from_iso,
     iso,
     merge_recollected,
     message_from_source,
@@ -50,6 +51,7 @@ from indexer.elasticsearch.documents import (
     state_source,
 )
 from indexer.elasticsearch.mappings import (
+    claims_mappings,
     index_template,
     names,
     outbox_mappings,
@@ -182,7 +184,8 @@ class ElasticsearchStore:
             else:
                 self._map_watchlist_label()
             small = ((n["state"], state_mappings()), (n["outbox"], outbox_mappings()),
-                     (n["watchlists"], watchlists_mappings()))
+                     (n["watchlists"], watchlists_mappings()),
+                     (n["claims"], claims_mappings()))
             for index, mappings in small:
                 if not es.indices.exists(index=index):
                     self._create(index, mappings=mappings,
@@ -233,7 +236,7 @@ class ElasticsearchStore:
         n = self.names
         with self._errors("deleting indices"):
             found = self.client.indices.get(
-                index=f"{n['pattern']},{n['state']},{n['outbox']},{n['watchlists']}", ignore_unavailable=True,
+                index=f"{n['pattern']},{n['state']},{n['outbox']},{n['watchlists']},{n['claims']}", ignore_unavailable=True,
                 allow_no_indices=True, expand_wildcards="all",
             )
             concrete = sorted(found.body)
@@ -380,8 +383,13 @@ class ElasticsearchStore:
         for s in self._scan(query):
             yield doc_from_source(s)
 
-    def count_raw(self, since: datetime | None = None) -> int:
-        query = {"range": {"collected": {"gte": iso(since)}}} if since else {"match_all": {}}
+    def count_raw(self, since: datetime | None = None, source_id: str | None = None) -> int:
+        clauses: list[dict[str, Any]] = []
+        if since:
+            clauses.append({"range": {"collected": {"gte": iso(since)}}})
+        if source_id is not None:
+            clauses.append({"term": {"source_id": source_id}})
+        query = {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
         with self._errors("counting documents"):
             return int(self.client.count(index=self.names["alias"], query=query)["count"])
 
@@ -544,6 +552,47 @@ class ElasticsearchStore:
         resp = self._search({"size": 10_000, "query": {"match_all": {}}, "sort": ["source_id"]},
                             index=self.names["state"])
         return [state_from_source(h["_source"]) for h in resp["hits"]["hits"]]
+
+    def claim_source(
+        self, source_id: str, owner: str, until: datetime, now: datetime, replace: str | None = None
+    ) -> str | None:
+        import elasticsearch
+
+        index = self.names["claims"]
+        for _ in range(5):  # another process may write between our read and our write
+            with self._errors("claiming a source"):
+                found = self.client.options(ignore_status=404).get(index=index, id=source_id)
+            doc = {"owner": owner, "until": iso(until)}
+            try:
+                with self._errors("claiming a source"):
+                    if not found.get("found"):
+                        self.client.create(index=index, id=source_id, document=doc, refresh=VISIBLE)
+                        return None
+                    held = found["_source"]
+                    taken = from_iso(held.get("until"))
+                    if held.get("owner") not in (owner, replace) and taken is not None and taken > now:
+                        return str(held.get("owner"))
+                    self.client.index(index=index, id=source_id, document=doc, refresh=VISIBLE,
+                                      if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"])
+                    return None
+            except elasticsearch.ConflictError:
+                continue
+        return "another crawl (the claim kept changing)"
+
+    def release_source(self, source_id: str, owner: str) -> None:
+        import elasticsearch
+
+        index = self.names["claims"]
+        with self._errors("releasing a source"):
+            found = self.client.options(ignore_status=404).get(index=index, id=source_id)
+        if not found.get("found") or found["_source"].get("owner") != owner:
+            return
+        try:
+            with self._errors("releasing a source"):
+                self.client.delete(index=index, id=source_id, refresh=VISIBLE,
+                                   if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"])
+        except elasticsearch.ConflictError:
+            pass  # taken over meanwhile: no longer ours to release
 
     # ---------------------------------------------------------------- outbox
 

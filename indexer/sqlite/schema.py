@@ -264,6 +264,14 @@ MIGRATIONS: tuple[str, ...] = (
         territories_json TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 7: one crawl per source at a time: who holds a source, until when.
+    """
+    CREATE TABLE source_claims (
+        source_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until INTEGER NOT NULL
+    );
+    """,
 )
 
 # Search keys: published seconds (clamped to +-2**33, about the years 1698-2242) times

@@ -302,10 +302,12 @@ class SqliteStore:
                 yield doc_from_row(r)
             last = rows[-1]["_rowid"]
 
-    def count_raw(self, since: datetime | None = None) -> int:
-        return int(
-            self._read("SELECT count(*) FROM documents WHERE collected >= ?", (to_seconds(since) or 0,))[0][0]
-        )
+    def count_raw(self, since: datetime | None = None, source_id: str | None = None) -> int:
+        sql = "SELECT count(*) FROM documents WHERE collected >= ?"
+        params: list[Any] = [to_seconds(since) or 0]
+        if source_id is not None:
+            sql, params = sql + " AND source_id = ?", [*params, source_id]
+        return int(self._read(sql, params)[0][0])
 
     # ---------------------------------------------------------------- analyses
 
@@ -458,6 +460,26 @@ class SqliteStore:
     def source_states(self) -> list[SourceState]:
         rows = self._read("SELECT source_id, state_json FROM source_state ORDER BY source_id")
         return [state_from_json(r[0], r[1]) for r in rows]
+
+    def claim_source(
+        self, source_id: str, owner: str, until: datetime, now: datetime, replace: str | None = None
+    ) -> str | None:
+        with self._write() as conn:
+            conn.execute(
+                """INSERT INTO source_claims (source_id, owner, until) VALUES (?, ?, ?)
+                   ON CONFLICT(source_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+                   WHERE source_claims.until <= ? OR source_claims.owner = excluded.owner
+                      OR source_claims.owner = ?""",
+                (source_id, owner, to_seconds(until), to_seconds(now), replace or owner),
+            )
+            holder = conn.execute(
+                "SELECT owner FROM source_claims WHERE source_id = ?", (source_id,)
+            ).fetchone()[0]
+        return None if holder == owner else str(holder)
+
+    def release_source(self, source_id: str, owner: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM source_claims WHERE source_id = ? AND owner = ?", (source_id, owner))
 
     # ---------------------------------------------------------------- outbox
 

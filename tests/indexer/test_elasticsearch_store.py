@@ -336,12 +336,12 @@ def test_rankings_read_names_from_doc_values_never_a_whole_source(store: Elastic
 
 
 def test_drop_deletes_indices_by_name(store: ElasticsearchStore, cluster: Cluster) -> None:
-    cluster.on("GET", r"/pw-documents-\*,pw-source-state,pw-outbox,pw-watchlists",
-               (200, {OLD: {}, NEW: {}, "pw-source-state": {}, "pw-outbox": {}, "pw-watchlists": {}}))
+    cluster.on("GET", r"/pw-documents-\*,pw-source-state,pw-outbox,pw-watchlists,pw-source-claims",
+               (200, {OLD: {}, NEW: {}, "pw-source-state": {}, "pw-outbox": {}, "pw-watchlists": {}, "pw-source-claims": {}}))
     store.drop()
     (delete,) = cluster.sent("DELETE", r"/pw-.*")
     assert "*" not in delete.path
-    assert delete.path == f"/{OLD},{NEW},pw-outbox,pw-source-state,pw-watchlists"
+    assert delete.path == f"/{OLD},{NEW},pw-outbox,pw-source-claims,pw-source-state,pw-watchlists"
     assert cluster.sent("DELETE", r"/_index_template/pw-documents")
 
 

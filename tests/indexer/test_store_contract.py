@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.errors import QuerySyntaxError
+from core.models import RawDocument
 from indexer.base import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -528,6 +529,37 @@ class TestSourceState:
         store.save_source_state(updated)
         store.save_source_state(SourceState(source_id="bluesky"))
         assert store.source_states() == [SourceState(source_id="bluesky"), updated]
+
+
+class TestSourceClaims:
+    """One crawl per source at a time: a claim in the store, taken over only when stale."""
+
+    NOW = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+
+    def test_a_second_crawl_is_told_who_holds_the_source(self, store: Store) -> None:
+        until = self.NOW + timedelta(minutes=2)
+        assert store.claim_source("feed-a", "host:1:a", until, self.NOW) is None
+        assert store.claim_source("feed-a", "host:2:b", until, self.NOW) == "host:1:a"
+        assert store.claim_source("feed-b", "host:2:b", until, self.NOW) is None  # other sources are free
+        assert store.claim_source("feed-a", "host:1:a", until + timedelta(minutes=1), self.NOW) is None  # renewed
+        store.release_source("feed-a", "host:2:b")  # not its own: left alone
+        assert store.claim_source("feed-a", "host:2:b", until, self.NOW) == "host:1:a"
+        store.release_source("feed-a", "host:1:a")
+        assert store.claim_source("feed-a", "host:2:b", until, self.NOW) is None
+
+    def test_a_stale_or_dead_claim_is_taken_over(self, store: Store) -> None:
+        assert store.claim_source("feed-a", "host:1:a", self.NOW + timedelta(minutes=2), self.NOW) is None
+        later = self.NOW + timedelta(minutes=3)
+        assert store.claim_source("feed-a", "host:2:b", later + timedelta(minutes=2), later) is None
+        assert store.claim_source("feed-a", "host:3:c", later, later, replace="host:9:z") == "host:2:b"
+        assert store.claim_source("feed-a", "host:3:c", later, later, replace="host:2:b") is None
+
+    def test_documents_are_counted_per_source(self, store: Store) -> None:
+        docs = [RawDocument(id=f"d{i}", url=f"https://x.example/{i}", source_id="a" if i < 3 else "b",
+                            source_type="rss", text=f"text {i}", collected=self.NOW) for i in range(5)]
+        store.upsert_raw(docs)
+        assert store.count_raw(source_id="a") == 3 and store.count_raw(source_id="b") == 2
+        assert store.count_raw(source_id="c") == 0 and store.count_raw() == 5
 
 
 class TestOutbox:
