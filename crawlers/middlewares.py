@@ -22,6 +22,8 @@ from crawlers.urls import is_fetchable
 
 logger = logging.getLogger(__name__)
 
+API_SOURCE_TYPES = ("mastodon", "reddit", "bluesky")
+
 
 def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) -> float | None:
     """Seconds a Retry-After header asks us to wait (delta-seconds or an HTTP date)."""
@@ -56,14 +58,12 @@ def _rate_headers(response: Response) -> dict[str, str]:
 
 
 class RetryAfterMiddleware:
-    """Obeys the server's pace: waits and retries once when a 429/503 says how long to wait
-    (Retry-After, or an x-ratelimit-reset), and holds further requests while x-ratelimit-remaining
-    says none is left; waits beyond PLACEWATCH_MAX_RETRY_AFTER postpone the source instead."""
+    """Waits and retries once when a 429/503 says how long to wait (Retry-After, else for a 429
+    its x-ratelimit-reset); waits beyond PLACEWATCH_MAX_RETRY_AFTER postpone the source instead."""
 
     def __init__(self, max_wait: float, run: SourceRun | None = None) -> None:
         self.max_wait = max_wait
         self.run = run  # the source to postpone; None outside a placewatch crawl
-        self.not_before: datetime | None = None  # no request left until then
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -71,6 +71,44 @@ class RetryAfterMiddleware:
         if max_wait < 0:
             raise NotConfigured("PLACEWATCH_MAX_RETRY_AFTER < 0")
         return cls(max_wait, SourceRun.of(crawler))
+
+    async def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if response.status not in (429, 503):
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None and response.status == 429:
+            wait = rate_limit_wait(_rate_headers(response), datetime.now(UTC))
+        if wait is None or request.meta.get("retry_after_done"):
+            return response
+        if wait > self.max_wait:
+            if self.run is not None:
+                self.run.postpone(wait)
+            return response
+        logger.info("%s answered %s; retrying after %.1fs", request.url, response.status, wait)
+        await _sleep(wait)
+        retry = request.replace(dont_filter=True)
+        retry.meta["retry_after_done"] = True
+        return retry
+
+
+class RateLimitMiddleware:
+    """API sources: no request goes out while x-ratelimit-remaining says none is left before
+    x-ratelimit-reset; a wait beyond PLACEWATCH_MAX_RETRY_AFTER postpones the source instead.
+    (Feeds and sites never pay for it: it is not installed for them.)"""
+
+    def __init__(self, max_wait: float, run: SourceRun | None = None) -> None:
+        self.max_wait = max_wait
+        self.run = run
+        self.not_before: datetime | None = None  # no request left until then
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RateLimitMiddleware:
+        run = SourceRun.of(crawler)
+        if run is None or run.source.type not in API_SOURCE_TYPES:
+            raise NotConfigured  # no such headers to obey
+        return cls(max(0.0, crawler.settings.getfloat("PLACEWATCH_MAX_RETRY_AFTER")), run)
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if self.not_before is None:
@@ -86,32 +124,14 @@ class RetryAfterMiddleware:
         logger.info("rate limit reached; waiting %.1fs before %s", wait, request.url)
         await _sleep(wait)
 
-    async def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Request | Response:
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         now = datetime.now(UTC)
         left = rate_limit_wait(_rate_headers(response), now)
         if left is not None:
             self.not_before = now + timedelta(seconds=left)
             if left > self.max_wait and self.run is not None:
                 self.run.postpone(left)  # none left for long: the next crawl waits for the reset
-        if response.status not in (429, 503):
-            return response
-        wait = retry_after_seconds(response.headers.get("Retry-After"))
-        if wait is None and response.status == 429:
-            wait = left
-        if wait is None or request.meta.get("retry_after_done"):
-            return response
-        if wait > self.max_wait:
-            if self.run is not None:
-                self.run.postpone(wait)
-            return response
-        logger.info("%s answered %s; retrying after %.1fs", request.url, response.status, wait)
-        await _sleep(wait)
-        self.not_before = None
-        retry = request.replace(dont_filter=True)
-        retry.meta["retry_after_done"] = True
-        return retry
+        return response
 
 
 class RefusedScheme(IgnoreRequest):
@@ -132,7 +152,8 @@ class SchemeGuardMiddleware:
         return cls(run.source.url if run is not None else None)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if is_fetchable(request.url) or request.url == self.configured:
+        url = request.url
+        if url.startswith(("http://", "https://")) or is_fetchable(url) or url == self.configured:
             return
         raise RefusedScheme(refusal(request.url))
 

@@ -48,6 +48,7 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOADER_MIDDLEWARES = {
     # First of all: nothing but http(s) is ever fetched from crawled content.
     "crawlers.middlewares.SchemeGuardMiddleware": 50,
+    "crawlers.middlewares.RateLimitMiddleware": 555,
     "crawlers.middlewares.RetryAfterMiddleware": 560,
     # Above HttpCompressionMiddleware (590) so it sees the body before decompression.
     "crawlers.middlewares.TruncatedGzipMiddleware": 595,
