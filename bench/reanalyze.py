@@ -273,8 +273,10 @@ def run_enrich_child(base: Path, work: Path, ids: list[str], processes: int, seg
                               "cores_used": cpu / seconds, "cpu_per_doc": cpu / max(1, report.documents),
                               "load": os.getloadavg()[0]}), flush=True)
         worker_peak = sum(peak_of(pid) for pid in workers)
-    print(json.dumps({"memory": True, "one_mb": with_analyzer_mb, "pool_mb": base_mb + worker_peak,
-                      "worker_mb": worker_peak / max(1, len(workers))}), flush=True)
+    # this process held the analyzer that enriched on one process: its own peak is that figure
+    print(json.dumps({"memory": True, "one_mb": peak_of(os.getpid()), "pool_mb": base_mb + worker_peak,
+                      "calling_mb": base_mb, "worker_mb": worker_peak / max(1, len(workers)),
+                      "loaded_mb": with_analyzer_mb}), flush=True)
 
 
 def peak_of(pid: int) -> float:
@@ -304,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=2, help="enrich segment pairs (1 and N processes) per run")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--enrich-only", action="store_true", help="only the enrich comparison (store built)")
     parser.add_argument("--enrich-child", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--base", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -330,6 +333,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.documents:,} documents ({chars:.0f} characters on average); the new territory is named in "
           f"{len(named):,} of them (matcher scan); {cores} cores; load {load()}", flush=True)
 
+    if args.enrich_only:
+        for rep in range(args.repeat):
+            ids = rng.sample(all_ids, 2 * args.pairs * args.segment)
+            for seg in enrich_child(base, OUT / "reanalyze-enrich.db", ids, cores, args.segment):
+                print(f"run {rep + 1}: {json.dumps(seg)}", flush=True)
+        return 0
     rows: list[dict[str, float]] = []
     for rep in range(args.repeat):
         load_before = os.getloadavg()[0]
