@@ -178,7 +178,7 @@ def test_a_stop_mid_pass_ends_it_after_the_batch_at_hand(tmp_path: Path) -> None
     store = SqliteStore(tmp_path / "pw.db")
     store.setup()
     docs = [raw(f"d{i:03d}", f"Jour {i} à Méribel : neige fraîche, pistes damées et grand soleil.")
-            for i in range(700)]
+            for i in range(1500)]  # six batches: the pass cannot end between the first one and the signal
     store.upsert_raw(docs)
     store.remember_watchlist(fingerprint(before), before)
     store.save_analyses([(d, Analysis("fr", Sentiment())) for d in docs], watchlist=fingerprint(before))
@@ -189,7 +189,7 @@ def test_a_stop_mid_pass_ends_it_after_the_batch_at_hand(tmp_path: Path) -> None
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not store.analyses_by_watchlist().get(now):
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            time.sleep(0.5)
+            time.sleep(0.2)
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=180)
     finally:
