@@ -6,6 +6,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -100,7 +101,7 @@ class SqliteStore:
             if not self._in_memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._connect()
-            conn.execute("PRAGMA journal_mode = WAL")
+            self._switch_to_wal(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             self._conn = conn
             self._migrate()
@@ -109,6 +110,25 @@ class SqliteStore:
             raise StoreError(f"{self.path}: cannot open SQLite store: {exc}") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create SQLite store: {exc.strerror}") from None
+
+    def _switch_to_wal(self, conn: sqlite3.Connection) -> None:
+        """Put the file in WAL mode, waiting for a process that is creating it at the same moment.
+
+        SQLite answers "database is locked" to this pragma at once, without its busy handler,
+        while another connection holds the file (two jobs opening a new store together), so
+        the wait is ours: retry with a growing pause up to the store's timeout.
+        """
+        deadline = time.monotonic() + self._timeout
+        pause = 0.005
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read connection (the writer's own for in-memory databases)."""
