@@ -340,15 +340,28 @@ def score_series(
     return out
 
 
-def same_time_last_weeks(series: Sequence[Bucket], i: int, week: int, spread: int) -> float:
-    """The busiest window around this time of the week, one and two weeks earlier."""
+def same_time_last_weeks(series: Sequence[Bucket], i: int, week: int, spread: int) -> float | None:
+    """The busiest window around this time of the week, one and two weeks earlier (None: none)."""
     seen = [
         v
         for k in (1, 2)
         for d in range(-spread, spread + 1)
         if 0 <= (j := i - k * week + d) < len(series) and (v := series[j][1]) is not None
     ]
-    return max(seen, default=-1.0)
+    return max(seen, default=None)
+
+
+def weekly_rhythm(value: float, busiest: float | None, threshold: float) -> bool:
+    """Whether `value` is no busier than this time of the week lately, count noise allowed.
+
+    Being above the busiest of the last two weeks' windows is not enough: the largest of a
+    dozen Poisson counts is beaten every few weeks by chance (a third weekend's evening 60
+    where the last two peaked at 55). The window must stand out from it by as much evidence
+    as a spike needs (the exact Poisson odds at the detector's threshold).
+    """
+    if busiest is None:
+        return False
+    return poisson_score(value, max(busiest, MIN_RATE)) < threshold
 
 
 def detect_spikes(
@@ -369,7 +382,7 @@ def detect_spikes(
             armed = True
         if score < params.threshold or value < params.min_count or value <= expected:
             continue
-        if week and value <= same_time_last_weeks(series, i, week, spread):
+        if week and weekly_rhythm(value, same_time_last_weeks(series, i, week, spread), params.threshold):
             continue  # as busy as this time of the week was lately: a weekly rhythm, not news
         if not armed or (last_alert is not None and ts - last_alert < params.cooldown):
             continue
