@@ -37,7 +37,7 @@ class DetectorParams:
     how much history makes a baseline, and how an alert is not repeated.
     """
 
-    threshold: float = 5.0  # robust z-score (log scale) a window must reach
+    threshold: float = 4.5  # robust z-score (log scale) a window must reach
     novelty: float = 1.0  # ... and its rise must match the largest rise seen within `memory`
     sustain: int = 4  # a rise held over this many windows adds up (a sustained surge)
     offset: float = 20.0  # counts compare as log(count + offset): damps noise at low counts

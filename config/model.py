@@ -188,7 +188,7 @@ class AlertRule:
     kind: RuleKind = "spike"
     territories: Texts = ()  # empty: every territory
     group: Text | None = None
-    # spike: the robust z-score to reach (default 5); share_jump and negative_surge: the rise
+    # spike: the robust z-score to reach (default 4.5); share_jump and negative_surge: the rise
     # in share, 0-1 (default 0.15, 15 points over the usual share of the previous week)
     threshold: Threshold | None = None
     recipients: Texts = ()

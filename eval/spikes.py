@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -76,16 +76,26 @@ def score_alerts(name: str, times: list[datetime], windows: list[Window]) -> Ser
     return SeriesScore(name, len(windows), len(hit_windows), false_alerts)
 
 
+Points = list[tuple[datetime, float]]
+
+
+def read_all(data_dir: Path, names: Iterable[str]) -> dict[str, Points]:
+    """Every labelled series' points, read once for the whole grid."""
+    return {name: read_series(data_dir / name) for name in names}
+
+
 def evaluate(
     data_dir: Path = DATA,
     window: timedelta = DEFAULT_WINDOW,
     params: DetectorParams | None = None,
+    points: dict[str, Points] | None = None,
 ) -> tuple[Score, list[SeriesScore]]:
     """Backtest every labelled series in `data_dir` and pool the counts."""
     labels = load_windows(data_dir)
+    points = points if points is not None else read_all(data_dir, labels)
     per_series: list[SeriesScore] = []
     for name in sorted(labels):
-        alerts = list(backtest(read_series(data_dir / name), window, params))
+        alerts = list(backtest(points[name], window, params))
         times = [parse_timestamp(str(a["timestamp"])) for a in alerts]
         s = score_alerts(name, times, labels[name])
         s.alerts = alerts
@@ -100,11 +110,15 @@ def evaluate(
 
 # The two knobs chosen on data: the score a window must reach, and the offset that damps noise
 # at low counts (log(count + offset)). Everything else follows from each series' own history:
-# its daily profile, its level, its spread and its past rises.
-THRESHOLDS = (3.5, 4.0, 4.5, 5.0, 5.5)
-OFFSETS = (5.0, 10.0, 20.0)
+# its daily profile, its level, its spread and its past rises. The grid is wide on purpose (the
+# offset doubles from 5 to 40): a choice at the edge of a narrow grid would be a fitted one.
+THRESHOLDS = (3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5)
+OFFSETS = (5.0, 10.0, 20.0, 40.0)
 
-TARGET_RECALL = 0.8
+# The product's operating point (issue 15): recall >= 0.8 at precision >= 0.6 on series never
+# seen. Knobs are chosen for the most recall at this precision on the training series, with a
+# margin above the goal's 0.6 for what the training series flatter.
+PRECISION_TARGET = 0.7
 
 Knobs = tuple[float, float]  # (offset, threshold)
 
@@ -127,26 +141,35 @@ def pooled(scores: Sequence[SeriesScore]) -> Score:
     )
 
 
-def f1(score: Score) -> float:
-    p, r = score.precision, score.recall
-    return 2 * p * r / (p + r) if p + r else 0.0
+def neighbours(k: Knobs, grid: Sequence[Knobs]) -> list[Knobs]:
+    """The knobs and the grid's next ones on either side, one knob at a time."""
+    offsets = sorted({o for o, _ in grid})
+    thresholds = sorted({t for _, t in grid})
+    o, t = k
+    i, j = offsets.index(o), thresholds.index(t)
+    near = [(offsets[a], t) for a in (i - 1, i + 1) if 0 <= a < len(offsets)]
+    near += [(o, thresholds[b]) for b in (j - 1, j + 1) if 0 <= b < len(thresholds)]
+    return [k] + [n for n in near if n in grid]
 
 
 def choose(by_knobs: dict[Knobs, list[SeriesScore]], names: set[str]) -> Knobs:
-    """The knobs a marketer would pick on `names`: the fewest false alerts at recall >= 0.8.
+    """The knobs for the most recall at precision >= PRECISION_TARGET on the series `names`.
 
-    The operating point is the product's (issue 15: "a detector that cries wolf twice a week is
-    turned off", at a recall of 0.8); when no knobs reach that recall, the best F1. On a tie:
-    the higher threshold, then the smaller offset (small territories' rises damped the least).
+    Each candidate is judged with its neighbours on the grid (their hits and false alerts
+    pooled with its own): on a handful of series a knob at the edge of a cliff, where the next
+    threshold loses a series' hits or floods another with false alerts, looks as good as one in
+    the middle of a plateau, and only the second holds on a series never seen. Where no knobs
+    reach the precision, the most precise. On a tie: the higher threshold, then the larger
+    offset (both the quieter choice).
     """
+    grid = list(by_knobs)
 
-    def merit(k: Knobs) -> tuple[float, float, float, float]:
-        s = pooled([s for s in by_knobs[k] if s.name in names])
-        if s.recall >= TARGET_RECALL:
-            return (1.0, s.precision, k[1], -k[0])
-        return (0.0, f1(s), k[1], -k[0])
+    def merit(k: Knobs) -> tuple[bool, float, float, float, float]:
+        s = pooled([s for n in neighbours(k, grid) for s in by_knobs[n] if s.name in names])
+        enough = s.precision >= PRECISION_TARGET
+        return (enough, s.recall if enough else s.precision, s.precision, k[1], k[0])
 
-    return max(by_knobs, key=merit)
+    return max(grid, key=merit)
 
 
 def score_grid(
@@ -157,8 +180,9 @@ def score_grid(
 ) -> dict[Knobs, list[SeriesScore]]:
     """Every series scored with every candidate pair of knobs (each backtest runs once)."""
     base = DetectorParams()
+    points = read_all(data_dir, load_windows(data_dir))
     return {
-        (o, t): evaluate(data_dir, window, replace(base, offset=o, threshold=t))[1]
+        (o, t): evaluate(data_dir, window, replace(base, offset=o, threshold=t), points)[1]
         for o in offsets
         for t in thresholds
     }
@@ -194,7 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     for (o, t), scores in by_knobs.items():
         print(f"offset {o:g} threshold {t:g}: {_fmt(pooled(scores))}")
     o, t = choose(by_knobs, {s.name for s in next(iter(by_knobs.values()))})
-    print(f"\nin-sample, offset {o:g} and threshold {t:g} chosen on all series:")
+    print(
+        f"\nin-sample, offset {o:g} and threshold {t:g} chosen on all series (the most recall at "
+        f"precision >= {PRECISION_TARGET:g}, each pair judged with its neighbours):"
+    )
     _print_series(by_knobs[(o, t)], args.verbose)
     print(f"  {_fmt(pooled(by_knobs[(o, t)]))}")
     loo, folds = leave_one_out(by_knobs)
