@@ -233,7 +233,7 @@ class SmtpConfig:
     starttls: Flag = False
     ssl: Flag = False
     username: OptionalText = ""
-    password: str = ""  # never in the file
+    password: str = field(default="", repr=False)  # never in the file, never in a log line
     timeout: Seconds = 20.0
     # False when the config file has no [smtp] table: alerts are then kept, not emailed,
     # rather than tried against whatever answers on localhost:25.

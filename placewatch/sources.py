@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from config.settings import Config, Source
 from crawlers import source_access
-from indexer.base import SourceState
+from indexer import SourceState
 
 if TYPE_CHECKING:
     from crawlers import CrawlReport

@@ -230,3 +230,11 @@ def test_durations_are_bounded() -> None:
             parse_duration(value)
     with pytest.raises(ValueError, match="positive"):
         parse_duration(-5)
+
+
+def test_secrets_never_appear_in_the_config_repr(tmp_path: Path) -> None:
+    """A config logged or shown in a traceback keeps the SMTP password to itself."""
+    path = write(tmp_path, '[smtp]\nhost = "mail.example.org"')
+    cfg = load_config(path, env={"PLACEWATCH_SMTP_PASSWORD": "hunter2-secret"})
+    assert cfg.smtp.password == "hunter2-secret"
+    assert "hunter2-secret" not in repr(cfg) and "hunter2-secret" not in str(cfg)
