@@ -16,7 +16,6 @@ from spacy.tokens import Doc
 
 from core.models import Sentiment, sentiment_label
 from nlp.extensions import PLACES, register_extensions
-from nlp.sentiment_fr import french_scores
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +24,7 @@ MAX_SENTENCES = 2000  # sentences scored per document at most
 
 Scorer = Callable[[str], tuple[float, float, float]]  # text → (score, positive, negative)
 MODEL_EN = Path(__file__).parent / "data" / "sentiment_en.json.gz"  # made by nlp/train_sentiment.py
+MODEL_FR = Path(__file__).parent / "data" / "sentiment_fr.json.gz"  # made by nlp/train_sentiment.py
 
 
 @lru_cache(maxsize=1)
@@ -69,16 +69,27 @@ def _english_model() -> Scorer:
     return LinearSentiment.load(MODEL_EN, vader_en_scores).scores
 
 
+@lru_cache(maxsize=1)
+def _french_model() -> Scorer:
+    from nlp.sentiment_structure import StructureSentiment
+
+    if not MODEL_FR.exists():
+        logger.warning("%s missing: French sentiment falls back to vaderSentiment-fr", MODEL_FR)
+        return vader_fr_scores
+    return StructureSentiment.load(MODEL_FR).scores
+
+
 def scorer_for(lang: str) -> Scorer | None:
     """The sentiment scorer chosen by measurement for a language, None when we have none.
 
     English: logistic model over VADER scores and words, trained on the MIT ratings.
-    French: VADER-style rules over vaderSentiment-fr's (MIT) and textblob-fr's (MIT package, PDDL
-    lexicon) lexicons with French negation and contrast (nlp/sentiment_fr.py)."""
+    French: how lexicon evidence adds up (negated, after a contrast, opening sentence…), learnt
+    from the English ratings and read with vaderSentiment-fr's (MIT) and textblob-fr's (MIT package,
+    PDDL lexicon) lexicons, French idioms and negation (nlp/sentiment_structure.py)."""
     if lang == "en":
         return _english_model()
     if lang == "fr":
-        return french_scores
+        return _french_model()
     return None
 
 

@@ -1,4 +1,4 @@
-"""French sentiment: VADER-style rules over two permissively licensed French lexicons.
+"""French sentiment reading: two permissively licensed lexicons, French idioms, tokens and negation scope.
 
 Lexicons (both read from the installed packages, nothing is downloaded):
 
@@ -10,21 +10,16 @@ Lexicons (both read from the installed packages, nothing is downloaded):
 
 On top of them: a short list of common French opinion idioms neither lexicon gets right (``IDIOMS``),
 French negation scope (``ne … pas/plus/jamais/guère/rien/aucun``, spoken ``pas`` alone, ``sans``;
-``ne … que`` is restriction, not negation), contrast (``mais``, ``cependant``…) weighting within
-the sentence, more weight to the opening sentence of a multi-sentence text, a narrower neutral band
-for long texts, emoticons and letter repetitions (``géniaaal``). Measured and dropped: more weight
-to the concluding sentence (lowered fr_reviews), plural/feminine fallbacks for unknown words and
-removing the valence of booster words (both lowered both French sets).
+``ne … que`` is restriction, not negation), emoticons and letter repetitions (``géniaaal``).
+How that evidence adds up to a verdict is learnt, not hand-weighted: nlp/sentiment_structure.py.
 textblob-fr pulls in textblob (MIT) and NLTK (Apache-2.0); only its lexicon file is read here, the
 package is never imported.
-Nothing here is trained: the French evaluation sets are for measuring only (eval/nlp_sentiment.py).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
-import math
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
@@ -35,17 +30,9 @@ from nlp.text import fold
 
 logger = logging.getLogger(__name__)
 
-NEG_SCALAR = -0.74  # VADER's empirically derived flip-and-dampen factor for negated words
-BOOST = 0.293  # VADER's booster increment
-ALPHA = 15.0  # VADER's normalisation constant
 TEXTBLOB_SCALE = 3.0  # textblob-fr polarity [-1, 1] → VADER valence scale
 MIN_SUBJECTIVITY = 0.4  # textblob-fr's objective adjectives ("durable", "nouvelle") are no verdict
-NEGATIVE_WEIGHT = 1.6  # negative words are rarer and weaker in the lexicons than in use: rebalance
-CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5  # "X mais Y": Y carries the verdict
-FIRST_SENTENCE_WEIGHT = 1.5  # an opening verdict ("Super série !", "Excellente série .") counts more
 NEGATION_REACH = 3  # words after the negation particle that it covers
-LONG_WORDS = 30  # texts this long (reviews, articles) get a narrower neutral band…
-LONG_STRETCH = 1.5  # …by stretching their compound: with the 0.15 French threshold, 0.10
 VADER_SCALE = 0.7  # vaderSentiment-fr's translated valences are noisier than textblob-fr's adjectives
 
 CLOSING = {"pas", "jamais", "plus", "rien", "guere", "aucun", "aucune", "personne", "nullement", "point"}
@@ -159,6 +146,11 @@ IDIOMS: dict[str, float] = {
     "trop": 0.0,  # a booster, not a verdict
     "vraiment": 0.0,
     "part": 0.0,  # "share"/"leaves", a translation artefact
+    "nouveau": 0.0,  # "new" is news, not a verdict (vaderSentiment-fr has it slightly negative)
+    "nouvel": 0.0,
+    "nouvelle": 0.0,
+    "nouveaux": 0.0,
+    "nouvelles": 0.0,
     "jouent": 0.0,
     "joue": 0.0,
 }
@@ -215,7 +207,7 @@ def french_tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text).replace("’", "'"))
 
 
-def _lookup(words: dict[str, float], token: str) -> float:
+def lookup(words: dict[str, float], token: str) -> float:
     """Valence of a token, trying it without letter repetitions ("géniaaal") when unknown."""
     if token in words:
         return words[token]
@@ -224,7 +216,7 @@ def _lookup(words: dict[str, float], token: str) -> float:
     return words.get(_REPEAT.sub(r"\1", token), 0.0)
 
 
-def _negation_marks(tokens: list[str]) -> list[bool]:
+def negation_marks(tokens: list[str]) -> list[bool]:
     """Which tokens a French negation covers."""
     negated = [False] * len(tokens)
     n = len(tokens)
@@ -259,77 +251,3 @@ def _negation_marks(tokens: list[str]) -> list[bool]:
                 k += 1
         i += 1
     return negated
-
-
-def valences(tokens: list[str]) -> list[float]:
-    """Per-token valence after idioms, boosters, negation, contrast and sentence position."""
-    words, boosters = lexicon()
-    n = len(tokens)
-    vals = [0.0] * n
-    span = [1] * n  # tokens a lexicon entry covers from here ("j' aime" is one entry, two tokens)
-    phrase = [False] * n  # idioms that contain their negation ("pas mal") are not negated again
-    i = 0
-    while i < n:
-        for size in (4, 3, 2):
-            if i + size <= n:
-                key = " ".join(tokens[i : i + size])
-                if key in words:
-                    vals[i], span[i] = words[key], size
-                    phrase[i] = any(t in BARE or t in OPENING for t in tokens[i : i + size])
-                    i += size
-                    break
-        else:
-            vals[i] = _lookup(words, tokens[i])
-            if vals[i] and i > 0 and tokens[i - 1] in boosters:
-                vals[i] += math.copysign(BOOST, vals[i]) * (1 if boosters[tokens[i - 1]] > 0 else -1)
-            i += 1
-    negated = _negation_marks(tokens)
-    for i in range(n):
-        if vals[i] and any(negated[i : i + span[i]]) and not phrase[i]:
-            vals[i] *= NEG_SCALAR
-        if vals[i] < 0:
-            vals[i] *= NEGATIVE_WEIGHT
-    # contrast and position, sentence by sentence
-    sentences: list[tuple[int, int]] = []
-    start = 0
-    for i, t in enumerate(tokens):
-        if t in SENTENCE_END or (t and t[0] in "!?"):
-            if i + 1 < n and (tokens[i + 1] in SENTENCE_END or tokens[i + 1][0] in "!?"):
-                continue
-            sentences.append((start, i + 1))
-            start = i + 1
-    if start < n:
-        sentences.append((start, n))
-    scored = [s for s in sentences if any(vals[s[0] : s[1]])]
-    for s, e in sentences:
-        for i in range(s, e):
-            if tokens[i] in CONTRAST:
-                for k in range(s, i):
-                    vals[k] *= CONTRAST_BEFORE
-                for k in range(i + 1, e):
-                    vals[k] *= CONTRAST_AFTER
-    if len(scored) >= 2:
-        s, e = scored[0]
-        for k in range(s, e):
-            vals[k] *= FIRST_SENTENCE_WEIGHT
-    return vals
-
-
-def french_scores(text: str) -> tuple[float, float, float]:
-    """(compound in [-1, 1], positive share, negative share), VADER's normalisation."""
-    toks = french_tokens(text[:20000])
-    vals = valences(toks)
-    total = sum(vals)
-    bangs = min(4, sum(t.count("!") for t in toks))
-    if total:
-        total += math.copysign(0.292 * bangs, total)
-    compound = total / math.sqrt(total * total + ALPHA) if total else 0.0
-    words = sum(1 for t in toks if t[0].isalpha())
-    if words >= LONG_WORDS:
-        # a weak overall score over a long text is still a verdict: a narrower neutral band
-        compound = max(-1.0, min(1.0, compound * LONG_STRETCH))
-    pos = sum(v + 1 for v in vals if v > 0)
-    neg = sum(abs(v) + 1 for v in vals if v < 0)
-    neutral = sum(1 for v in vals if v == 0)
-    denom = pos + neg + neutral or 1.0
-    return compound, pos / denom, neg / denom
