@@ -193,6 +193,30 @@ class Evidence:
         word = fold(surface)
         return word in self.common_nouns or (word.endswith("s") and word[:-1] in self.common_nouns)
 
+    def is_common_word(self, surface: str, c: Candidate) -> bool:
+        """True when a one-word name is also a common word of the language (its sentiment lexicon,
+        its nouns, an inflected form): "Nice", "Orange", "Reading" — not "Chamonix"."""
+        if c.words > 1 or c.tagged:
+            return False
+        if fold(surface) in self.common_words:
+            return True
+        # the noun lists hold proper names too ("lyon", "paris" in English): a noun that also
+        # names a big place or a country is read as that place, as `town_spells_noun` does
+        return (self.is_common_noun(surface) or self.is_inflected_word(surface)) and all(
+            e.kind == "city" and e.population < COMMON_NOUN_TOWN for e in c.entries)
+
+    def vouches(self, surface: str, c: Candidate) -> bool:
+        """True when the watchlist alone vouches for a hit: the user's own name for the place,
+        written as a name (capitalised or tagged), which the language does not also use as a
+        common word and NER does not read as a person. Such a hit is a mention whatever the model
+        says: a small resort's name ("Chamonix weighs a cap on cars") has no other reading to
+        weigh, and its low gazetteer prior says only that the world seldom writes it; read as an
+        organisation ("Tignes has announced a new gondola"), it is the place's own voice, which a
+        marketer counts as the place. "Nice", "Orange" or a first name are left to the model."""
+        person = c.other_reading and c.ner_label in self.person_labels
+        return bool(c.territory) and (c.cased or c.tagged) and not person \
+            and not self.is_common_word(surface, c)
+
     def features(
         self,
         doc: Doc,

@@ -107,7 +107,8 @@ def link(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The places and the candidates a document's scored candidates amount to, in text order.
 
-    A place is a watched territory whose probability reaches `thresholds.watched`, a gazetteer
+    A place is a watched territory whose probability reaches `thresholds.watched` or whose hit
+    the watchlist alone vouches for (`Evidence.vouches`), a gazetteer
     entry whose probability reaches `thresholds.place`, or a
     name nothing links that reaches `thresholds.unlinked`; an unlinked name below that but above
     `thresholds.candidate` is a candidate. A territory's exclude phrase vetoes it; each kept
@@ -118,7 +119,7 @@ def link(
     places: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for c, p in scored:
-        if p < min(thresholds.place, thresholds.candidate, thresholds.watched):
+        if p < min(thresholds.place, thresholds.candidate, thresholds.watched) and not c.territory:
             continue
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
@@ -128,7 +129,7 @@ def link(
         entry = None if weak else choose(c.entries, ctx, follower_country(gazetteer, text, c.end))
         linked = c.territory is not None or entry is not None
         if c.territory is not None:
-            if p >= thresholds.watched:
+            if p >= thresholds.watched or evidence.vouches(text[c.start : c.end], c):
                 places.append(place_record(territories, text, c, p, entry))
         elif p >= thresholds.place and (linked or p >= thresholds.unlinked):
             places.append(place_record(territories, text, c, p, entry))

@@ -61,6 +61,7 @@ class CandidateRow:
     linked: bool
     label: int | None  # 1 a place, 0 not, None only overlaps an ignored span
     watched: bool = False  # a watchlist hit
+    vouched: bool = False  # a watchlist hit kept whatever its probability (`Evidence.vouches`)
 
 
 @dataclass
@@ -241,7 +242,8 @@ def extract(
     def rows_of(t: LabelledText, weighed: list[tuple[Any, dict[str, float]]]) -> list[CandidateRow]:
         return [CandidateRow(c.start, c.end, f, c.territory is not None or (
                     bool(c.entries) and not evidence.weak_link(t.text[c.start : c.end], c)),
-                    label_of((c.start, c.end), t), c.territory is not None) for c, f in weighed]
+                    label_of((c.start, c.end), t), c.territory is not None,
+                    evidence.vouches(t.text[c.start : c.end], c)) for c, f in weighed]
 
     with nlp.select_pipes(disable=["placewatch_places", "placewatch_sentiment"]):
         for t, doc in zip(texts, nlp.pipe(docs, batch_size=batch_size), strict=True):
@@ -349,7 +351,7 @@ def score_spans(predicted: Sequence[Span], places: Sequence[Span], ignored: Sequ
 def decide(rows: Sequence[CandidateRow], probs: Sequence[float], t: Thresholds) -> list[Span]:
     """The spans reported as places under thresholds `t` (as nlp.linking.link decides)."""
     return [(r.start, r.end) for r, p in zip(rows, probs, strict=True)
-            if (p >= t.watched if r.watched else p >= t.place and (r.linked or p >= t.unlinked))]
+            if (r.vouched or p >= t.watched if r.watched else p >= t.place and (r.linked or p >= t.unlinked))]
 
 
 def evaluate(docs: Sequence[DocRows], probs: Sequence[Sequence[float]], t: Thresholds) -> SpanScore:

@@ -162,3 +162,29 @@ def test_place_marketing_article(bare: Analyzer, text: str, links: dict[str, int
         assert found.get(surface) == gid, (surface, analysis.places)
     assert not absent & set(found), analysis.places
     assert all(p.territory or p.geonames_id is not None or p.kind == "region" for p in analysis.places)
+
+
+# watchlist hits: the user's own name for a small resort is a mention however little the sentence
+# says; a watched name that is also a common word or read as a person is still weighed
+WATCHED = [
+    ("en", "Zermatt has announced a new gondola for next winter.", {"zermatt"}),
+    ("en", "Zermatt is cheaper than its neighbours this season.", {"zermatt"}),
+    ("fr", "Zermatt annonce une nouvelle télécabine pour l'hiver prochain.", {"zermatt"}),
+    ("en", "We had such a nice day on the beach.", set()),
+    ("en", "Nice to meet you all, see you tomorrow.", set()),
+]
+
+
+@pytest.fixture(scope="module")
+def watching() -> Analyzer:
+    from config import Territory
+
+    return Analyzer([Territory(id="zermatt", name="Zermatt", kind="resort"),
+                     Territory(id="nice", name="Nice", kind="city")])
+
+
+@pytest.mark.parametrize(("lang", "text", "territories"), WATCHED)
+def test_watched_names(watching: Analyzer, lang: str, text: str, territories: set[str]) -> None:
+    analysis = watching.analyze(text, lang=lang)
+    check_offsets(text, analysis)
+    assert {p.territory for p in analysis.places if p.territory} == territories, analysis.places
