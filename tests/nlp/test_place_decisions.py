@@ -164,6 +164,25 @@ def test_place_marketing_article(bare: Analyzer, text: str, links: dict[str, int
     assert all(p.territory or p.geonames_id is not None or p.kind == "region" for p in analysis.places)
 
 
+# country abbreviations in results lists: a rider's or a player's nationality in brackets
+ABBREVIATIONS = [
+    ("fr", "Classement final : 1. Moreau (Fr) ; 2. Ortega (Esp) ; 3. Bianchi (It).",
+     {"Fr": 3017382, "Esp": 2510769, "It": 3175395}),
+    pytest.param(*("en", "Final standings: 1. Pogel (Ger), 2. Marchetti (Ita), 3. Larsen (Den).",
+                   {"Ger": 2921044, "Ita": 3175395, "Den": 2623032}),
+                 marks=pytest.mark.xfail(reason="the English model has not learnt bracketed abbreviations (p 0.22): "
+                                                "three written sentences taught it, but moved leave-one-corpus-out "
+                                                "F1 from 0.821 to 0.818")),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "links"), ABBREVIATIONS)
+def test_bracketed_country_abbreviations_link(bare: Analyzer, lang: str, text: str, links: dict[str, int]) -> None:
+    analysis = bare.analyze(text, lang=lang)
+    check_offsets(text, analysis)
+    assert {p.text: p.geonames_id for p in analysis.places if p.text in links} == links, analysis.places
+
+
 # watchlist hits: the user's own name for a small resort is a mention however little the sentence
 # says; a watched name that is also a common word or read as a person is still weighed
 WATCHED = [
