@@ -26,6 +26,21 @@ OCR_GLUED_NAME = re.compile(r"([^\W\d_]{3,})\.[-—–]")
 BRACKETED_COUNTRY = re.compile(r"(?<=[^\W\d_])\s{0,2}\(\s?([A-Z][a-z]{1,3}|[A-Z]{3})\s?[).,]")
 
 
+# How place marketing names its agencies and programmes after their place ("Only Lyon", "ONLYLYON",
+# "Atout France", "Business France", "Invest in Bordeaux", "Visit Denmark", "Hello Lille"): a
+# brand word glued to or followed by the place's name, or the name followed by a marketing word
+# ("Bretagne Tourisme", "Lyon Attractivité").
+BRAND_BEFORE = ("only", "atout", "business", "invest in", "visit", "choose", "discover", "explore",
+                "hello", "welcome to", "destination", "team", "i love", "made in")
+BRAND_AFTER = ("tourisme", "tourism", "attractivité", "attractivite", "business", "invest", "convention bureau")
+_NAME = r"[A-ZÀ-Ý][\w'’-]*(?:[\s-][A-ZÀ-Ý][\w'’-]*){0,2}"
+BRANDS = (
+    re.compile(r"(?<![\w-])(?P<pre>" + "|".join(w.replace(" ", r"\s") for w in BRAND_BEFORE)
+               + r")\s?(?P<name>" + _NAME + r")", re.IGNORECASE),
+    re.compile(r"(?P<name>" + _NAME + r")\s(?:" + "|".join(BRAND_AFTER) + r")(?![\w-])", re.IGNORECASE),
+)
+
+
 @dataclass
 class Candidate:
     """A span that may name a place, with the evidence gathered for it."""
@@ -46,6 +61,7 @@ class Candidate:
     # a generic head before a known name ("canton de Vaud", "lac de Neuchâtel", "rue de Brest"): a
     # place, but not the one the name links to, so it stays unlinked
     known_tail: bool = False
+    brand: bool = False  # the place's name inside a place-marketing brand ("Atout France", "ONLYLYON")
 
     def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
@@ -113,6 +129,8 @@ class CandidateFinder:
         found: list[Candidate] = []
         for start, end, tid, tagged, cased, words in territory_hits:
             found.append(Candidate(start, end, "territory", tid, tagged, cased, words))
+        brands = [b for b in self._brands(doc.text) if not any(b.overlaps(c) for c in found)]
+        found.extend(brands)
         territory_hits_by_end = sorted(found, key=lambda c: c.end)
         hit_ends = [c.end for c in territory_hits_by_end]
         persons: list[tuple[int, int]] = []
@@ -125,6 +143,7 @@ class CandidateFinder:
                 same = [c for c in territory_hits_by_end[k : k + 3] if c.overlaps(cand)]
                 for c in same:
                     c.ner_place = True
+                same += [c for c in brands if c.overlaps(cand)]
                 if not same:
                     found.append(cand)
             elif ent.label_ in self.labels.demonym and len(ent) == 1:
@@ -136,6 +155,8 @@ class CandidateFinder:
             elif ent.label_ in self.labels.blocking and not OCR_GLUE.search(ent.text):
                 # an entity running over a sentence break ("Suisse.-Groupe B") is OCR glue, not a name
                 others.append(trim_span(ent))
+        if brands:  # the brand's place is the mention, not NER's reading of part of the brand
+            found = [c for c in found if c.brand or c.territory or not any(c.overlaps(b) for b in brands)]
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         found.extend(self._abbreviated_countries(doc.text, found))
@@ -155,12 +176,15 @@ class CandidateFinder:
                 person_reads[name.split()[-1]] += 1
         place_reads = Counter(text[c.start : c.end] for c in found if c.ner_place)
         for c in found:
+            if c.brand:  # NER reads a brand as a person or an organisation: the brand word says otherwise
+                kept.append(c)
+                continue
             surface = text[c.start : c.end]
             if not c.tagged and surface.split() and any(
                     text.startswith(name, c.start) and len(name) > len(surface)
                     for name in person_names.get(surface.split()[0], ())):
                 continue  # "Paris Hilton" read as a person elsewhere in the document: a person here too
-            if c.source not in ("demonym", "abbreviation"):
+            if c.source not in ("demonym", "abbreviation", "brand"):
                 c.entries = self.entries(text[c.start : c.end], c.territory)
             if c.source == "ner" and not c.entries:
                 part = self._known_part(text, c)
@@ -229,6 +253,27 @@ class CandidateFinder:
             if not clash:
                 yield Candidate(s, e, "gazetteer", words=len(hit))
             i = hit.end
+
+    def _brands(self, text: str) -> Iterator[Candidate]:
+        """Places named inside a place-marketing brand, the brand's place being a primary gazetteer
+        name (a city, a region, a country): "Atout France" → France, "ONLYLYON" → Lyon."""
+        seen: set[tuple[int, int]] = set()
+        for before, regex in zip((True, False), BRANDS, strict=True):
+            for m in regex.finditer(text):
+                s, e = m.span("name")
+                name = text[s:e]
+                if not name[0].isupper() or (before and m.group("pre")[0].islower() and not name.isupper()):
+                    continue  # "only Lyon", "visit Denmark": an adverb or a verb before the name, no brand
+                words = name.split()
+                for cut in range(len(words), 0, -1):  # the longest known name next to the brand word
+                    part = " ".join(words[:cut] if before else words[-cut:])
+                    if self.gazetteer.is_primary(part) and (entries := self.gazetteer.lookup(part)):
+                        start = s if before else e - len(part)
+                        if (start, start + len(part)) not in seen:
+                            seen.add((start, start + len(part)))
+                            yield Candidate(start, start + len(part), "brand", words=cut, entries=entries,
+                                            brand=True)
+                        break
 
     def _abbreviated_countries(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Countries abbreviated in brackets after a name that no other candidate covers; a

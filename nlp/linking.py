@@ -108,7 +108,7 @@ def link(
     """The places and the candidates a document's scored candidates amount to, in text order.
 
     A place is a watched territory whose probability reaches `thresholds.watched` or whose hit
-    the watchlist alone vouches for (`Evidence.vouches`), a gazetteer
+    the watchlist alone vouches for (`Evidence.vouches`), the place of a place brand, a gazetteer
     entry whose probability reaches `thresholds.place`, or a
     name nothing links that reaches `thresholds.unlinked`; an unlinked name below that but above
     `thresholds.candidate` is a candidate. A territory's exclude phrase vetoes it; each kept
@@ -119,7 +119,7 @@ def link(
     places: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for c, p in scored:
-        if p < min(thresholds.place, thresholds.candidate, thresholds.watched) and not c.territory:
+        if p < min(thresholds.place, thresholds.candidate, thresholds.watched) and not (c.territory or c.brand):
             continue
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
@@ -128,7 +128,10 @@ def link(
         weak = evidence.weak_link(text[c.start : c.end], c)  # a small town's other name: which one is unsure
         entry = None if weak else choose(c.entries, ctx, follower_country(gazetteer, text, c.end))
         linked = c.territory is not None or entry is not None
-        if c.territory is not None:
+        if c.brand and entry is not None:
+            # a place brand is how place marketing names its place: a mention of it, said a brand
+            places.append({**place_record(territories, text, c, p, entry), "kind": "brand"})
+        elif c.territory is not None:
             if p >= thresholds.watched or evidence.vouches(text[c.start : c.end], c):
                 places.append(place_record(territories, text, c, p, entry))
         elif p >= thresholds.place and (linked or p >= thresholds.unlinked):
