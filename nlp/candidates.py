@@ -13,7 +13,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from nlp.gazetteer import GazEntry, Gazetteer
-from nlp.text import is_all_caps, is_capitalised
+from nlp.text import fold, is_all_caps, is_capitalised
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +33,18 @@ BRACKETED_COUNTRY = re.compile(r"(?<=[^\W\d_])\s{0,2}\(\s?([A-Z][a-z]{1,3}|[A-Z]
 BRAND_BEFORE = ("only", "atout", "business", "invest in", "visit", "choose", "discover", "explore",
                 "hello", "welcome to", "destination", "team", "i love", "made in")
 BRAND_AFTER = ("tourisme", "tourism", "attractivité", "attractivite", "business", "invest", "convention bureau")
+# Brand words that are also everyday words opening a sentence ("Only Cornwall and Kent will…",
+# "Visit Paris in May"): there they make no brand unless glued to the name or in capitals.
+EVERYDAY_BRAND_WORDS = {"only", "visit", "choose", "discover", "explore", "hello", "welcome to", "i love", "made in"}
+BRAND_TOWN = 50_000  # a town smaller than this brands itself seldom: "Business Enterprise" is no brand
 _NAME = r"[A-ZÀ-Ý][\w'’-]*(?:[\s-][A-ZÀ-Ý][\w'’-]*){0,2}"
 BRANDS = (
-    re.compile(r"(?<![\w-])(?P<pre>" + "|".join(w.replace(" ", r"\s") for w in BRAND_BEFORE)
-               + r")\s?(?P<name>" + _NAME + r")", re.IGNORECASE),
-    re.compile(r"(?P<name>" + _NAME + r")\s(?:" + "|".join(BRAND_AFTER) + r")(?![\w-])", re.IGNORECASE),
+    re.compile(r"(?<![\w-])(?P<pre>(?i:" + "|".join(w.replace(" ", r"\s") for w in BRAND_BEFORE)
+               + r"))\s?(?P<name>" + _NAME + r")"),
+    re.compile(r"(?P<name>" + _NAME + r")\s(?:"
+               + "|".join(f"{w[0].upper()}{w[1:]}|{w.upper()}" for w in BRAND_AFTER) + r")(?![\w-])"),
 )
+SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
 
 @dataclass
@@ -262,12 +268,19 @@ class CandidateFinder:
             for m in regex.finditer(text):
                 s, e = m.span("name")
                 name = text[s:e]
-                if not name[0].isupper() or (before and m.group("pre")[0].islower() and not name.isupper()):
-                    continue  # "only Lyon", "visit Denmark": an adverb or a verb before the name, no brand
+                if before:
+                    pre = m.group("pre")
+                    glued = m.end("pre") == s or (pre.isupper() and name.isupper())
+                    if pre[0].islower() and not glued:
+                        continue  # "only Lyon", "visit Denmark": an adverb or a verb before the name
+                    if fold(pre).replace("\n", " ") in EVERYDAY_BRAND_WORDS and not glued and \
+                            SENTENCE_END.search(text, max(0, m.start() - 3), m.start()):
+                        continue  # "Only Cornwall and Kent will…": the sentence's first word
                 words = name.split()
                 for cut in range(len(words), 0, -1):  # the longest known name next to the brand word
                     part = " ".join(words[:cut] if before else words[-cut:])
-                    if self.gazetteer.is_primary(part) and (entries := self.gazetteer.lookup(part)):
+                    entries = self.gazetteer.lookup(part) if self.gazetteer.is_primary(part) else []
+                    if any(e.kind != "city" or e.population >= BRAND_TOWN for e in entries):
                         start = s if before else e - len(part)
                         if (start, start + len(part)) not in seen:
                             seen.add((start, start + len(part)))
