@@ -316,6 +316,10 @@ class Evidence:
                 f["inflected_word"] = 1.0
             if self.gazetteer.is_demonym(surface):
                 f["demonym_shape"] = 1.0
+                if surface.endswith(("s", "x")):
+                    # a plural people ("les Suisses", "des Danois"): a town's name seldom takes a
+                    # people's ending and a plural one
+                    f["demonym_plural"] = 1.0
         if c.other_reading:
             f["other_reading_excused" if c.territory or (c.entries and prev_word in self.cues)
               else "other_reading"] = 1.0

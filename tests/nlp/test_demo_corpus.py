@@ -19,11 +19,12 @@ from placewatch.demo_site import load_corpus
 # whatever the model says (nlp/evidence.Evidence.vouches).
 MIN_PRECISION = 0.99
 MIN_RECALL = 0.99
-# A place outside the watchlist is plausible when the item's gold names it. Measured 2026-12-06: 15
+# A place outside the watchlist is plausible when the item's gold names it. Measured 2026-12-06: 16
 # confident reports the gold does not list, all real places (France, Europe, Saône, Tarentaise,
-# Croix-Rousse, Plagne, …), one linked to the wrong namesake (Saint-Jean → Saint John).
+# Croix-Rousse, Plagne, Granges twice, …), one linked to the wrong namesake (Saint-Jean → Saint John);
+# the 16th (Granges at 0.752 in a guide's post) came with the French model retrained for plural demonyms.
 CONFIDENT = 0.75
-MAX_CONFIDENT_UNLISTED = 15
+MAX_CONFIDENT_UNLISTED = 16
 
 pytestmark = pytest.mark.slow  # both spaCy pipelines over the whole demo corpus
 
