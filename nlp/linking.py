@@ -46,7 +46,9 @@ def choose(entries: list[GazEntry], ctx: Counter[str], follower: GazEntry | None
         return None
 
     def score(e: GazEntry) -> float:
-        own = 1 if e is entries[0] else 0  # the name's own first reading is in the counts
+        # the name's own first reading is in the counts: it votes for its country, not for the
+        # namesakes there (Saint-Étienne-du-Rouvray over Saint-Étienne, before this discount)
+        own = 1 if e.country == entries[0].country else 0
         s = e.prior + 1.5 * min(3, max(0, ctx[e.country] - own))
         if follower is not None and e.country == follower.country:
             s += 4.0  # "Paris, Texas", "Portland, Maine"
