@@ -214,6 +214,10 @@ WATCHED = [
     ("en", "Zermatt has announced a new gondola for next winter.", {"zermatt"}),
     ("en", "Zermatt is cheaper than its neighbours this season.", {"zermatt"}),
     ("fr", "Zermatt annonce une nouvelle télécabine pour l'hiver prochain.", {"zermatt"}),
+    pytest.param(*("fr", "Les arcs romains de la vieille ville seront restaurés cet été.", set()),
+                 marks=pytest.mark.xfail(reason="the French model keeps a watched hit whose article opens the "
+                                                "sentence though its name is in lower case (0.76)")),
+    ("fr", "Les Arcs ouvrent leur domaine skiable samedi.", {"les-arcs"}),
     ("en", "We had such a nice day on the beach.", set()),
     ("en", "Nice to meet you all, see you tomorrow.", set()),
 ]
@@ -224,6 +228,7 @@ def watching() -> Analyzer:
     from config import Territory
 
     return Analyzer([Territory(id="zermatt", name="Zermatt", kind="resort"),
+                     Territory(id="les-arcs", name="Les Arcs", kind="resort"),
                      Territory(id="nice", name="Nice", kind="city")])
 
 
