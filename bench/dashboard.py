@@ -22,7 +22,7 @@ OUT = ROOT / "bench" / "out"
 APP = str(ROOT / "dashboard" / "app.py")
 TARGET_SECONDS = 2.0
 RESORTS = 16  # the first names of bench/store.py's watchlist are ski resorts
-PAGES = ("overview", "competitors", "place", "mentions", "map", "alerts", "sources")
+PAGES = ("overview", "competitors", "place", "mentions", "map", "voices", "alerts", "sources")
 
 
 def slug(name: str) -> str:
