@@ -10,7 +10,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from core.models import Analysis, EnrichedDocument, RawDocument, SentimentLabel
 
 Bucket = Literal["hour", "day", "week"]
-SearchOrder = Literal["newest", "relevance"]  # newest first (undated last), or best match first
+SearchOrder = Literal["newest", "oldest", "relevance"]  # newest or oldest first (undated last), or best match first
 
 # Snippets mark matched terms with these control characters; the dashboard and the
 # emails escape the text first and only then turn the markers into <mark> tags.

@@ -122,7 +122,9 @@ def _with_dates(store: Store, f: MentionFilter, voice: Voice) -> Voice:
     page = store.search("", mine, page=1, size=LATEST)
     if not page.hits:
         return voice
-    oldest = store.search("", mine, page=max(1, page.total), size=1).hits if page.total > 1 else page.hits[-1:]
+    # the first mention from the other end: a page number from `total` would be wrong past the
+    # store's count bound (a voice with more than 1,000 documents in the period)
+    oldest = store.search("", mine, page=1, size=1, order="oldest").hits if page.total > 1 else page.hits[-1:]
     latest = tuple(
         LatestMention(title=h.doc.title or "", url=h.doc.url, published=h.doc.published,
                       snippet=" ".join(h.doc.text.split())[:200])

@@ -89,7 +89,7 @@ def to_es(node: Node) -> dict[str, Any]:
 
 def search_request(query: str, f: MentionFilter, page: int, size: int,
                    order: SearchOrder = "newest") -> dict[str, Any]:
-    """A highlighted, paged search, newest first or by relevance; raises QuerySyntaxError."""
+    """A highlighted, paged search, newest or oldest first or by relevance; raises QuerySyntaxError."""
     node, fields = split_fields(parse_query(query))
     f = with_fields(f, fields)
     clauses = document_clauses(f)
@@ -102,10 +102,10 @@ def search_request(query: str, f: MentionFilter, page: int, size: int,
         "track_total_hits": SEARCH_WINDOW,
         "_source": {"excludes": ["raw", "mentions"]},
     }
+    by_date = [{"published": {"order": "asc" if order == "oldest" else "desc", "missing": "_last"}}, "id"]
     if node is not None:
         bool_query["must"] = [to_es(node)]
-        newest = [{"published": {"order": "desc", "missing": "_last"}}, "id"]
-        request["sort"] = ["_score", *newest] if order == "relevance" else newest
+        request["sort"] = ["_score", *by_date] if order == "relevance" else by_date
         request["highlight"] = {
             "pre_tags": [HIGHLIGHT_START],
             "post_tags": [HIGHLIGHT_END],
@@ -114,7 +114,7 @@ def search_request(query: str, f: MentionFilter, page: int, size: int,
             "fields": {name: {"fragment_size": 160, "number_of_fragments": 1} for name in _HIGHLIGHTED},
         }
     else:
-        request["sort"] = [{"published": {"order": "desc", "missing": "_last"}}, "id"]
+        request["sort"] = by_date
     request["query"] = {"bool": bool_query}
     return request
 

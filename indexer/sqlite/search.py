@@ -11,6 +11,7 @@ from indexer.query import with_fields
 from indexer.sqlite.fts import to_fts5
 from indexer.sqlite.queries import Read, place_totals
 from indexer.sqlite.rows import hits_from_rows
+from indexer.sqlite.schema import KEY_SPAN, KEY_UNDATED
 from indexer.sqlite.sql import in_list, key_range, rowid_range, where_documents, where_mentions
 
 # A search filtered to places with at most this many mentions in the period (and a
@@ -25,7 +26,7 @@ def search_documents(
     read: Read, query: str, f: MentionFilter, page: int = 1, size: int = 20,
     order: SearchOrder = "newest",
 ) -> SearchPage:
-    """Newest first (undated last), or by relevance; counts exactly up to a bound.
+    """Newest or oldest first (undated last), or by relevance; counts exactly up to a bound.
 
     The full-text index is keyed by `search_key`, so matches come out newest first
     and a period is a key range: a page reads only as far as it shows. The count
@@ -51,6 +52,8 @@ def search_documents(
         base = f"FROM documents d WHERE d.analysed = 1 {where}"
         snippet = "substr(d.text, 1, 200)"
     ordering = f"{key} DESC"
+    if order == "oldest":  # undated keys are the lowest: they go last here too
+        ordering = f"{key} < {KEY_UNDATED + KEY_SPAN}, {key} ASC"
     if order == "relevance" and fts:
         ordering = f"bm25(documents_fts), {key} DESC"
     cap = max(SEARCH_COUNT_LIMIT, page * size + 1)

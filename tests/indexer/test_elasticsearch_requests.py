@@ -119,6 +119,9 @@ def test_search_request_sorts_newest_first_unless_relevance_is_asked() -> None:
     assert search_request("neige", MentionFilter(), 1, 20)["sort"] == newest
     assert search_request("", MentionFilter(), 1, 20)["sort"] == newest
     assert search_request("neige", MentionFilter(), 1, 20, "relevance")["sort"] == ["_score", *newest]
+    oldest = [{"published": {"order": "asc", "missing": "_last"}}, "id"]
+    assert search_request("", MentionFilter(), 1, 20, "oldest")["sort"] == oldest
+    assert search_request("neige", MentionFilter(), 1, 20, "oldest")["sort"] == oldest
 
 
 @pytest.mark.parametrize(("query", "position"), [("neige AND (pluie", 10), ('"unclosed', 0)])

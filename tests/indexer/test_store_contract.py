@@ -477,6 +477,19 @@ class TestSearch:
         assert ids(store.search("Chamonix", MentionFilter(langs=("fr",)))) == {"d1", "d3", "d4", "d6"}
         assert ids(store.search("Thorens", period(sentiment="negative"))) == {"d2"}
 
+    def test_search_lists_oldest_first_when_asked(self, store: Store) -> None:
+        """A voice's first mention of the period comes from the oldest-first end, whatever the count."""
+        load(store)
+        for query in ("", "Chamonix"):
+            newest = [h.doc for h in store.search(query, MentionFilter(), size=50).hits]
+            oldest = [h.doc for h in store.search(query, MentionFilter(), size=50, order="oldest").hits]
+            assert {d.id for d in oldest} == {d.id for d in newest}
+            dated = [d.published for d in oldest if d.published is not None]
+            assert dated == sorted(dated) and len(dated) >= 2
+            assert all(d.published is None for d in oldest[len(dated):])  # undated last, as newest-first
+            first = store.search(query, MentionFilter(), size=1, order="oldest").hits[0].doc
+            assert first.published == min(dated)
+
     def test_snippets_highlight_matches(self, store: Store) -> None:
         load(store)
         hit = next(h for h in store.search('"lifts closed"', MentionFilter()).hits)
