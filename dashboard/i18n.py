@@ -28,8 +28,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Comptes et médias qui citent les territoires suivis, pondérés par l'audience "
               "(mentions × audience), avec leur sentiment net.",
     },
-    "ambassadors": {"en": "Ambassadors", "fr": "Ambassadeurs"},
-    "critics": {"en": "Critics", "fr": "Détracteurs"},
     "no_voices": {"en": "None in this period.", "fr": "Aucun sur cette période."},
     "voice": {"en": "Account or outlet", "fr": "Compte ou média"},
     "voice_kind": {"en": "Kind", "fr": "Nature"},
@@ -52,18 +50,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "period": {"en": "Period", "fr": "Période"},
     "last_n_days": {"en": "Last {n} days", "fr": "{n} derniers jours"},
     "period_range": {"en": "{since} → {until}", "fr": "{since} → {until}"},
-    "place": {"en": "Place", "fr": "Lieu"},
     "kind": {"en": "Kind", "fr": "Type"},
-    "mentions": {"en": "Mentions", "fr": "Mentions"},
-    "share": {"en": "Share", "fr": "Part"},
     "previous": {"en": "Previous period", "fr": "Période précédente"},
     "change": {"en": "Change vs previous period", "fr": "Évolution vs période précédente"},
-    "net_sentiment": {"en": "Net sentiment", "fr": "Sentiment net"},
-    "reach": {"en": "Reach", "fr": "Audience"},
     "watched": {"en": "Watched", "fr": "Suivi"},
     "watched_only": {"en": "Watched territories only", "fr": "Territoires suivis seulement"},
     "group": {"en": "Competitor group", "fr": "Groupe de concurrents"},
-    "share_of_voice": {"en": "Share of voice", "fr": "Part de voix"},
     "sov_over_time": {"en": "Share of voice over time", "fr": "Part de voix dans le temps"},
     "sov_total": {
         "en": "Shares of {total} mentions of the group's places in the period",
@@ -81,20 +73,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No competitor group configured: add [[groups]] to the config file.",
         "fr": "Aucun groupe de concurrents : ajoutez [[groups]] au fichier de configuration.",
     },
-    "hour": {"en": "Hour", "fr": "Heure"},
-    "day": {"en": "Day", "fr": "Jour"},
-    "week": {"en": "Week", "fr": "Semaine"},
-    "total": {"en": "Total", "fr": "Total"},
     "undated": {
         "en": "{n} documents have no publication date: they are in no period.",
         "fr": "{n} documents n'ont pas de date de publication : ils ne sont dans aucune période.",
     },
     "store_error": {"en": "Cannot open the store", "fr": "Impossible d'ouvrir la base"},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger en CSV"},
-    "positive": {"en": "Positive", "fr": "Positif"},
-    "neutral": {"en": "Neutral", "fr": "Neutre"},
-    "negative": {"en": "Negative", "fr": "Négatif"},
-    "sentiment": {"en": "Sentiment", "fr": "Sentiment"},
     "source": {"en": "Source", "fr": "Source"},
     "source_type": {"en": "Source type", "fr": "Type de source"},
     "language": {"en": "Language", "fr": "Langue"},
@@ -128,12 +112,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # competitors
     "weighted": {"en": "Weight by reach", "fr": "Pondérer par l'audience"},
     "syndicated_once": {"en": "Syndicated copies counted once", "fr": "Reprises comptées une fois"},
-    "new": {"en": "new", "fr": "nouveau"},
     "all_places": {"en": "Show far-away places too", "fr": "Afficher aussi les lieux lointains"},
     "far_places": {"en": "{n} places outside the watched area are left out of the map.",
                    "fr": "{n} lieux hors de la zone suivie ne sont pas sur la carte."},
     "sov_for_period": {"en": "Share of voice for the period", "fr": "Part de voix sur la période"},
-    "counts_over_time": {"en": "Mentions over time", "fr": "Mentions dans le temps"},
     "series_table": {"en": "Counts per period and total", "fr": "Comptes par période et total"},
     "sentiment_per_place": {"en": "Net sentiment per place", "fr": "Sentiment net par lieu"},
     # place
@@ -210,7 +192,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "learning_none": {"en": "{name}: no mention yet", "fr": "{name} : aucune mention pour l'instant"},
     "rule": {"en": "Rule", "fr": "Règle"},
     "threshold": {"en": "Threshold", "fr": "Seuil"},
-    "territories": {"en": "Territories", "fr": "Territoires"},
     "all_territories": {"en": "all", "fr": "tous"},
     "detected_alerts": {"en": "Detected alerts", "fr": "Alertes détectées"},
     "no_alerts": {"en": "No alert detected yet.", "fr": "Aucune alerte détectée pour l'instant."},
@@ -284,9 +265,12 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def tr(key: str, lang: str, **values: object) -> str:
-    """The string for `key` in `lang` (English when missing), formatted with `values`."""
+    """The string for `key` in `lang` (English when missing), formatted with `values`; the words
+    the dashboard shares with the board report and its charts come from the report's table."""
     entry = STRINGS.get(key)
     if entry is None:
-        return key
+        from reports import say  # only here: the sign-in page never needs the report's imports
+
+        return say(key, lang, **values)
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text

@@ -21,11 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from scipy import sparse
-from scipy.optimize import minimize
-
 from nlp.place_model import PlaceModel, Thresholds, model_path
+from nlp.training import fit_logistic
 
 logger = logging.getLogger(__name__)
 
@@ -265,29 +262,8 @@ def fit(docs: Iterable[DocRows], l2: float = L2) -> dict[str, float]:
     counts = Counter(k for r in rows for k in r.features)
     vocab = {k: i for i, k in enumerate(sorted(
         k for k, c in counts.items() if c >= MIN_COUNT or not k.startswith(("prev:", "next:"))))}
-    data, ri, ci = [], [], []
-    for i, r in enumerate(rows):
-        for k, v in r.features.items():
-            j = vocab.get(k)
-            if j is not None:
-                data.append(v)
-                ri.append(i)
-                ci.append(j)
-    x = sparse.csr_matrix((data, (ri, ci)), shape=(len(rows), len(vocab)))
-    y = np.array([float(r.label or 0) for r in rows])
-    sw = np.array([w for _, w in weighted])
-    reg = np.ones(len(vocab))
-    reg[vocab["bias"]] = 0.0
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        z = x @ w
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        ll = -(sw * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))).sum()
-        grad = x.T @ (sw * (p - y)) + l2 * reg * w
-        return float(ll + 0.5 * l2 * (reg * w * w).sum()), np.asarray(grad)
-
-    res = minimize(loss, np.zeros(len(vocab)), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return {k: float(res.x[i]) for k, i in vocab.items()}
+    return fit_logistic([r.features for r in rows], [float(r.label or 0) for r in rows],
+                        [w for _, w in weighted], vocab, l2, maxiter=500)
 
 
 def fold_of(key: str, folds: int = FOLDS) -> int:

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import minimize
 
 from core.models import NEUTRAL_BANDS, sentiment_label
 from nlp.linear import features, save_weights
@@ -32,6 +30,7 @@ from nlp.sentiment_structure import (
     french_evidence,
     words_in,
 )
+from nlp.training import fit_logistic
 
 logger = logging.getLogger(__name__)
 
@@ -67,29 +66,8 @@ def fit(rows: Sequence[dict[str, Any]], l2: float = L2) -> dict[str, float]:
     feats = [features(r["text"], vader_en_scores(r["text"])) for r in rows]
     counts = Counter(k for f in feats for k in f)
     vocab = {k: i for i, k in enumerate(sorted(k for k, c in counts.items() if c >= MIN_COUNT))}
-    data, ri, ci = [], [], []
-    for i, f in enumerate(feats):
-        for k, v in f.items():
-            j = vocab.get(k)
-            if j is not None:
-                data.append(v)
-                ri.append(i)
-                ci.append(j)
-    x = sparse.csr_matrix((data, (ri, ci)), shape=(len(feats), len(vocab)))
-    y = np.array([1.0 if float(r["rating"]) > 0 else 0.0 for r in rows])
-    sw = np.array([min(3.0, abs(float(r["rating"]))) for r in rows])
-    reg = np.ones(len(vocab))
-    reg[vocab["bias"]] = 0.0
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        z = x @ w
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        ll = -(sw * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))).sum()
-        grad = x.T @ (sw * (p - y)) + l2 * reg * w
-        return float(ll + 0.5 * l2 * (reg * w * w).sum()), np.asarray(grad)
-
-    res = minimize(loss, np.zeros(len(vocab)), jac=True, method="L-BFGS-B", options={"maxiter": 300})
-    return {k: float(res.x[i]) for k, i in vocab.items()}
+    return fit_logistic(feats, [1.0 if float(r["rating"]) > 0 else 0.0 for r in rows],
+                        [min(3.0, abs(float(r["rating"]))) for r in rows], vocab, l2, maxiter=300)
 
 
 def fit_structure(rows: Sequence[dict[str, Any]], l2: float = L2_FR) -> dict[str, float]:

@@ -41,13 +41,20 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
-    unknown = [s for s in args.sources if config.source(s) is None]
+def _sources_to_crawl(config: Config, ids: list[str]) -> bool:
+    """Whether there is something to crawl: an unknown id is a config error, no source one line."""
+    unknown = [s for s in ids if config.source(s) is None]
     if unknown:
         known = ", ".join(s.id for s in config.sources) or "none configured"
         raise ConfigError(f"{_config_name(config)}: unknown source {unknown[0]!r} (known: {known})")
     if not config.sources:
         print("no sources configured: add [[sources]] to the config file", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_crawl(args: argparse.Namespace, config: Config) -> int:
+    if not _sources_to_crawl(config, args.sources):
         return 1
     from crawlers import crawl_in_subprocess
 
@@ -75,12 +82,7 @@ def cmd_sources_check(args: argparse.Namespace, config: Config) -> int:
     from crawlers import crawl_in_subprocess
     from placewatch.sources import check_lines
 
-    unknown = [s for s in args.ids if config.source(s) is None]
-    if unknown:
-        known = ", ".join(s.id for s in config.sources) or "none configured"
-        raise ConfigError(f"{_config_name(config)}: unknown source {unknown[0]!r} (known: {known})")
-    if not config.sources:
-        print("no sources configured: add [[sources]] to the config file", file=sys.stderr)
+    if not _sources_to_crawl(config, args.ids):
         return 1
     report = crawl_in_subprocess(config, args.ids or None, probe=True)
     lines, readable = check_lines(config, report)
