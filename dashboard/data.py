@@ -592,6 +592,7 @@ def report_pdf(since: datetime, until: datetime, group_id: str | None, lang: str
     return render_pdf(build_board(get_store(), get_config(), since, until, group_id), lang)
 
 
+VOICES_WITH_LATEST = 5  # ambassadors, and critics, shown with their latest mentions
 VOICE_COLUMNS = ["voice", "kind", "where", "mentions", "reach", "weight", "net_sentiment", "positive",
                  "negative", "territories", "first_seen", "last_seen"]
 
@@ -602,7 +603,8 @@ def voices(since: datetime, until: datetime, group_id: str | None, limit: int = 
     """Accounts and outlets by weight (a table), and each one's latest mentions (voice → rows)."""
     from reports import build_voices
 
-    report = build_voices(get_store(), get_config(), since, until, group_id, limit=limit)
+    report = build_voices(get_store(), get_config(), since, until, group_id, limit=limit,
+                          latest_for=VOICES_WITH_LATEST)
     table = pd.DataFrame(
         [{"voice": v.name, "kind": v.kind, "where": v.where, "mentions": v.mentions, "reach": v.reach,
           "weight": v.weight, "net_sentiment": round(v.net_sentiment, 2), "positive": v.positive,
@@ -614,6 +616,7 @@ def voices(since: datetime, until: datetime, group_id: str | None, limit: int = 
         f"{v.kind}:{v.name}": [{"title": m.title, "url": safe_url(m.url), "published": m.published,
                                 "snippet": m.snippet} for m in v.latest]
         for v in report.voices
+        if v.latest
     }
     return table, latest
 

@@ -19,6 +19,8 @@ from indexer.base import (
     SourceState,
     Store,
     StoreStats,
+    VoiceField,
+    VoiceSummary,
     VolumePoint,
 )
 from indexer.sqlite import SqliteStore
@@ -54,6 +56,8 @@ __all__ = [
     "SqliteStore",
     "Store",
     "StoreStats",
+    "VoiceField",
+    "VoiceSummary",
     "VolumePoint",
     "open_store",
 ]

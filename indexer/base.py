@@ -11,6 +11,7 @@ from core.models import Analysis, EnrichedDocument, RawDocument, SentimentLabel
 
 Bucket = Literal["hour", "day", "week"]
 SearchOrder = Literal["newest", "oldest", "relevance"]  # newest or oldest first (undated last), or best match first
+VoiceField = Literal["author", "source"]  # an account, or an outlet (a source id)
 
 # Snippets mark matched terms with these control characters; the dashboard and the
 # emails escape the text first and only then turn the markers into <mark> tags.
@@ -90,6 +91,22 @@ class RankedValue:
     mentions: int
     reach: int = 0
     label: str | None = None
+
+
+@dataclass(frozen=True)
+class VoiceSummary:
+    """An account or an outlet in a filter, ranked as `top_authors` / `top_sources` rank them
+    (mentions, then reach, then name), with what the ambassadors page shows beside it."""
+
+    value: str  # the author, or the source id
+    mentions: int
+    reach: int = 0  # accounts: their widest audience; outlets: the audience summed over mentions
+    label: str | None = None  # accounts: a source they were read on; outlets: the source type
+    positive: int = 0  # mentions labelled positive (counted as `mentions` is)
+    negative: int = 0
+    first_published: datetime | None = None  # its first and last dated mention in the filter
+    last_published: datetime | None = None
+    territories: tuple[str, ...] = ()  # the watched territories it mentions in the filter, sorted
 
 
 @dataclass(frozen=True)
@@ -264,6 +281,12 @@ class Store(Protocol):
     def share_of_voice(self, f: MentionFilter, weighted: bool = False) -> ShareOfVoice: ...
     def top_sources(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]: ...
     def top_authors(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]: ...
+    def top_voices(self, f: MentionFilter, by: VoiceField, limit: int = 10) -> list[VoiceSummary]:
+        """The `limit` accounts ("author") or outlets ("source") with the most mentions in the
+        filter, each with its sentiment counts, first and last mention and watched territories:
+        what `top_authors`/`top_sources` and a query per territory and per voice would say."""
+        ...
+
     def cooccurring_places(self, key: str, f: MentionFilter, limit: int = 10) -> list[RankedValue]: ...
     def top_terms(self, f: MentionFilter, limit: int = 20) -> list[RankedValue]: ...
     def mention_examples(

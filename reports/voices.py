@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from config import Config
 from core.errors import InputError
-from indexer import MentionFilter, RankedValue, Store
+from indexer import MentionFilter, Store, VoiceField
 
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 200  # voices compared before keeping the heaviest
 LATEST = 3  # latest mentions kept per voice
+KINDS: tuple[tuple[str, VoiceField], ...] = (("account", "author"), ("outlet", "source"))
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,19 @@ class VoicesReport:
 
     @property
     def ambassadors(self) -> list[Voice]:
-        return [v for v in self.voices if v.net_sentiment > 0]
+        return _ambassadors(self.voices)
 
     @property
     def critics(self) -> list[Voice]:
-        return [v for v in self.voices if v.net_sentiment < 0]
+        return _critics(self.voices)
+
+
+def _ambassadors(voices: list[Voice]) -> list[Voice]:
+    return [v for v in voices if v.net_sentiment > 0]
+
+
+def _critics(voices: list[Voice]) -> list[Voice]:
+    return [v for v in voices if v.net_sentiment < 0]
 
 
 def scope_territories(config: Config, group_id: str | None) -> tuple[str, ...]:
@@ -81,57 +89,42 @@ def scope_territories(config: Config, group_id: str | None) -> tuple[str, ...]:
 
 
 def build_voices(store: Store, config: Config, since: datetime, until: datetime,
-                 group_id: str | None = None, limit: int = 20) -> VoicesReport:
-    """The `limit` heaviest accounts and outlets of the period, with sentiment, territories and dates."""
+                 group_id: str | None = None, limit: int = 20, latest_for: int = 5) -> VoicesReport:
+    """The `limit` heaviest accounts and outlets of the period, with sentiment, territories and
+    dates; the first `latest_for` ambassadors and critics also get their latest mentions (one
+    search each: only for the voices a reader is shown them for)."""
     scope = scope_territories(config, group_id)
     f = MentionFilter(since=since, until=until, territories=scope, watched_only=not scope)
-    names = {t.id: t.name for t in config.territories}
-    voices: list[Voice] = []
-    for kind, query, narrow in (("account", store.top_authors, "authors"),
-                                ("outlet", store.top_sources, "source_ids")):
-        voices += _ranked(store, f, kind, query, narrow, names)
-    voices.sort(key=lambda v: (-v.weight, -v.mentions, v.name))
-    kept = [_with_dates(store, f, v) for v in voices[:limit]]
-    return VoicesReport(since, until, scope, kept)
-
-
-Query = Callable[[MentionFilter, int], list[RankedValue]]
-
-
-def _ranked(store: Store, f: MentionFilter, kind: str, query: Query, narrow: str,
-            names: dict[str, str]) -> list[Voice]:
-    """Every voice of one kind: counts, reach, sentiment and territories from a few grouped counts."""
-    rows = query(f, CANDIDATES)
-    positive = {r.value: r.mentions for r in query(replace(f, sentiment="positive"), CANDIDATES)}
-    negative = {r.value: r.mentions for r in query(replace(f, sentiment="negative"), CANDIDATES)}
-    talks: dict[str, list[str]] = {}
-    for tid in f.territories:
-        for r in query(replace(f, territories=(tid,)), CANDIDATES):
-            talks.setdefault(r.value, []).append(names.get(tid, tid))
-    return [
-        Voice(kind=kind, name=r.value, where=r.label or "", mentions=r.mentions, reach=r.reach,
-              positive=positive.get(r.value, 0), negative=negative.get(r.value, 0),
-              territories=tuple(talks.get(r.value, ())))
-        for r in rows
+    voices = [
+        Voice(kind=kind, name=v.value, where=v.label or "", mentions=v.mentions, reach=v.reach,
+              positive=v.positive, negative=v.negative,
+              territories=_named(config, v.territories),
+              first_seen=v.first_published, last_seen=v.last_published)
+        for kind, by in KINDS
+        for v in store.top_voices(f, by, CANDIDATES)
     ]
+    voices.sort(key=lambda v: (-v.weight, -v.mentions, v.name))
+    kept = voices[:limit]
+    shown = {id(v) for side in (_ambassadors(kept), _critics(kept)) for v in side[:latest_for]}
+    return VoicesReport(since, until, scope, [_with_latest(store, f, v) if id(v) in shown else v for v in kept])
 
 
-def _with_dates(store: Store, f: MentionFilter, voice: Voice) -> Voice:
-    """First and last mention of the period and the latest ones, from the voice's own documents."""
+def _named(config: Config, territory_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Territory names in the watchlist's order (an id no longer watched keeps its id, last)."""
+    mentioned = set(territory_ids)
+    known = [t.name for t in config.territories if t.id in mentioned]
+    return (*known, *sorted(mentioned - {t.id for t in config.territories}))
+
+
+def _with_latest(store: Store, f: MentionFilter, voice: Voice) -> Voice:
+    """The voice's latest mentions of the period, from its own documents."""
     mine = replace(f, authors=(voice.name,)) if voice.kind == "account" else replace(f, source_ids=(voice.name,))
-    page = store.search("", mine, page=1, size=LATEST)
-    if not page.hits:
-        return voice
-    # the first mention from the other end: a page number from `total` would be wrong past the
-    # store's count bound (a voice with more than 1,000 documents in the period)
-    oldest = store.search("", mine, page=1, size=1, order="oldest").hits if page.total > 1 else page.hits[-1:]
     latest = tuple(
         LatestMention(title=h.doc.title or "", url=h.doc.url, published=h.doc.published,
                       snippet=" ".join(h.doc.text.split())[:200])
-        for h in page.hits
+        for h in store.search("", mine, page=1, size=LATEST).hits
     )
-    first = oldest[0].doc.published if oldest else None
-    return replace(voice, first_seen=first, last_seen=page.hits[0].doc.published, latest=latest)
+    return replace(voice, latest=latest)
 
 
 __all__ = ["LatestMention", "Voice", "VoicesReport", "build_voices", "scope_territories"]

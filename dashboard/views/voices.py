@@ -48,7 +48,7 @@ def voices_table(title: str, rows: pd.DataFrame, key: str) -> None:
         st.caption(tr("no_voices", ui_lang))
         return
     st.dataframe(shown(rows)[list(COLUMNS)], hide_index=True, width="stretch", key=key, column_config=COLUMNS)
-    for row in rows.head(5).itertuples():
+    for row in rows.head(data.VOICES_WITH_LATEST).itertuples():
         found = latest.get(f"{row.kind}:{row.voice}", [])
         label = f"{inert(row.voice)} · {tr('latest_mentions', ui_lang)} ({len(found)})"
         with st.expander(label):

@@ -16,6 +16,8 @@ from indexer.base import (
     RankedValue,
     ShareOfVoice,
     StoreStats,
+    VoiceField,
+    VoiceSummary,
     VolumePoint,
 )
 from indexer.elasticsearch.documents import analysis_from_source, doc_from_source, iso
@@ -307,6 +309,61 @@ def parse_voices(response: Mapping[str, Any], f: MentionFilter, limit: int) -> l
                                labels[0]["key"] if labels else None))
     out.sort(key=lambda v: (-v.mentions, -v.reach, v.value))
     return out[:limit]
+
+
+VOICE_FIELDS: dict[str, tuple[str, str]] = {  # kind of voice -> its field, how its reach adds up
+    "author": ("author", "max"),
+    "source": ("source_id", "sum"),
+}
+
+
+def voice_summaries_request(f: MentionFilter, by: VoiceField, values: Sequence[str]) -> dict[str, Any]:
+    """For a few voices already ranked: sentiment, dates and watched territories, one bucket each."""
+    field, _ = VOICE_FIELDS[by]
+    query = filter_query(f)
+    query["bool"]["filter"].append({"terms": {field: list(values)}})
+    labels = {"terms": {"field": "mentions.label", "size": 3}, "aggs": _count_aggs(f)}
+    watched = {"filter": {"term": {"mentions.watched": True}},
+               "aggs": {"t": {"terms": {"field": "mentions.place_key", "size": MAX_PLACES}}}}
+    return {
+        "size": 0,
+        "query": query,
+        "aggs": {"v": {
+            "terms": {"field": field, "size": max(1, len(values))},
+            "aggs": {
+                "first": {"min": {"field": "published"}},
+                "last": {"max": {"field": "published"}},
+                "m": _mention_filter_agg(f, {"labels": labels, "watched": watched}),
+            },
+        }},
+    }
+
+
+def _date_value(agg: Mapping[str, Any]) -> datetime | None:
+    """A min/max date aggregation's value (epoch milliseconds; null without dated documents)."""
+    value = agg.get("value")
+    return datetime.fromtimestamp(value / 1000, UTC) if value is not None else None
+
+
+def parse_voice_summaries(response: Mapping[str, Any], ranked: Sequence[RankedValue],
+                          f: MentionFilter) -> list[VoiceSummary]:
+    """The ranked voices, in their order, with what the summaries request found for each."""
+    found = {str(b["key"]): b for b in response["aggregations"]["v"]["buckets"]}
+    out = []
+    for v in ranked:
+        b = found.get(v.value)
+        if b is None:
+            out.append(VoiceSummary(v.value, v.mentions, v.reach, v.label))
+            continue
+        inner = b["m"]["f"]
+        by_label = {lb["key"]: _bucket_count(lb, f) for lb in inner["labels"]["buckets"]}
+        out.append(VoiceSummary(
+            value=v.value, mentions=v.mentions, reach=v.reach, label=v.label,
+            positive=by_label.get("positive", 0), negative=by_label.get("negative", 0),
+            first_published=_date_value(b["first"]), last_published=_date_value(b["last"]),
+            territories=tuple(sorted(str(t["key"]) for t in inner["watched"]["t"]["buckets"])),
+        ))
+    return out
 
 
 def cooccurring_request(key: str, f: MentionFilter) -> dict[str, Any]:

@@ -31,6 +31,8 @@ from indexer.base import (
     ShareOfVoice,
     SourceState,
     StoreStats,
+    VoiceField,
+    VoiceSummary,
     VolumePoint,
 )
 from indexer.common import (
@@ -64,6 +66,7 @@ from indexer.elasticsearch.mappings import (
     state_mappings,
 )
 from indexer.elasticsearch.requests import (
+    VOICE_FIELDS,
     cooccurring_request,
     examples_request,
     filter_query,
@@ -74,6 +77,7 @@ from indexer.elasticsearch.requests import (
     parse_share,
     parse_stats,
     parse_story_reach,
+    parse_voice_summaries,
     parse_voices,
     parse_volume,
     places_request,
@@ -83,6 +87,7 @@ from indexer.elasticsearch.requests import (
     share_request,
     stats_request,
     story_reach_request,
+    voice_summaries_request,
     voices_request,
     volume_request,
     with_places,
@@ -490,6 +495,16 @@ class ElasticsearchStore:
 
     def top_authors(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]:
         return parse_voices(self._search(voices_request(f, "author", reach="max")), f, limit)
+
+    def top_voices(self, f: MentionFilter, by: VoiceField, limit: int = 10) -> list[VoiceSummary]:
+        # Ranked first, then summarised for the few kept: a territory bucket under every
+        # voice of the corpus could pass the cluster's bucket limit.
+        field, reach = VOICE_FIELDS[by]
+        ranked = parse_voices(self._search(voices_request(f, field, reach=reach)), f, limit)
+        if not ranked:
+            return []
+        request = voice_summaries_request(f, by, [v.value for v in ranked])
+        return parse_voice_summaries(self._search(request), ranked, f)
 
     def cooccurring_places(self, key: str, f: MentionFilter, limit: int = 10) -> list[RankedValue]:
         return parse_cooccurring(self._search(cooccurring_request(key, f)), limit)

@@ -16,6 +16,8 @@ from indexer.base import (
     RankedValue,
     ShareOfVoice,
     StoreStats,
+    VoiceField,
+    VoiceSummary,
     VolumePoint,
 )
 from indexer.common import TERMS_SAMPLE, document_text, top_terms_without_places
@@ -190,6 +192,36 @@ def top_authors(read: Read, f: MentionFilter, limit: int = 10) -> list[RankedVal
         (*params, limit),
     )
     return [RankedValue(r[0], r[1], r[2] or 0, r[3]) for r in rows]
+
+
+# Per kind of voice: its column, how its reach adds up, and what labels it.
+VOICE_SQL = {
+    "author": ("m.author", "max(m.reach)", "max(m.source_id)"),
+    "source": ("m.source_id", "sum(m.reach)", "max(m.source_type)"),
+}
+
+
+def top_voices(read: Read, f: MentionFilter, by: VoiceField, limit: int = 10) -> list[VoiceSummary]:
+    """One grouped pass over the filter's mentions (the (place, time) index covers it)."""
+    column, reach, label = VOICE_SQL[by]
+    where, params = where_mentions(f)
+    where += (" AND " if where else "WHERE ") + f"{column} IS NOT NULL AND {column} != ''"
+    rows = read(
+        f"""SELECT {column} AS v, {count_expr(f)} AS n, {reach} AS r, {label},
+                   {count_expr(f, "m.label = 'positive'")}, {count_expr(f, "m.label = 'negative'")},
+                   min(m.published), max(m.published), group_concat(DISTINCT m.territory)
+            FROM mentions m {where} GROUP BY v ORDER BY n DESC, r DESC, v LIMIT ?""",
+        (*params, limit),
+    )
+    return [
+        VoiceSummary(
+            value=r[0], mentions=r[1], reach=r[2] or 0, label=r[3], positive=r[4] or 0,
+            negative=r[5] or 0, first_published=from_seconds(r[6]), last_published=from_seconds(r[7]),
+            # territory ids never hold a comma (config.fields), group_concat's separator
+            territories=tuple(sorted(r[8].split(","))) if r[8] else (),
+        )
+        for r in rows
+    ]
 
 
 def cooccurring_places(read: Read, key: str, f: MentionFilter, limit: int = 10) -> list[RankedValue]:

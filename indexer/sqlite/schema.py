@@ -272,6 +272,18 @@ MIGRATIONS: tuple[str, ...] = (
         until INTEGER NOT NULL
     );
     """,
+    # 8: the ambassadors page asks, per account or outlet, for counts, sentiment, dates and
+    # territories over a period: the (place, time) index carries every column such a
+    # question filters or groups on, so one pass reads the index alone; and a voice's
+    # latest documents are found from its own index entries rather than by walking the
+    # period's documents newest first.
+    """
+    DROP INDEX mentions_place_time;
+    CREATE INDEX mentions_place_time ON mentions(
+        place_key, published, story, reach, label, author, source_id, source_type, lang, territory);
+    CREATE INDEX documents_author ON documents(author, search_key) WHERE author IS NOT NULL;
+    CREATE INDEX documents_source ON documents(source_id, search_key);
+    """,
 )
 
 # Search keys: published seconds (clamped to +-2**33, about the years 1698-2242) times

@@ -28,6 +28,8 @@ from indexer.base import (
     ShareOfVoice,
     SourceState,
     StoreStats,
+    VoiceField,
+    VoiceSummary,
     VolumePoint,
 )
 from indexer.common import error_text, first_attempt, first_per_key, last_per_id
@@ -445,6 +447,9 @@ class SqliteStore:
 
     def top_authors(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]:
         return queries.top_authors(self._read, f, limit)
+
+    def top_voices(self, f: MentionFilter, by: VoiceField, limit: int = 10) -> list[VoiceSummary]:
+        return queries.top_voices(self._read, f, by, limit)
 
     def cooccurring_places(self, key: str, f: MentionFilter, limit: int = 10) -> list[RankedValue]:
         return queries.cooccurring_places(self._read, key, f, limit)

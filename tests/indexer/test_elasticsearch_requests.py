@@ -238,6 +238,7 @@ def test_every_request_is_a_valid_client_call() -> None:
         share_request,
         stats_request,
         story_reach_request,
+        voice_summaries_request,
         voices_request,
     )
     from indexer.elasticsearch.search import page_request, skip_request
@@ -246,7 +247,8 @@ def test_every_request_is_a_valid_client_call() -> None:
     f = MentionFilter(since=T0, territories=("val-thorens",), syndicated_once=True)
     for body in (
         ranking_request(f), volume_request(f, "day"), share_request(f, True), stats_request(),
-        voices_request(f, "author", reach="max"), cooccurring_request("val-thorens", f),
+        voices_request(f, "author", reach="max"), voice_summaries_request(f, "source", ["masto"]),
+        cooccurring_request("val-thorens", f),
         examples_request("val-thorens", f, "negative", 5), search_request("neige", f, 2, 10),
         places_request(["val-thorens"]), story_reach_request(f, {"place": "a", "story": "b"}),
         skip_request(search_request("neige", f, 600, 20), "pit", 10, [1]),

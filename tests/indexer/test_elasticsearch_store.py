@@ -332,6 +332,46 @@ def test_rankings_read_names_from_doc_values_never_a_whole_source(store: Elastic
     assert bodies[1]["query"]["nested"]["query"] == {"terms": {"mentions.place_key": ["val-thorens"]}}
 
 
+def test_voices_are_ranked_then_summarised_for_the_kept_few(store: ElasticsearchStore, cluster: Cluster) -> None:
+    """Two requests: the ranking, then sentiment, dates and territories for the voices kept
+    only (a territory bucket under every voice of a corpus could pass the bucket limit)."""
+    def voice(key: str, n: int, reach: float) -> dict[str, Any]:
+        return {"key": key, "doc_count": n, "m": {"f": {"doc_count": n, "reach": {"value": reach}}},
+                "label": {"buckets": [{"key": "masto"}]}}
+    ranked = {"aggregations": {"v": {"buckets": [voice("bob", 2, 50.0), voice("Alice", 4, 2000.0),
+                                                 voice("carol", 1, 1.0)]}},
+              "hits": {"total": {"value": 7}, "hits": []}}
+    summary = {"aggregations": {"v": {"buckets": [
+        {"key": "Alice", "doc_count": 2, "first": {"value": 1772533800000.0},
+         "last": {"value": 1772614800000.0},
+         "m": {"f": {"labels": {"buckets": [{"key": "positive", "doc_count": 3},
+                                            {"key": "negative", "doc_count": 1}]},
+                     "watched": {"t": {"buckets": [{"key": "val-thorens", "doc_count": 2},
+                                                   {"key": "chamonix", "doc_count": 2}]}}}}},
+        {"key": "bob", "doc_count": 2, "first": {"value": None}, "last": {"value": None},
+         "m": {"f": {"labels": {"buckets": []}, "watched": {"t": {"buckets": []}}}}},
+    ]}}, "hits": {"total": {"value": 4}, "hits": []}}
+    answers = iter([ranked, summary])
+    cluster.on("POST", r"/pw-documents/_search", lambda r: (200, next(answers)))
+    alice, bob = store.top_voices(MentionFilter(since=T0), "author", limit=2)
+    assert (alice.value, alice.mentions, alice.reach, alice.positive, alice.negative) == ("Alice", 4, 2000, 3, 1)
+    assert alice.first_published is not None and alice.first_published.isoformat() == "2026-03-03T10:30:00+00:00"
+    assert alice.territories == ("chamonix", "val-thorens")
+    assert (bob.first_published, bob.last_published, bob.territories) == (None, None, ())
+    first, second = [r.body for r in cluster.sent("POST", r"/pw-documents/_search")]
+    assert "watched" not in str(first)  # the ranking asks for no territory buckets
+    assert {"terms": {"author": ["Alice", "bob"]}} in second["query"]["bool"]["filter"]
+    assert second["aggs"]["v"]["terms"] == {"field": "author", "size": 2}
+
+
+def test_outlets_sum_their_reach_and_no_voice_asks_nothing_more(store: ElasticsearchStore, cluster: Cluster) -> None:
+    cluster.on("POST", r"/pw-documents/_search", (200, {**hits([]), "aggregations": {"v": {"buckets": []}}}))
+    assert store.top_voices(MentionFilter(since=T0), "source") == []
+    (only,) = [r.body for r in cluster.sent("POST", r"/pw-documents/_search")]
+    assert only["aggs"]["v"]["terms"]["field"] == "source_id"
+    assert only["aggs"]["v"]["aggs"]["m"]["aggs"]["f"]["aggs"]["reach"] == {"sum": {"field": "mentions.reach"}}
+
+
 # ---------------------------------------------------------------- 7. drop
 
 

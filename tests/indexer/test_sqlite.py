@@ -298,3 +298,39 @@ def test_processes_opening_a_new_store_at_once_all_start(tmp_path: Path) -> None
             assert out.strip() == "0"
         with SqliteStore(path) as store:
             assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_voices_read_one_index_and_a_voices_latest_documents_its_own(tmp_path: Path) -> None:
+    """The ambassadors page at a year of mentions: the grouped pass never leaves the (place,
+    time) index, and a voice's latest documents are looked up by voice, not found by walking
+    the period's documents newest first (what made the page take 52 s at 1M mentions)."""
+    with SqliteStore(tmp_path / "plans.db") as store:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items)
+        asked: list[tuple[str, tuple]] = []
+        read = store._read
+
+        def recording(sql: str, params=()):  # type: ignore[no-untyped-def]
+            asked.append((sql, tuple(params)))
+            return read(sql, params)
+
+        store._read = recording  # type: ignore[method-assign]
+        f = MentionFilter(since=PERIOD[0], until=PERIOD[1], territories=("val-thorens", "chamonix"))
+
+        def plans() -> list[str]:
+            out = [" ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+                   for sql, params in asked]
+            asked.clear()
+            return out
+
+        for by in ("author", "source"):
+            assert store.top_voices(f, by)
+            (plan,) = plans()
+            assert "COVERING INDEX mentions_place_time" in plan, plan
+        # many places (a whole watchlist): the search walks documents, not the places' mentions
+        watched = replace(f, territories=(), watched_only=True)
+        assert store.search("", replace(watched, authors=("Alice",)), size=3).hits
+        assert any("documents_author" in p for p in plans())
+        assert store.search("", replace(watched, source_ids=("masto",)), size=3).hits
+        assert any("documents_source" in p for p in plans())

@@ -399,6 +399,41 @@ class TestVoices:
         once = store.top_authors(replace(f, syndicated_once=True))
         assert [(v.value, v.mentions) for v in once] == [("bob", 2), ("Alice", 1)]
 
+    def test_voices_with_their_sentiment_dates_and_territories(self, store: Store) -> None:
+        """What the ambassadors page shows for each account and outlet, from one question."""
+        load(store)
+        accounts = store.top_voices(IN_PERIOD, "author")
+        assert [(v.value, v.mentions) for v in accounts] == [("Alice", 4), ("bob", 2), ("carol", 2)]
+        alice, bob, carol = accounts
+        assert alice.reach == 2000 and alice.positive == 4 and alice.negative == 0
+        assert alice.label in {"feed-a", "feed-b"}
+        assert alice.first_published == T0 + timedelta(days=1, hours=10, minutes=15)  # d1, not undated d4
+        assert alice.last_published == T0 + timedelta(days=2, hours=9)
+        assert alice.territories == ("chamonix", "val-thorens")
+        assert (bob.positive, bob.negative) == (1, 1)
+        assert bob.first_published == T0 + timedelta(days=3, hours=8)
+        assert bob.last_published == T0 + timedelta(days=6, hours=23, minutes=30)
+        assert carol.territories == ("tignes",)  # Chile is a gazetteer place, not a territory
+        assert [v.value for v in store.top_voices(IN_PERIOD, "author", limit=1)] == ["Alice"]
+
+        outlets = store.top_voices(period(territories=("val-thorens",)), "source")
+        # mentions, then reach (feed-b's copy reached 2,000, feed-a's original 1,000)
+        assert [(v.value, v.mentions, v.label) for v in outlets] == [
+            ("masto", 2, "mastodon"), ("feed-b", 1, "rss"), ("feed-a", 1, "rss")]
+        masto = outlets[0]
+        assert masto.reach == 100 and (masto.positive, masto.negative) == (1, 1)
+        assert masto.territories == ("val-thorens",)
+
+    def test_voices_count_syndicated_copies_once_when_asked(self, store: Store) -> None:
+        load(store)
+        once = store.top_voices(period(territories=("val-thorens",), syndicated_once=True), "author")
+        assert [(v.value, v.mentions, v.positive) for v in once] == [("bob", 2, 1), ("Alice", 1, 1)]
+
+    def test_voices_of_an_empty_period(self, store: Store) -> None:
+        load(store)
+        empty = MentionFilter(since=T0 - timedelta(days=400), until=T0 - timedelta(days=300))
+        assert store.top_voices(empty, "author") == [] and store.top_voices(empty, "source") == []
+
     def test_an_authors_mentions(self, store: Store) -> None:
         """Filtering on an account: its documents only, in search and in every count."""
         load(store)

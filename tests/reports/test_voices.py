@@ -47,3 +47,33 @@ def test_a_voice_with_more_documents_than_the_search_counts_gets_its_true_first_
     assert account.name == "@skibum@example.social" and account.mentions == 1200
     assert account.first_seen == now - timedelta(minutes=72 * 1199)
     assert account.last_seen == now
+
+
+def test_voices_of_a_period_with_latest_mentions_for_the_first_shown_only(tmp_path: Path) -> None:
+    """The corpus every store test knows: Alice (an ambassador on two outlets) leads; only the
+    first `latest_for` ambassadors and critics are looked up for their latest mentions."""
+    from tests.indexer.store_corpus import PERIOD, corpus
+
+    (tmp_path / "placewatch.toml").write_text(CONFIG + """
+[[territories]]
+id = "val-thorens"
+name = "Val Thorens"
+
+[[territories]]
+id = "chamonix"
+name = "Chamonix"
+""", encoding="utf-8")
+    config = load_config(tmp_path / "placewatch.toml", env={})
+    with open_store(config.store) as store:
+        items = corpus()
+        store.upsert_raw(d for d, _ in items)
+        store.save_analyses(items)
+        report = build_voices(store, config, *PERIOD, latest_for=1)
+        alice = report.voices[0]
+        assert (alice.kind, alice.name, alice.mentions, alice.weight) == ("account", "Alice", 4, 8000)
+        assert alice.territories == ("Val Thorens", "Chamonix")  # the watchlist's order
+        assert alice.first_seen == PERIOD[0] + timedelta(days=1, hours=10, minutes=15)
+        assert [m.url for m in alice.latest] == ["https://example.org/d3", "https://example.org/d1"]
+        assert report.ambassadors[0] is alice and not report.critics
+        assert [v.name for v in report.voices if v.latest] == ["Alice"]
+        assert not any(v.latest for v in build_voices(store, config, *PERIOD, latest_for=0).voices)
