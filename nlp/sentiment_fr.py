@@ -8,6 +8,8 @@ Lexicons (both read from the installed packages, nothing is downloaded):
   lexicon by De Smedt & Daelemans, released under the PDDL, public domain): hand-checked adjectives
   with every inflected form, polarity in [-1, 1].
 
+Function words (spaCy's French stop words) carry no verdict: the translated lexicon gives some one
+("sur" from "sure", "ouvert", "exactement"), which made plain news tweets look positive.
 On top of them: a short list of common French opinion idioms neither lexicon gets right (``IDIOMS``),
 French negation scope (``ne … pas/plus/jamais/guère/rien/aucun``, spoken ``pas`` alone, ``sans``;
 ``ne … que`` is restriction, not negation), emoticons and letter repetitions (``géniaaal``).
@@ -197,9 +199,20 @@ def lexicon() -> tuple[dict[str, float], dict[str, float]]:
         scaled = polarity * TEXTBLOB_SCALE
         # where both lexicons know a word, average them (measured better than either one winning)
         words[word] = (scaled + words[word]) / 2 if word in words else scaled
+    for word in french_stop_words():
+        words.pop(word, None)
     words.update({" ".join(french_tokens(k)): v for k, v in IDIOMS.items()})
     words.update(EMOTICONS)
     return words, boosters
+
+
+@lru_cache(maxsize=1)
+def french_stop_words() -> frozenset[str]:
+    """spaCy's French stop words, folded: function words carry no verdict, yet the translated lexicon
+    gives some a valence ("sur" from "sure", "si", "tres"); our idioms may still value one."""
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(fold(w) for w in STOP_WORDS)
 
 
 def french_tokens(text: str) -> list[str]:
