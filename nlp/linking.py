@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 def context_countries(
     gazetteer: Gazetteer, text: str, title: str | None, cands: Sequence[Candidate]
 ) -> Counter[str]:
-    """Countries of the document's unambiguous places: the context for ambiguous ones."""
+    """Countries of the document's places (each name's first reading) and of the title's
+    unambiguous names: the context for ambiguous ones."""
     ctx: Counter[str] = Counter()
     seen: set[str] = set()
     for c in cands:
@@ -117,7 +118,10 @@ def link(
     mention is linked to the gazetteer sense the document's other places agree with."""
     gazetteer = evidence.gazetteer
     sent_starts, sent_ends = sent_bounds
-    ctx = context_countries(gazetteer, text, title, [c for c, _ in scored])
+    # only names the decision keeps vote: a rejected homonym (the company Orange, first read as
+    # the Californian city) must not pull the document's other places abroad
+    voters = [c for c, p in scored if c.territory or c.brand or p >= thresholds.place]
+    ctx = context_countries(gazetteer, text, title, voters)
     places: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for c, p in scored:
