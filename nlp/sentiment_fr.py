@@ -8,8 +8,11 @@ Lexicons (both read from the installed packages, nothing is downloaded):
   lexicon by De Smedt & Daelemans, released under the PDDL, public domain): hand-checked adjectives
   with every inflected form, polarity in [-1, 1].
 
-Function words (spaCy's French stop words) carry no verdict: the translated lexicon gives some one
-("sur" from "sure", "ouvert", "exactement"), which made plain news tweets look positive.
+Function words (spaCy's French stop words) and single letters carry no verdict: the translated
+lexicon gives some one ("sur" from "sure", "ouvert", "exactement", the "s" of "jour(s)"), which made
+plain news tweets look positive. Inflected forms neither lexicon lists ("abandonnent", "acceptée")
+take their lemma's valence: `inflected_forms` reads them from fr_core_news_sm's lemma table (spaCy
+lookups data, MIT) when the model is trained, and the model file keeps the form → lemma pairs.
 On top of them: a short list of common French opinion idioms neither lexicon gets right (``IDIOMS``),
 French negation scope (``ne … pas/plus/jamais/guère/rien/aucun``, spoken ``pas`` alone, ``sans``;
 ``ne … que`` is restriction, not negation), emoticons and letter repetitions (``géniaaal``).
@@ -24,6 +27,7 @@ import importlib.util
 import logging
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -199,8 +203,8 @@ def lexicon() -> tuple[dict[str, float], dict[str, float]]:
         scaled = polarity * TEXTBLOB_SCALE
         # where both lexicons know a word, average them (measured better than either one winning)
         words[word] = (scaled + words[word]) / 2 if word in words else scaled
-    for word in french_stop_words():
-        words.pop(word, None)
+    for word in [w for w in words if w in french_stop_words() or (len(w) == 1 and w.isalpha())]:
+        del words[word]
     words.update({" ".join(french_tokens(k)): v for k, v in IDIOMS.items()})
     words.update(EMOTICONS)
     return words, boosters
@@ -215,12 +219,56 @@ def french_stop_words() -> frozenset[str]:
     return frozenset(fold(w) for w in STOP_WORDS)
 
 
+_WORD = re.compile(r"^[a-zà-ÿœæç]+(?:-[a-zà-ÿœæç]+)*$")
+
+
+def _spacy_model_file(package: str, name: str) -> Path | None:
+    """A data file of an installed spaCy model package (found without loading the pipeline)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return next(Path(next(iter(spec.submodule_search_locations))).glob(f"{package}-*/{name}"), None)
+
+
+def inflected_forms(words: Mapping[str, float]) -> dict[str, str]:
+    """Folded inflected form → folded lemma, for the forms fr_core_news_sm's lemma table knows (its
+    vocabulary's words) whose lemma has a valence in `words` while they have none. For training."""
+    import srsly
+    from spacy.strings import get_string_id
+
+    table_file = _spacy_model_file("fr_core_news_sm", "lemmatizer/lookups/lookups.bin")
+    strings_file = _spacy_model_file("fr_core_news_sm", "vocab/strings.json")
+    if table_file is None or strings_file is None:
+        raise FileNotFoundError("fr_core_news_sm's lemma table is not installed")
+    table = srsly.read_msgpack(table_file)["lemma_lookup"]
+    stop = french_stop_words()
+    forms: dict[str, str] = {}
+    for form in srsly.read_json(strings_file):
+        folded = fold(form)
+        if len(form) < 3 or not _WORD.match(form) or folded in words or folded in stop or folded in forms:
+            continue
+        lemma = table.get(get_string_id(form))
+        lemma = fold(lemma[0] if isinstance(lemma, list) else lemma or "")
+        if words.get(lemma) and lemma not in stop:
+            forms[folded] = lemma
+    return forms
+
+
+def with_forms(words: Mapping[str, float], forms: Mapping[str, str]) -> dict[str, float]:
+    """The lexicon with each inflected form valued as its lemma (entries of its own win)."""
+    out = dict(words)
+    for form, lemma in forms.items():
+        if form not in out and lemma in words:
+            out[form] = words[lemma]
+    return out
+
+
 def french_tokens(text: str) -> list[str]:
     """Folded tokens with elisions split off (n'aime → n' aime), punctuation and emoticons kept."""
     return _TOKEN.findall(fold(text).replace("’", "'"))
 
 
-def lookup(words: dict[str, float], token: str) -> float:
+def lookup(words: Mapping[str, float], token: str) -> float:
     """Valence of a token, trying it without letter repetitions ("géniaaal") when unknown."""
     if token in words:
         return words[token]

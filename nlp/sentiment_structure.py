@@ -16,9 +16,9 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from nlp.sentiment_fr import (
     lexicon,
     lookup,
     negation_marks,
+    with_forms,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class Evidence:
 
 
 def _valences(
-    tokens: Sequence[str], words: dict[str, float], max_phrase: int, find: Callable[[dict[str, float], str], float]
+    tokens: Sequence[str], words: Mapping[str, float], max_phrase: int, find: Callable[[Mapping[str, float], str], float]
 ) -> tuple[list[float], list[int]]:
     """Each token's lexicon valence, longest phrase first, and how many tokens its entry covers."""
     n = len(tokens)
@@ -77,10 +78,11 @@ def _valences(
     return vals, span
 
 
-def french_evidence(text: str) -> Evidence:
-    """French text read with vaderSentiment-fr's and textblob-fr's lexicons and French negation."""
+def french_evidence(text: str, words: Mapping[str, float] | None = None) -> Evidence:
+    """French text read with vaderSentiment-fr's and textblob-fr's lexicons (or `words`) and French negation."""
     tokens = french_tokens(text[:20000])
-    words, _ = lexicon()
+    if words is None:
+        words = lexicon()[0]
     vals, span = _valences(tokens, words, 4, lookup)
     marks = negation_marks(tokens)
     # an entry is negated when any of its words is ("j'aime pas"), unless it holds its own
@@ -170,8 +172,8 @@ def words_in(tokens: Sequence[str]) -> int:
     return sum(1 for t in tokens if t[:1].isalpha())
 
 
-def french_features(text: str) -> dict[str, float]:
-    return structure_features(french_evidence(text), CONTRAST, SENTENCE_END)
+def french_features(text: str, words: Mapping[str, float] | None = None) -> dict[str, float]:
+    return structure_features(french_evidence(text, words), CONTRAST, SENTENCE_END)
 
 
 def english_features(text: str) -> dict[str, float]:
@@ -190,11 +192,18 @@ def shares(vals: Sequence[float], negated: Sequence[bool]) -> tuple[float, float
 @dataclass(frozen=True)
 class StructureSentiment:
     """French: a linear score over `structure_features`, scaled so the language's neutral band applies:
-    `scale` for short texts, `scale_long` for texts of `LONG_WORDS` words or more."""
+    `scale` for short texts, `scale_long` for texts of `LONG_WORDS` words or more. `forms` maps inflected
+    forms the lexicons lack to their lemma (nlp.sentiment_fr.inflected_forms, chosen at training)."""
 
     weights: dict[str, float]
     scale: float = 1.0
     scale_long: float = 1.0
+    forms: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def words(self) -> dict[str, float]:
+        """The lexicon this model reads French with: both lexicons, idioms and the inflected forms."""
+        return with_forms(lexicon()[0], self.forms)
 
     def raw(self, ev: Evidence) -> float:
         feats = structure_features(ev, CONTRAST, SENTENCE_END)
@@ -202,7 +211,7 @@ class StructureSentiment:
 
     def scores(self, text: str) -> tuple[float, float, float]:
         """(score in [-1, 1], positive share, negative share); no evidence at all is 0."""
-        ev = french_evidence(text)
+        ev = french_evidence(text, self.words)
         if not any(ev.valences):
             return 0.0, 0.0, 0.0
         scale = self.scale_long if words_in(ev.tokens) >= LONG_WORDS else self.scale
@@ -217,6 +226,7 @@ class StructureSentiment:
             "scale_long": round(self.scale_long, 4),
             "long_words": LONG_WORDS,
             "weights": {k: round(v, 5) for k, v in sorted(self.weights.items())},
+            "forms": dict(sorted(self.forms.items())),
         }
 
     def save(self, path: Path, meta: dict[str, Any]) -> None:
@@ -228,4 +238,5 @@ class StructureSentiment:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
         weights = {str(k): float(v) for k, v in data["weights"].items()}
-        return cls(weights, float(data["scale"]), float(data["scale_long"]))
+        forms = {str(k): str(v) for k, v in data.get("forms", {}).items()}
+        return cls(weights, float(data["scale"]), float(data["scale_long"]), forms)

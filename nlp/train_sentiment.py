@@ -14,7 +14,7 @@ import json
 import logging
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import numpy as np
 from core.models import NEUTRAL_BANDS, sentiment_label
 from nlp.linear import features, save_weights
 from nlp.sentiment import MODEL_EN, MODEL_FR, vader_en_scores
+from nlp.sentiment_fr import inflected_forms, lexicon
 from nlp.sentiment_structure import (
     LONG_WORDS,
     StructureSentiment,
@@ -97,11 +98,12 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
 
 
 def choose_scales(
-    weights: dict[str, float], tweets: Sequence[dict[str, Any]], reviews: Sequence[dict[str, Any]]
+    weights: dict[str, float], tweets: Sequence[dict[str, Any]], reviews: Sequence[dict[str, Any]],
+    forms: Mapping[str, str] | None = None,
 ) -> tuple[float, float, dict[str, float]]:
     """The short-text and long-text scales that put the French neutral band where tweets' macro-F1
     plus reviews' accuracy is highest, on the rows given (the training halves)."""
-    model = StructureSentiment(weights)  # both scales 1: the raw score, clipped
+    model = StructureSentiment(weights, forms=forms or {})  # both scales 1: the raw score, clipped
     raw = {r["id"]: model.scores(r["text"])[0] for r in (*tweets, *reviews)}
     long_rows = {r["id"] for r in (*tweets, *reviews) if words_in(french_evidence(r["text"]).tokens) >= LONG_WORDS}
     band_fr = NEUTRAL_BANDS["fr"]
@@ -121,20 +123,23 @@ def choose_scales(
 
 
 def train_french(data: Path) -> tuple[StructureSentiment, dict[str, Any]]:
-    """The French model: structure weights from the English ratings, scales from the training halves."""
+    """The French model: structure weights from the English ratings, inflected forms from
+    fr_core_news_sm's lemma table, scales from the training halves."""
     ratings = read_jsonl(data / "en_vader_ratings.jsonl")
     weights = fit_structure(ratings)
+    forms = inflected_forms(lexicon()[0])
     tweets = [r for r in read_jsonl(data / "fr_tweets.jsonl") if not in_validation(r["id"])]
     reviews = [r for r in read_jsonl(data / "fr_reviews.jsonl") if not in_validation(r["id"])]
-    scale, scale_long, chosen = choose_scales(weights, tweets, reviews)
+    scale, scale_long, chosen = choose_scales(weights, tweets, reviews, forms)
     meta = {
         "trained_on": "en_vader_ratings.jsonl (Hutto & Gilbert 2014, MIT), structure features only",
         "scales_chosen_on": "training halves (nlp.train_sentiment.in_validation false) of fr_tweets and fr_reviews",
         "rows": len(ratings),
         "l2": L2_FR,
+        "forms_from": "fr_core_news_sm 3.8.0 lemma lookup table (spaCy lookups data, MIT)",
         **{k: round(v, 4) for k, v in chosen.items()},
     }
-    return StructureSentiment(weights, scale, scale_long), meta
+    return StructureSentiment(weights, scale, scale_long, forms), meta
 
 
 def main(argv: Sequence[str] | None = None) -> int:

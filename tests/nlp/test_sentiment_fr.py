@@ -6,7 +6,7 @@ import pytest
 
 from core.models import sentiment_label
 from nlp.sentiment import MODEL_FR
-from nlp.sentiment_fr import french_tokens, textblob_fr_lexicon
+from nlp.sentiment_fr import french_tokens, inflected_forms, textblob_fr_lexicon
 from nlp.sentiment_structure import StructureSentiment
 
 french_scores = StructureSentiment.load(MODEL_FR).scores
@@ -76,6 +76,31 @@ def test_opening_verdict_of_a_long_review_counts() -> None:
 def test_function_words_carry_no_verdict(text: str) -> None:
     # "sur", "ouverte", "exactement" are French stop words the translated lexicon had valued
     assert french_scores(text)[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # verb forms neither lexicon lists read as their infinitive
+        ("Les vacanciers abandonnent la station.", "negative"),
+        ("Les randonneurs adoraient ce sentier.", "positive"),
+        ("Les élus trahissent leurs promesses sur le tramway.", "negative"),
+        ("Les stations gaspillant l’eau pour la neige artificielle.", "negative"),
+    ],
+)
+def test_inflected_forms_read_as_their_lemma(text: str, expected: str) -> None:
+    assert label(text) == expected
+
+
+def test_inflected_forms_come_from_the_lemma_table() -> None:
+    forms = inflected_forms({"adorer": 2.0, "ville": 0.0, "sur": 0.5})
+    assert forms["adoraient"] == "adorer" and forms["adorees"] == "adorer"
+    assert "villes" not in forms  # a lemma without valence lends none
+    assert not any(lemma == "sur" for lemma in forms.values())  # nor does a stop word
+
+
+def test_a_lone_letter_carries_no_verdict() -> None:
+    assert french_scores("Trois jour(s) de marché à Annecy.")[0] == 0.0
 
 
 def test_objective_adjectives_carry_no_verdict() -> None:
