@@ -47,6 +47,16 @@ def test_place_mention_validation_floors() -> None:
     assert fr.f1 >= floor["hipe_fr_loc_validation_f1"], f"HIPE fr loc fold F1 {fr.f1:.3f}"
 
 
+def test_homonym_floors(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Sentences we wrote, full of names that are also places; the validation set is never tuned on."""
+    from eval.homonyms import measure
+
+    floor = floors("homonyms")
+    for name in ("dev", "validation"):
+        got = measure(analyzer, name)["score"]
+        assert got.f1 >= floor[f"{name}_f1"], f"homonyms {name} F1 {got.f1:.3f}"
+
+
 def test_sentiment_floors() -> None:
     from eval.nlp_sentiment import measure, validated
 
