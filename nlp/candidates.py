@@ -27,12 +27,14 @@ BRACKETED_COUNTRY = re.compile(r"(?<=[^\W\d_])\s{0,2}\(\s?([A-Z][a-z]{1,3}|[A-Z]
 
 
 # How place marketing names its agencies and programmes after their place ("Only Lyon", "ONLYLYON",
-# "Atout France", "Business France", "Invest in Bordeaux", "Visit Denmark", "Hello Lille"): a
+# "Atout France", "Business France", "Invest in Bordeaux", "Visit Denmark", "Tourism Ireland"): a
 # brand word glued to or followed by the place's name, or the name followed by a marketing word
 # ("Bretagne Tourisme", "Lyon Attractivité").
 BRAND_BEFORE = ("only", "atout", "business", "invest in", "visit", "choose", "discover", "explore",
-                "hello", "welcome to", "destination", "team", "i love", "made in")
-BRAND_AFTER = ("tourisme", "tourism", "attractivité", "attractivite", "business", "invest", "convention bureau")
+                "hello", "welcome to", "destination", "team", "i love", "made in", "tourism")
+# ... and the agencies and authorities that speak for a place ("Helsinki Partners", "Nantes Métropole")
+BRAND_AFTER = ("tourisme", "tourism", "attractivité", "attractivite", "business", "invest", "convention bureau",
+               "partners", "partner", "métropole", "metropole")
 # Brand words that are also everyday words opening a sentence ("Only Cornwall and Kent will…",
 # "Visit Paris in May"): there they make no brand unless glued to the name or in capitals.
 EVERYDAY_BRAND_WORDS = {"only", "visit", "choose", "discover", "explore", "hello", "welcome to", "i love", "made in"}

@@ -125,6 +125,11 @@ BRANDS = [
     ("fr", "Business France ouvre un bureau à Montréal.", "France", 3017382),
     ("en", "The Visit Denmark team launched a new campaign.", "Denmark", 2623032),
     ("en", "The agency Choose Paris Region opened an office in Toronto.", "Paris", 2988507),
+    # national tourist boards named "Tourism X", agencies "X Partners", metropolitan authorities
+    ("en", "Tourism Ireland will double its spending on the American market.", "Ireland", 2963597),
+    ("en", "The city's agency, Helsinki Partners, courted two game studios this year.", "Helsinki", 658225),
+    ("fr", "Toulouse Métropole finance la nouvelle ligne de téléphérique.", "Toulouse", 2972315),
+    ("fr", "Le stand de Nantes Métropole a attiré les investisseurs japonais.", "Nantes", 2990969),
 ]
 
 
