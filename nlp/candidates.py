@@ -46,6 +46,7 @@ BRANDS = (
     re.compile(r"(?P<name>" + _NAME + r")\s(?:"
                + "|".join(f"{w[0].upper()}{w[1:]}|{w.upper()}" for w in BRAND_AFTER) + r")(?![\w-])"),
 )
+MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
 
@@ -83,6 +84,11 @@ class EntityLabels:
     person: frozenset[str]
     blocking: frozenset[str]
     demonym: frozenset[str]
+
+
+def cue_words(cues: Sequence[str]) -> frozenset[str]:
+    """The folded cue words a finder looks for names after ("à", "in")."""
+    return frozenset(fold(c) for c in cues)
 
 
 def trim_span(span: Span) -> tuple[int, int]:
@@ -126,11 +132,13 @@ class CandidateFinder:
         gazetteer: Gazetteer,
         labels: EntityLabels,
         scan_gazetteer: bool,
+        cues: frozenset[str] = frozenset(),
     ) -> None:
         self.territories = territories
         self.gazetteer = gazetteer
         self.labels = labels
         self.scan_gazetteer = scan_gazetteer
+        self.cues = cues  # folded words that announce a place ("à", "in"): a name after one is a candidate
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
@@ -168,6 +176,8 @@ class CandidateFinder:
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         found.extend(self._abbreviated_countries(doc.text, found))
+        if self.cues:
+            found.extend(self._cued_names(doc, found))
         ent_bounds = sorted((e.start_char, e.end_char) for e in doc.ents)
         ent_labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
         ent_starts = [s for s, _ in ent_bounds]
@@ -289,6 +299,32 @@ class CandidateFinder:
                             yield Candidate(start, start + len(part), "brand", words=cut, entries=entries,
                                             brand=True)
                         break
+
+    def _cued_names(self, doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:
+        """Capitalised names right after a word that announces a place ("à Moudon", "in Tikrit")
+        which neither NER nor the gazetteer offers: a village too small for the gazetteer, a name
+        NER missed. The place model weighs them like any other candidate."""
+        taken = sorted((c.start, c.end) for c in found)
+        starts = [s for s, _ in taken]
+        n = len(doc)
+        for i in range(n - 1):
+            if fold(doc[i].text) not in self.cues or doc[i].is_sent_end:
+                continue
+            j = i + 1
+            if not (doc[j].is_alpha and len(doc[j]) > 1 and doc[j].text[0].isupper()):
+                continue
+            end = j + 1
+            while end < n and end - j < MAX_CUED_TOKENS and (
+                    doc[end].text in ("-", "'", "’") or doc[end - 1].text in ("-",) or (
+                    doc[end].is_alpha and doc[end].text[0].isupper() and doc[end - 1].whitespace_ != "")):
+                end += 1
+            while end > j + 1 and not doc[end - 1].is_alpha:
+                end -= 1
+            s, e = doc[j].idx, doc[end - 1].idx + len(doc[end - 1])
+            k = bisect.bisect_right(starts, e) - 1
+            if any(ts < e and s < te for ts, te in taken[max(0, k - 3) : k + 1]):
+                continue
+            yield Candidate(s, e, "cue", words=end - j)
 
     def _abbreviated_countries(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Countries abbreviated in brackets after a name that no other candidate covers; a

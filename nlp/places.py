@@ -14,7 +14,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.candidates import Candidate, CandidateFinder, EntityLabels
+from nlp.candidates import Candidate, CandidateFinder, EntityLabels, cue_words
 from nlp.evidence import CUES, TRAVEL_WORDS, WEAK_CUES, Evidence, document_features, shouting_ratio
 from nlp.extensions import CANDIDATES, PLACES, register_extensions
 from nlp.gazetteer import Gazetteer, load_gazetteer
@@ -23,6 +23,8 @@ from nlp.place_model import load_place_model
 from nlp.watchlist import WatchlistMatcher
 
 logger = logging.getLogger(__name__)
+
+CUED_NAMES = {"fr"}  # languages whose candidates include unknown names after a cue word ("à Moudon")
 
 
 class PlaceLinker:
@@ -71,7 +73,10 @@ class PlaceLinker:
         """The candidate finder and the evidence weigher, built on first use (the gazetteer loads then)."""
         if self._parts is None:
             gaz = self.gazetteer
-            finder = CandidateFinder(self.territories, gaz, self.labels, self.scan_gazetteer)
+            # names after a cue are candidates in French only: in English (leave one corpus out)
+            # they lowered F1 from 0.821 to 0.814, where NER already reads most such names
+            cued = cue_words(self.cues) if self.lexicon_lang in CUED_NAMES else frozenset()
+            finder = CandidateFinder(self.territories, gaz, self.labels, self.scan_gazetteer, cued)
             evidence = Evidence(gaz, self.labels.person, self.cues, self.weak_cues, self.travel_words,
                                 self.lexicon_lang, self._package)
             self._parts = (finder, evidence)

@@ -246,3 +246,14 @@ def test_watched_names(watching: Analyzer, lang: str, text: str, territories: se
     analysis = watching.analyze(text, lang=lang)
     check_offsets(text, analysis)
     assert {p.territory for p in analysis.places if p.territory} == territories, analysis.places
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    # a village no gazetteer lists, right after "à", which NER reads as no place at all
+    ("Le docteur Morel exerce depuis vingt ans à Plouguernével, chez les sœurs.", "Plouguernével"),
+])
+def test_a_name_after_a_cue_word_is_weighed(bare: Analyzer, text: str, surface: str) -> None:
+    analysis = bare.analyze(text, None, "fr")
+    check_offsets(text, analysis)
+    assert surface in place_texts(analysis)
+    assert "Morel" not in place_texts(analysis)
