@@ -91,6 +91,20 @@ def cue_words(cues: Sequence[str]) -> frozenset[str]:
     return frozenset(fold(c) for c in cues)
 
 
+def _sizes_within(doc: Doc, i: int, max_words: int) -> list[int]:
+    """Token counts of the spans from token `i` that hold at most `max_words` words: a hyphenated
+    name is one word however its pieces are tokenised (English splits "Aix-en-Provence" into
+    five tokens, French keeps one)."""
+    sizes, words = [], 1
+    for j in range(i, min(len(doc), i + 4 * max_words)):
+        if j > i and doc[j - 1].whitespace_:
+            words += 1
+            if words > max_words:
+                break
+        sizes.append(j - i + 1)
+    return sizes
+
+
 def trim_span(span: Span) -> tuple[int, int]:
     """Character bounds of an entity without a leading article or a trailing possessive."""
     tokens = list(span)
@@ -255,7 +269,7 @@ class CandidateFinder:
                 i += 1
                 continue
             hit = None
-            for size in range(min(max_words, n - i), 0, -1):
+            for size in reversed(_sizes_within(doc, i, max_words)):
                 span = doc[i : i + size]
                 if not span[-1].is_alpha:
                     continue
@@ -269,7 +283,7 @@ class CandidateFinder:
             k = bisect.bisect_right(starts, e) - 1
             clash = any(ts < e and s < te for ts, te in taken[max(0, k - 3) : k + 1])
             if not clash:
-                yield Candidate(s, e, "gazetteer", words=len(hit))
+                yield Candidate(s, e, "gazetteer", words=len(hit.text.split()))
             i = hit.end
 
     def _brands(self, text: str) -> Iterator[Candidate]:
