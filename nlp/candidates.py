@@ -147,12 +147,14 @@ class CandidateFinder:
         labels: EntityLabels,
         scan_gazetteer: bool,
         cues: frozenset[str] = frozenset(),
+        hyphen_pieces: bool = False,
     ) -> None:
         self.territories = territories
         self.gazetteer = gazetteer
         self.labels = labels
         self.scan_gazetteer = scan_gazetteer
         self.cues = cues  # folded words that announce a place ("à", "in"): a name after one is a candidate
+        self.hyphen_pieces = hyphen_pieces  # the tokenizer splits "Aix-en-Provence": count words, not tokens
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
@@ -269,7 +271,8 @@ class CandidateFinder:
                 i += 1
                 continue
             hit = None
-            for size in reversed(_sizes_within(doc, i, max_words)):
+            sizes = _sizes_within(doc, i, max_words) if self.hyphen_pieces else range(1, min(max_words, n - i) + 1)
+            for size in reversed(sizes):
                 span = doc[i : i + size]
                 if not span[-1].is_alpha:
                     continue
@@ -283,7 +286,7 @@ class CandidateFinder:
             k = bisect.bisect_right(starts, e) - 1
             clash = any(ts < e and s < te for ts, te in taken[max(0, k - 3) : k + 1])
             if not clash:
-                yield Candidate(s, e, "gazetteer", words=len(hit.text.split()))
+                yield Candidate(s, e, "gazetteer", words=len(hit))
             i = hit.end
 
     def _brands(self, text: str) -> Iterator[Candidate]:

@@ -226,7 +226,8 @@ def extract(
     linker = nlp.get_pipe("placewatch_places")
     own, evidence = linker.parts  # type: ignore[attr-defined]
     watched = {str(t["id"]): dict(t) for t in watchlist}
-    finder = CandidateFinder(watched, own.gazetteer, own.labels, own.scan_gazetteer, own.cues)
+    finder = CandidateFinder(watched, own.gazetteer, own.labels, own.scan_gazetteer, own.cues,
+                             own.hyphen_pieces)
     matcher = WatchlistMatcher(list(watchlist)) if watchlist else None
     out: list[DocRows] = []
     docs = []
