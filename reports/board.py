@@ -122,7 +122,7 @@ def build_board(store: Store, config: Config, since: datetime, until: datetime,
         sentiment=_sentiment(store, config, scope, since, until),
         spikes=_spikes(store, config, scope, since, until),
         mentions=_top_mentions(store, config, scope, since, until),
-        voices=build_voices(store, config, since, until, group_id, limit=20, latest_for=0),
+        voices=build_voices(store, config, since, until, group_id, limit=20),
         my_territory=_my_territory(config, top),
     )
 

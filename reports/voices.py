@@ -62,19 +62,11 @@ class VoicesReport:
 
     @property
     def ambassadors(self) -> list[Voice]:
-        return _ambassadors(self.voices)
+        return [v for v in self.voices if v.net_sentiment > 0]
 
     @property
     def critics(self) -> list[Voice]:
-        return _critics(self.voices)
-
-
-def _ambassadors(voices: list[Voice]) -> list[Voice]:
-    return [v for v in voices if v.net_sentiment > 0]
-
-
-def _critics(voices: list[Voice]) -> list[Voice]:
-    return [v for v in voices if v.net_sentiment < 0]
+        return [v for v in self.voices if v.net_sentiment < 0]
 
 
 def scope_territories(config: Config, group_id: str | None) -> tuple[str, ...]:
@@ -89,7 +81,7 @@ def scope_territories(config: Config, group_id: str | None) -> tuple[str, ...]:
 
 
 def build_voices(store: Store, config: Config, since: datetime, until: datetime,
-                 group_id: str | None = None, limit: int = 20, latest_for: int = 5) -> VoicesReport:
+                 group_id: str | None = None, limit: int = 20, latest_for: int = 0) -> VoicesReport:
     """The `limit` heaviest accounts and outlets of the period, with sentiment, territories and
     dates; the first `latest_for` ambassadors and critics also get their latest mentions (one
     search each: only for the voices a reader is shown them for)."""
@@ -104,9 +96,9 @@ def build_voices(store: Store, config: Config, since: datetime, until: datetime,
         for v in store.top_voices(f, by, CANDIDATES)
     ]
     voices.sort(key=lambda v: (-v.weight, -v.mentions, v.name))
-    kept = voices[:limit]
-    shown = {id(v) for side in (_ambassadors(kept), _critics(kept)) for v in side[:latest_for]}
-    return VoicesReport(since, until, scope, [_with_latest(store, f, v) if id(v) in shown else v for v in kept])
+    report = VoicesReport(since, until, scope, voices[:limit])
+    shown = report.ambassadors[:latest_for] + report.critics[:latest_for]
+    return replace(report, voices=[_with_latest(store, f, v) if v in shown else v for v in report.voices])
 
 
 def _named(config: Config, territory_ids: tuple[str, ...]) -> tuple[str, ...]:

@@ -491,16 +491,19 @@ class ElasticsearchStore:
         return share_of(reach, f, weighted)
 
     def top_sources(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]:
-        return parse_voices(self._search(voices_request(f, "source_id")), f, limit)
+        return self._ranked_voices(f, "source", limit)
 
     def top_authors(self, f: MentionFilter, limit: int = 10) -> list[RankedValue]:
-        return parse_voices(self._search(voices_request(f, "author", reach="max")), f, limit)
+        return self._ranked_voices(f, "author", limit)
+
+    def _ranked_voices(self, f: MentionFilter, by: VoiceField, limit: int) -> list[RankedValue]:
+        field, reach = VOICE_FIELDS[by]
+        return parse_voices(self._search(voices_request(f, field, reach=reach)), f, limit)
 
     def top_voices(self, f: MentionFilter, by: VoiceField, limit: int = 10) -> list[VoiceSummary]:
         # Ranked first, then summarised for the few kept: a territory bucket under every
         # voice of the corpus could pass the cluster's bucket limit.
-        field, reach = VOICE_FIELDS[by]
-        ranked = parse_voices(self._search(voices_request(f, field, reach=reach)), f, limit)
+        ranked = self._ranked_voices(f, by, limit)
         if not ranked:
             return []
         request = voice_summaries_request(f, by, [v.value for v in ranked])
