@@ -18,6 +18,9 @@ from nlp.text import fold, is_all_caps, is_capitalised
 logger = logging.getLogger(__name__)
 
 LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
+# French prepositions NER lets open a place's span when they open the sentence ("A Pétersbourg",
+# "De Berne", "D'Espagne"): the name starts after them
+LEADING_PREPOSITIONS = {"a", "à", "de", "d'", "d’", "en", "au", "aux", "dans", "vers", "depuis"}
 # A sentence break inside an entity: OCR lost the space ("Suisse.-Groupe B", "Israël.-Groupe C").
 OCR_GLUE = re.compile(r"\.\s*[-—–]")
 OCR_GLUED_NAME = re.compile(r"([^\W\d_]{3,})\.[-—–]")
@@ -112,8 +115,9 @@ def trim_span(span: Span) -> tuple[int, int]:
     if breaks:
         tokens = tokens[: breaks[0]]  # "gare de Moûtiers\n\nJournée noire": a heading ends at its line
     while len(tokens) > 1 and (tokens[0].lower_ in LEADING_ARTICLES or tokens[0].is_space or (
-            tokens[0].is_lower and is_capitalised(tokens[1].text))):
-        tokens = tokens[1:]  # "de France", "ia France" (OCR): the name starts at the capital
+            tokens[0].is_lower and is_capitalised(tokens[1].text)) or (
+            tokens[0].lower_ in LEADING_PREPOSITIONS and is_capitalised(tokens[1].text))):
+        tokens = tokens[1:]  # "de France", "ia France" (OCR), "De Berne": the name starts at the capital
     while len(tokens) > 1 and (tokens[-1].lower_ in ("'s", "’s", "'", "’") or tokens[-1].is_space
                                or tokens[-1].text.endswith(("'", "’"))):
         tokens = tokens[:-1]  # "Palafour jusqu’": an elided word is never the end of a name
@@ -328,6 +332,8 @@ class CandidateFinder:
             if fold(doc[i].text) not in self.cues or doc[i].is_sent_end:
                 continue
             j = i + 1
+            while j < n - 1 and doc[j].is_space and doc[j].text.count("\n") < 2:
+                j += 1  # "à\nYverdon": old newspapers break lines anywhere, a blank line ends the paragraph
             if not (doc[j].is_alpha and len(doc[j]) > 1 and doc[j].text[0].isupper()):
                 continue
             end = j + 1

@@ -55,6 +55,8 @@ def test_common_words_and_names_are_not_places(bare: Analyzer, lang: str, text: 
 BOUNDARIES = [
     ("fr", "Nous avons passé trois jours à Bordeaux avant de rentrer.", "Bordeaux", 3031582),
     ("fr", "Le salon se tiendra cette année en Bretagne, puis en Alsace.", "Bretagne", None),
+    # a preposition opening the sentence, which NER takes into the name
+    ("fr", "D'Espagne arrivent chaque été des milliers de randonneurs.", "Espagne", 2510769),
     ("en", "The delegation flew from Montreal to Lisbon on Tuesday.", "Lisbon", 2267057),
     ("en", "Last winter the Alps had little snow below two thousand metres.", "Alps", None),
 ]
@@ -297,3 +299,14 @@ def test_a_name_after_a_cue_word_is_weighed(bare: Analyzer, text: str, surface: 
     check_offsets(text, analysis)
     assert surface in place_texts(analysis)
     assert "Morel" not in place_texts(analysis)
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    # old newspapers and pasted text break lines anywhere, between "à" and its place too
+    ("Le comité des fêtes s'est réuni hier soir à\nPlouguernével, dans la salle communale.", "Plouguernével"),
+    ("Les randonneurs partiront samedi de Morzine pour rejoindre à\nChâtel le refuge des Portes.", "Châtel"),
+])
+def test_a_cue_word_reaches_over_a_line_break(bare: Analyzer, text: str, surface: str) -> None:
+    analysis = bare.analyze(text, None, "fr")
+    check_offsets(text, analysis)
+    assert surface in place_texts(analysis) | {c.text for c in analysis.candidates}, analysis
