@@ -2,8 +2,8 @@
 
 The French scorer is a ridge regression over these features, fitted on the English VADER ratings
 (read with VADER's English lexicon) and applied to French text read with the French lexicons
-(nlp/sentiment_fr.py): positive and negative evidence, negated, after a contrast word, in the
-opening sentence, punctuation and length mean the same in both languages, while no French data
+(nlp/sentiment_fr.py): positive and negative evidence, negated, before and after a contrast word,
+in the opening sentence, punctuation and length mean the same in both languages, while no French data
 a shipped model may learn from is close to tweets or reviews. `python -m nlp.train_sentiment`
 fits it; only its two scales (one for short texts, one for long ones) are chosen on French text,
 the training halves of the French evaluation sets.
@@ -25,6 +25,7 @@ from typing import Any
 from nlp.sentiment_fr import (
     BARE,
     CONTRAST,
+    FACES,
     OPENING,
     SENTENCE_END,
     french_tokens,
@@ -86,9 +87,11 @@ def french_evidence(text: str, words: Mapping[str, float] | None = None) -> Evid
     vals, span = _valences(tokens, words, 4, lookup)
     marks = negation_marks(tokens)
     # an entry is negated when any of its words is ("j'aime pas"), unless it holds its own
-    # negation ("pas mal" is an entry: its "pas" is not applied again)
+    # negation ("pas mal" is an entry: its "pas" is not applied again) or is a face ("pas vu ;)")
     negated = [
-        any(marks[i : i + span[i]]) and not any(t in BARE or t in OPENING for t in tokens[i : i + span[i]])
+        any(marks[i : i + span[i]])
+        and tokens[i] not in FACES
+        and not any(t in BARE or t in OPENING for t in tokens[i : i + span[i]])
         for i in range(len(tokens))
     ]
     return Evidence(tokens, vals, negated)
@@ -133,18 +136,23 @@ def _sentences(tokens: Sequence[str], ends: set[str]) -> list[tuple[int, int]]:
 
 
 def structure_features(ev: Evidence, contrast: set[str], ends: set[str]) -> dict[str, float]:
-    """Positive and negative evidence, plain, negated, after a contrast word and in the opening
-    sentence (log-damped sums of valences), the signed summary VADER computes, length, ! and ?."""
+    """Positive and negative evidence, plain, negated, before and after a contrast word ("bon, mais
+    sans plus": the English ratings discount what comes before "but") and in the opening sentence
+    (log-damped sums of valences), the signed summary VADER computes, length, ! and ?."""
     tokens, vals = ev.tokens, ev.valences
     sentences = _sentences(tokens, ends)
     with_verdict = [s for s in sentences if any(vals[s[0] : s[1]])]
     opening = range(*with_verdict[0]) if len(with_verdict) >= 2 else range(0)
     after = [False] * len(tokens)
+    before = [False] * len(tokens)
     for start, end in sentences:
         seen = False
         for i in range(start, end):
             after[i] = seen
             seen = seen or tokens[i] in contrast
+        last = max((i for i in range(start, end) if tokens[i] in contrast), default=start)
+        for i in range(start, last):
+            before[i] = True
     sums: dict[str, float] = {}
     total = 0.0
     for i, v in enumerate(vals):
@@ -154,6 +162,8 @@ def structure_features(ev: Evidence, contrast: set[str], ends: set[str]) -> dict
         keys = [sign + ("N" if ev.negated[i] else "")]
         if after[i]:
             keys.append(sign + "A")
+        if before[i]:
+            keys.append(sign + "B")
         if i in opening:
             keys.append(sign + "1")
         for key in keys:

@@ -28,10 +28,8 @@ def label(text: str) -> str:
         ("Les pistes ne sont guère agréables.", "negative"),
         ("Ce n'est pas un bon plan pour les familles.", "negative"),
         ("J'aime pas ce genre d'hôtel.", "negative"),
-        pytest.param(
-            "Un bon restaurant, mais sans plus.", "negative",
-            marks=pytest.mark.xfail(reason="the contrast weight learnt from the English ratings is weak"),
-        ),
+        # what comes before "mais" counts less (learnt from the English ratings' "but")
+        ("Un bon restaurant, mais sans plus.", "negative"),
         # ne … que restricts, it does not negate
         ("Il n'y a que de belles plages à Biarritz.", "positive"),
         # contrast: the clause after "mais" carries the verdict
@@ -51,11 +49,6 @@ def test_french_verdicts(text: str, expected: str) -> None:
     assert label(text) == expected
 
 
-@pytest.mark.xfail(
-    reason="mixed long review: its plot words (drames, morts, prison, méchants) weigh as much as the verdict "
-    "in the weights learnt from the English ratings; it scored 0.16 against the 0.15 band only while "
-    "stop words like 'très' carried valence"
-)
 def test_opening_verdict_of_a_long_review_counts() -> None:
     text = (
         "Excellente série ! Le scénario est très bien ficelé. Il y a des drames, des morts et de la "
@@ -124,3 +117,49 @@ def test_elisions_split() -> None:
 def test_second_lexicon_is_installed() -> None:
     # textblob-fr ships the hand-checked adjective lexicon (PDDL); without it French accuracy drops
     assert textblob_fr_lexicon().get("magnifique", 0.0) > 0.5
+
+
+# each sentence below has no other evidence than the thing under test: it was neutral, or the
+# other way round, before that thing was added
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vue sur le lac d'Annecy ce matin 😍", "positive"),
+        ("Trois heures de bouchon pour monter à la station 😡", "negative"),
+        ("Le marché de Noël de Colmar ❤️", "positive"),
+        ("Le téléphérique de Chamonix ce matin 👎", "negative"),
+    ],
+)
+def test_emoji_carry_the_writers_verdict(text: str, expected: str) -> None:
+    assert label(text) == expected
+
+
+def test_a_face_is_never_negated() -> None:
+    # the wink is the writer's smile, not what "pas" negates
+    assert label("On n'y est pas encore allés ;)") == "positive"
+    assert label("On n'y est pas encore allés 😉") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Merci à l'office de tourisme de Gap pour l'accueil", "positive"),
+        ("Chapeau bas aux équipes des pistes de Méribel", "positive"),
+        ("J'ai hâte d'être aux Rencontres d'Arles", "positive"),
+        ("Une station innovante dans le Vercors", "positive"),
+        ("Il faut préserver le littoral breton", "positive"),
+        ("La vue depuis le Pic du Midi, de ouf", "positive"),
+        ("Le burger de ce resto à Lille, une tuerie", "positive"),
+        ("Ras le bol des travaux sur le port de Sète", "negative"),
+        ("Encore des déchets toxiques au bord de la rivière", "negative"),
+        ("Franchement la signalétique de la gare c'est n'importe quoi", "negative"),
+        ("J'en peux plus des travaux rue de Brest", "negative"),
+        ("Pic de pollution à Grenoble ce week-end", "negative"),
+    ],
+)
+def test_spoken_verdicts_we_wrote(text: str, expected: str) -> None:
+    assert label(text) == expected
+
+
+def test_a_flight_is_no_theft() -> None:
+    assert label("Le vol Paris-Biarritz part à 7 h 40.") == "neutral"
