@@ -18,7 +18,10 @@ French negation scope (``ne … pas/plus/jamais/guère/rien/aucun``, spoken ``pa
 ``ne … que`` is restriction, not negation), emoticons and emoji (``FACES``: the writer's own verdict,
 never negated) and letter repetitions (``géniaaal``). ``IDIOMS`` also holds spoken verdicts and news words
 we wrote (``ras le bol``, ``chapeau bas``, ``pollution``, ``j'ai hâte``), each one that both lexicons
-lack or read the wrong way round.
+lack or read the wrong way round, and corrects the translated lexicon's misreadings (``énergétique`` is
+not "energetic", ``prix`` mostly not a "prize", folded ``peche`` is fishing more than sin): looked for
+among the words most often at odds with the tweets' training half and the words most frequent in plain
+French news (the Europeana newspapers, CC0), each corrected from what it means, not from counts.
 How that evidence adds up to a verdict is learnt, not hand-weighted: nlp/sentiment_structure.py.
 textblob-fr pulls in textblob (MIT) and NLTK (Apache-2.0); only its lexicon file is read here, the
 package is never imported.
@@ -95,6 +98,7 @@ IDIOMS: dict[str, float] = {
     "peu d'interet": -1.8,
     "a eviter": -2.2,
     "a voir": 1.5,
+    "rien a voir": 0.0,  # "n'a rien à voir": unrelated, not "worth seeing"
     "a revoir": 1.2,
     "a fuir": -2.5,
     "a mourir de rire": 2.5,
@@ -246,6 +250,17 @@ IDIOMS: dict[str, float] = {
     "toxique": -1.8,
     "toxiques": -1.8,
     "catastrophes": -2.2,
+    "energetique": 0.0,  # "related to energy" (politique énergétique), not "energetic" (énergique)
+    "energetiques": 0.0,
+    "energies": 0.0,  # as "énergie", which neither lexicon values: a sector, not a verdict
+    "prix": 0.0,  # a price far more often than a prize (the translated lexicon read "prize")
+    "je crois": 0.0,  # "I think", a hedge (the lexicon reads "croire" as "believe in")
+    "en direct": 0.0,  # "live" on air
+    "feu vert": 1.5,  # a go-ahead, not a fire
+    "francs": 0.0,  # the currency (the lexicon read "frank")
+    "fit": 0.0,  # "il fit": the past of "faire"
+    "prises": 0.0,  # "taken", "sockets"
+    "peche": 0.0,  # folded, "pêche" (fishing, peach) is "péché" (sin): fishing is what a coast talks about
     "vol": 0.0,  # a flight far more often than a theft, in what a destination reads
     "vols": 0.0,
 }

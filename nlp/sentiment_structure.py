@@ -3,8 +3,8 @@
 The French scorer is a ridge regression over these features, fitted on the English VADER ratings
 (read with VADER's English lexicon) and applied to French text read with the French lexicons
 (nlp/sentiment_fr.py): positive and negative evidence, negated, before and after a contrast word,
-in the opening sentence, punctuation and length mean the same in both languages, while no French data
-a shipped model may learn from is close to tweets or reviews. `python -m nlp.train_sentiment`
+in the opening sentence, in a question, punctuation and length mean the same in both languages,
+while no French data a shipped model may learn from is close to tweets or reviews. `python -m nlp.train_sentiment`
 fits it; only its two scales (one for short texts, one for long ones) are chosen on French text,
 the training halves of the French evaluation sets.
 """
@@ -137,8 +137,8 @@ def _sentences(tokens: Sequence[str], ends: set[str]) -> list[tuple[int, int]]:
 
 def structure_features(ev: Evidence, contrast: set[str], ends: set[str]) -> dict[str, float]:
     """Positive and negative evidence, plain, negated, before and after a contrast word ("bon, mais
-    sans plus": the English ratings discount what comes before "but") and in the opening sentence
-    (log-damped sums of valences), the signed summary VADER computes, length, ! and ?."""
+    sans plus": the English ratings discount what comes before "but"), in the opening sentence and in a
+    question (log-damped sums of valences), the signed summary VADER computes, length, ! and ?."""
     tokens, vals = ev.tokens, ev.valences
     sentences = _sentences(tokens, ends)
     with_verdict = [s for s in sentences if any(vals[s[0] : s[1]])]
@@ -153,6 +153,10 @@ def structure_features(ev: Evidence, contrast: set[str], ends: set[str]) -> dict
         last = max((i for i in range(start, end) if tokens[i] in contrast), default=start)
         for i in range(start, last):
             before[i] = True
+    asked = [False] * len(tokens)  # a verdict inside a question is less the writer's own
+    for start, end in sentences:
+        if "?" in tokens[end - 1]:
+            asked[start:end] = [True] * (end - start)
     sums: dict[str, float] = {}
     total = 0.0
     for i, v in enumerate(vals):
@@ -166,6 +170,8 @@ def structure_features(ev: Evidence, contrast: set[str], ends: set[str]) -> dict
             keys.append(sign + "B")
         if i in opening:
             keys.append(sign + "1")
+        if asked[i]:
+            keys.append(sign + "Q")
         for key in keys:
             sums[key] = sums.get(key, 0.0) + abs(v)
         total += v * (NEGATED if ev.negated[i] else 1.0)

@@ -6,8 +6,14 @@ import pytest
 
 from core.models import sentiment_label
 from nlp.sentiment import MODEL_FR
-from nlp.sentiment_fr import french_tokens, inflected_forms, textblob_fr_lexicon
-from nlp.sentiment_structure import StructureSentiment
+from nlp.sentiment_fr import (
+    CONTRAST,
+    SENTENCE_END,
+    french_tokens,
+    inflected_forms,
+    textblob_fr_lexicon,
+)
+from nlp.sentiment_structure import StructureSentiment, french_evidence, structure_features
 
 french_scores = StructureSentiment.load(MODEL_FR).scores
 
@@ -163,3 +169,29 @@ def test_spoken_verdicts_we_wrote(text: str, expected: str) -> None:
 
 def test_a_flight_is_no_theft() -> None:
     assert label("Le vol Paris-Biarritz part à 7 h 40.") == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La transition énergétique de Grenoble présentée ce soir",  # energy policy, not "energetic"
+        "Le prix du forfait à Val d'Isère passe à 65 euros",  # a price, not a prize
+        "Sortie pêche en mer au départ de Granville",  # fishing, not a sin
+        "Ce projet n'a rien à voir avec le tourisme à Albi",  # unrelated, not "worth seeing"
+    ],
+)
+def test_mistranslated_words_carry_no_verdict(text: str) -> None:
+    assert label(text) == "neutral"
+
+
+def test_a_go_ahead_is_no_fire() -> None:
+    assert label("Feu vert pour le tramway de Caen") == "positive"
+
+
+def test_a_verdict_inside_a_question_counts_less() -> None:
+    model = StructureSentiment.load(MODEL_FR)
+    asked = structure_features(french_evidence("Le centre de Rouen est agréable ?"), CONTRAST, SENTENCE_END)
+    told = structure_features(french_evidence("Le centre de Rouen est agréable."), CONTRAST, SENTENCE_END)
+    assert "lex:pQ" in asked and "lex:pQ" not in told
+    # learnt from the English ratings, not set by hand
+    assert model.weights["lex:pQ"] < 0
