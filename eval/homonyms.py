@@ -14,7 +14,6 @@ first: "Florence a réservé une chambre à Florence").
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,22 +24,9 @@ if __package__ in (None, ""):
 
 from eval.nlp_common import REPO, read_jsonl
 from nlp import Analyzer
-from nlp.train_places import SpanScore, score_spans
+from nlp.train_places import SpanScore, gold_spans, score_spans
 
 SETS = {name: REPO / "eval" / "data" / f"homonyms_{name}.jsonl" for name in ("dev", "validation")}
-Span = tuple[int, int]
-
-
-def gold_spans(text: str, surfaces: Sequence[str]) -> list[Span]:
-    """The spans a row's surfaces stand for: each surface's last k whole-word occurrences."""
-    spans: list[Span] = []
-    for surface in dict.fromkeys(surfaces):
-        k = list(surfaces).count(surface)
-        found = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)]
-        if len(found) < k:
-            raise ValueError(f"{surface!r} occurs {len(found)} times in {text!r}, listed {k} times")
-        spans += found[-k:]
-    return sorted(spans)
 
 
 def measure(analyzer: Analyzer, name: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from nlp.gazetteer import GazEntry, Gazetteer
+from nlp.gazetteer import GazEntry, Gazetteer, is_code
 from nlp.text import fold, is_all_caps, is_capitalised
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,10 @@ BRANDS = (
     re.compile(r"(?P<name>" + _NAME + r")\s(?:"
                + "|".join(f"{w[0].upper()}{w[1:]}|{w.upper()}" for w in BRAND_AFTER) + r")(?![\w-])"),
 )
+# A region abbreviated after a place ("Lumpkin, Ga.", "Atlanta, GA") or a politician's party ("D-N.Y.")
+REGION_ABBREVIATION = re.compile(
+    r"(?:(?<=[^\W\d_])\s?,\s?|(?<![\w-])(?P<party>[DRI])-)"
+    r"(?P<abbr>[A-Z](?:[a-z]{1,3}\.|\.\s?[A-Z][a-z]{0,3}\.|[A-Z](?![\w.])))")
 MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
@@ -191,11 +195,15 @@ class CandidateFinder:
             elif ent.label_ in self.labels.blocking and not OCR_GLUE.search(ent.text):
                 # an entity running over a sentence break ("Suisse.-Groupe B") is OCR glue, not a name
                 others.append(trim_span(ent))
+                coded = self._coded_country(doc, ent)
+                if coded is not None:
+                    found.append(coded)
         if brands:  # the brand's place is the mention, not NER's reading of part of the brand
             found = [c for c in found if c.brand or c.territory or not any(c.overlaps(b) for b in brands)]
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         found.extend(self._abbreviated_countries(doc.text, found))
+        found.extend(self._abbreviated_regions(doc.text, found))
         if self.cues:
             found.extend(self._cued_names(doc, found))
         ent_bounds = sorted((e.start_char, e.end_char) for e in doc.ents)
@@ -364,6 +372,45 @@ class CandidateFinder:
             if country is not None:
                 yield Candidate(s, e, "abbreviation", entries=[country])
 
+    def _coded_country(self, doc: Doc, ent: Span) -> Candidate | None:
+        """A country's code opening an organisation's name ("the U.S. Department of Education",
+        "UK Border Force"): the scan never looks for codes, and NER reads the whole name."""
+        start, _ = trim_span(ent)
+        first = next((t for t in ent if t.idx >= start), None)
+        if first is None or first.i == ent.end - 1 or not is_code(first.text):
+            return None
+        country = next((e for e in self.gazetteer.lookup(first.text) if e.kind == "country"), None)
+        if country is None:
+            return None
+        return Candidate(first.idx, first.idx + len(first.text), "abbreviation", entries=[country])
+
+    def _abbreviated_regions(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
+        """A region abbreviated after a place and a comma ("Lumpkin, Ga.", "Louisville, KY") or after
+        a politician's party ("D-N.Y."): the gazetteer's exact abbreviations, where the text's shape
+        says one is meant."""
+        if self.gazetteer.region_abbreviation("N.Y.") is None:
+            return
+        ends = {c.end: c for c in found}
+        for m in REGION_ABBREVIATION.finditer(text):
+            entry = self.gazetteer.region_abbreviation(m.group("abbr"))
+            if entry is None:
+                continue
+            s, e = m.span("abbr")
+            if any(c.start >= m.start() and c.start < e and s < c.end for c in found):
+                continue  # NER read the abbreviation itself: `entries` links it
+            if m.group("party") is None:
+                before = text[: m.start()].rstrip()
+                place = ends.get(len(before))
+                whole = next((c for c in found if c.start < m.start() and c.end >= e), None)
+                if whole is not None:  # NER read "Louisville, Ky." as one name: its head is the place
+                    if whole.source != "ner" or text[whole.start : m.start()].strip() not in self.gazetteer:
+                        continue
+                elif place is None:
+                    continue
+            elif any(c.start < e and s < c.end for c in found):
+                continue
+            yield Candidate(s, e, "abbreviation", entries=[entry], words=1)
+
     def _known_part(self, text: str, c: Candidate) -> tuple[int, int] | None:
         """Bounds of the known name inside an entity the gazetteer does not know as a whole: the
         proper name after a generic head ("canton de Vaud" → "Vaud") or the place before a comma
@@ -383,6 +430,9 @@ class CandidateFinder:
         if territory is not None:
             t = self.territories[territory]
             return self.gazetteer.lookup(str(t["name"]))
+        abbreviated = self.gazetteer.region_abbreviation(surface)
+        if abbreviated is not None:
+            return [abbreviated]  # "S.D." is South Dakota, not Sudan's dotted ISO code
         entries = self.gazetteer.lookup(surface)
         if not entries and surface.lower().startswith(("st ", "st. ")):
             entries = self.gazetteer.lookup("Saint " + surface.split(" ", 1)[1])

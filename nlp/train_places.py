@@ -141,19 +141,27 @@ SENTENCES = Path(__file__).parent / "data" / "place_sentences.jsonl"
 SENTENCE_WEIGHT = 5.0  # a few dozen written sentences against thousands of news candidates
 
 
+def gold_spans(text: str, surfaces: Sequence[str]) -> list[Span]:
+    """The spans a written sentence's listed places stand for: a surface listed k times is its last
+    k case-sensitive, whole-word occurrences (a person named like the town comes first: "Florence
+    a réservé une chambre à Florence")."""
+    spans: list[Span] = []
+    for surface in dict.fromkeys(surfaces):
+        k = list(surfaces).count(surface)
+        found = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)]
+        if len(found) < k:
+            raise ValueError(f"{surface!r} occurs {len(found)} times in {text!r}, listed {k} times")
+        spans += found[-k:]
+    return sorted(spans)
+
+
 def written_sentences(lang: str, path: Path = SENTENCES) -> list[LabelledText]:
     """Short sentences written for placewatch, one language's: homonyms a news corpus rarely shows
-    (a town that is a first name, a common word, a wine, a company), each occurrence of a listed
-    name a place and every other candidate not."""
-    out = []
-    for i, r in enumerate(_jsonl(path)):
-        if r["lang"] != lang:
-            continue
-        text = r["text"]
-        places = [(m.start(), m.end()) for name in r["places"]
-                  for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
-        out.append(LabelledText(f"written:{i}", "written", lang, text, places, weight=SENTENCE_WEIGHT))
-    return out
+    (a town that is a first name, a common word, a wine, a company), the listed places' spans
+    (`gold_spans`) places and every other candidate not."""
+    return [LabelledText(f"written:{i}", "written", lang, r["text"], gold_spans(r["text"], r["places"]),
+                         weight=SENTENCE_WEIGHT)
+            for i, r in enumerate(_jsonl(path)) if r["lang"] == lang]
 
 
 def hipe_fr(root: Path = DATASETS) -> list[LabelledText]:

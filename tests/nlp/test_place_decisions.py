@@ -256,6 +256,39 @@ def test_bracketed_country_abbreviations_link(bare: Analyzer, lang: str, text: s
     assert {p.text: p.geonames_id for p in analysis.places if p.text in links} == links, analysis.places
 
 
+# US states as US news abbreviates them after a town or a politician's party: linked to the state,
+# and the town before one linked to its namesake in that state
+STATES = [
+    ("The festival moves to Athens, Ga., next spring after two years in Savannah.", {"Ga.": 4197000}),
+    ("Finalists: Louisville, Ky., New Haven, Conn., and Sioux Falls, S.D., all with new plans.",
+     {"Ky.": 6254925, "Conn.": 4831725, "S.D.": 5769223}),
+    ("Rep. Anna Brooks, D-N.Y., asked for more money for rural airports.", {"N.Y.": 5128638}),
+]
+
+
+@pytest.mark.parametrize(("text", "links"), STATES)
+def test_us_state_abbreviations_link_to_the_state(bare: Analyzer, text: str, links: dict[str, int]) -> None:
+    analysis = bare.analyze(text, lang="en")
+    check_offsets(text, analysis)
+    assert {p.text: p.geonames_id for p in analysis.places if p.text in links} == links, analysis.places
+
+
+def test_a_town_followed_by_its_abbreviated_state_links_in_that_state(bare: Analyzer) -> None:
+    analysis = bare.analyze("The festival moves to Athens, Ga., next spring.", lang="en")
+    athens = next(p for p in analysis.places if p.text == "Athens")
+    assert athens.geonames_id == 4180386  # Athens, Georgia, not Athens, Greece (264371)
+
+
+def test_a_dotted_country_code_yields_to_the_state_it_spells(bare: Analyzer) -> None:
+    analysis = bare.analyze("Snow closed roads near Rapid City, S.D. and Billings on Monday.", lang="en")
+    assert {p.text: p.name for p in analysis.places}.get("S.D.") == "South Dakota", analysis.places
+
+
+def test_a_country_code_opening_an_agency_name_is_the_country(bare: Analyzer) -> None:
+    analysis = bare.analyze("The loans were guaranteed by the U.S. Department of Housing.", lang="en")
+    assert [(p.text, p.geonames_id) for p in analysis.places] == [("U.S.", 6252001)]
+
+
 # watchlist hits: the user's own name for a small resort is a mention however little the sentence
 # says; a watched name that is also a common word or read as a person is still weighed
 WATCHED = [
