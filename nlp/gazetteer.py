@@ -29,6 +29,17 @@ WELL_KNOWN_CITY = 500_000
 # Towns this big lend their names to peoples' names (Viennois, Neuchâtelois, Brémois).
 DEMONYM_TOWN = 20_000
 ABBREVIATED_COUNTRY = 1_000_000  # a country results lists abbreviate ("Esp", "It") has this many people
+# English adjectives and peoples whose country (or continent) shares too little of their spelling
+# for `Gazetteer.demonym_country`'s prefix rule (facts of the language): folded word → place name.
+IRREGULAR_DEMONYMS = {
+    "british": "United Kingdom", "brit": "United Kingdom", "french": "France", "dutch": "Netherlands",
+    "swiss": "Switzerland", "irish": "Ireland", "spanish": "Spain", "spaniard": "Spain",
+    "danish": "Denmark", "dane": "Denmark", "swedish": "Sweden", "swede": "Sweden", "finnish": "Finland",
+    "finn": "Finland", "polish": "Poland", "greek": "Greece", "thai": "Thailand",
+    "filipino": "Philippines", "welsh": "Wales", "scottish": "Scotland", "scot": "Scotland",
+    "saudi": "Saudi Arabia", "emirati": "United Arab Emirates",
+    "european": "Europe", "african": "Africa", "asian": "Asia",
+}
 # How US news abbreviates a state after a town or a politician's party ("Lumpkin, Ga.", "D-N.Y."):
 # the Associated Press forms, by postal code (facts of usage; the postal codes are read too).
 US_STATE_ABBREVIATIONS = {
@@ -117,11 +128,15 @@ class Gazetteer:
         return fold_key(name) in self._index
 
     def demonym_country(self, word: str) -> GazEntry | None:
-        """The country a demonym or adjective names (Russian → Russia, Turkish → Turkey), if any.
+        """The country a demonym or adjective names (Russian → Russia, Turkish → Turkey, British →
+        United Kingdom, European → Europe), if any.
 
         The country whose name shares the longest prefix with the word, when that prefix is at
         least four letters and misses at most two letters of the country's name."""
         key = fold_key(word)
+        irregular = IRREGULAR_DEMONYMS.get(key[:-1] if key.endswith("s") and key[:-1] in IRREGULAR_DEMONYMS else key)
+        if irregular is not None:
+            return next((e for e in self.lookup(irregular) if e.kind != "city"), None)
         if " " in key or len(key) < 4:
             return None
         if key.endswith(("ans", "ians", "is", "ese")) and key.endswith("s") and not key.endswith("ese"):

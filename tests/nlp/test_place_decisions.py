@@ -289,6 +289,16 @@ def test_a_country_code_opening_an_agency_name_is_the_country(bare: Analyzer) ->
     assert [(p.text, p.geonames_id) for p in analysis.places] == [("U.S.", 6252001)]
 
 
+def test_irregular_adjectives_of_places_link_like_regular_ones(bare: Analyzer) -> None:
+    # "Russian" already linked to Russia by its spelling; "British" and "European" share too little of
+    # their place's name for that rule, and link through the table of irregular forms
+    text = "British and European airlines asked the Russian government to reopen its airspace."
+    analysis = bare.analyze(text, lang="en")
+    links = {p.text: p.geonames_id for p in analysis.places}
+    assert links.get("British") == 2635167 and links.get("European") == 6255148, analysis.places
+    assert links.get("Russian") == 2017370, analysis.places
+
+
 # watchlist hits: the user's own name for a small resort is a mention however little the sentence
 # says; a watched name that is also a common word or read as a person is still weighed
 WATCHED = [
