@@ -23,6 +23,8 @@ MIN_RECALL = 0.99
 # confident reports the gold does not list, all real places (France, Europe, Saône, Tarentaise,
 # Croix-Rousse, Plagne, Granges twice, …), one linked to the wrong namesake (Saint-Jean → Saint John);
 # the 16th (Granges at 0.752 in a guide's post) came with the French model retrained for plural demonyms.
+# The gold lists France or Europe where an item names them by their adjective ("the French Alps",
+# "European food capitals"): English adjectives link to their place, as GeoWebNews counts modifiers.
 CONFIDENT = 0.75
 MAX_CONFIDENT_UNLISTED = 16
 
