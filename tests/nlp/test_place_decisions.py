@@ -353,3 +353,19 @@ def test_a_cue_word_reaches_over_a_line_break(bare: Analyzer, text: str, surface
     analysis = bare.analyze(text, None, "fr")
     check_offsets(text, analysis)
     assert surface in place_texts(analysis) | {c.text for c in analysis.candidates}, analysis
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    # old newspapers' OCR: the long s read as f, a letter misread; the name is still a place
+    ("La flotte ruffe a quitté Conflantinople hier matin.", "Conflantinople"),
+    ("Les nouvelles d'Efpagne annoncent que les récoltes seront bonnes.", "Efpagne"),
+])
+def test_a_name_ocr_misread_stays_a_place(bare: Analyzer, text: str, surface: str) -> None:
+    analysis = bare.analyze(text, None, "fr")
+    check_offsets(text, analysis)
+    assert surface in place_texts(analysis), analysis
+
+
+def test_a_surname_one_letter_from_a_city_is_no_place(bare: Analyzer) -> None:
+    analysis = bare.analyze("Le ministre Chirac a reçu les maires des communes sinistrées.", None, "fr")
+    assert "Chirac" not in place_texts(analysis)
