@@ -53,6 +53,31 @@ BRANDS = (
 REGION_ABBREVIATION = re.compile(
     r"(?:(?<=[^\W\d_])\s?,\s?|(?<![\w-])(?P<party>[DRI])-)"
     r"(?P<abbr>[A-Z](?:[a-z]{1,3}\.|\.\s?[A-Z][a-z]{0,3}\.|[A-Z](?![\w.])))")
+# A street or a numbered road in English ("Memphis St.", "E. Broad St.", "Hyland-Croy Road", "Highway
+# 75", "County Road 109", "I-95"): the way's name is one to three capitalised words or an ordinal.
+STREET_WORDS = ("Street", "St.", "Road", "Rd.", "Drive", "Avenue", "Ave.", "Boulevard", "Blvd.", "Lane",
+                "Parkway", "Pkwy.", "Circle", "Highway", "Pike", "Trail", "Terrace", "Square", "Plaza")
+STREET = re.compile(
+    r"(?<![\w.’'-])(?:(?:[NSEW]\.|North|South|East|West)\s)?(?:(?:[A-Z][\w’'-]*[\w]|\d+(?:st|nd|rd|th))\s){1,3}(?:"
+    + "|".join(re.escape(w) for w in STREET_WORDS) + r")(?![\w-])"
+    r"|(?<![\w.-])(?:(?:State|County|U\.S\.|US|FM|Farm to Market)\s)?(?:Highway|Route|Road|Interstate)\s\d{1,4}[A-Z]?(?!\w)"
+    r"|(?<![\w.-])(?:I|US|SR|FM)-\s?\d{1,4}(?!\w)")
+# Capitalised words that open a sentence before a street's name, not part of it ("On Main Street").
+STREET_LEADS = {"The", "A", "An", "On", "In", "At", "From", "To", "Of", "And", "Near", "By", "Along", "Off"}
+
+
+def street_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Bounds of the streets and numbered roads of an English text, without a leading function word."""
+    for m in STREET.finditer(text):
+        s, e = m.span()
+        words = text[s:e].split(" ", 1)
+        while len(words) == 2 and words[0] in STREET_LEADS:
+            s += len(words[0]) + 1
+            words = text[s:e].split(" ", 1)
+        if STREET.fullmatch(text, s, e):
+            yield s, e
+
+
 MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
@@ -156,6 +181,7 @@ class CandidateFinder:
         scan_gazetteer: bool,
         cues: frozenset[str] = frozenset(),
         hyphen_pieces: bool = False,
+        streets: bool = False,
     ) -> None:
         self.territories = territories
         self.gazetteer = gazetteer
@@ -163,6 +189,7 @@ class CandidateFinder:
         self.scan_gazetteer = scan_gazetteer
         self.cues = cues  # folded words that announce a place ("à", "in"): a name after one is a candidate
         self.hyphen_pieces = hyphen_pieces  # the tokenizer splits "Aix-en-Provence": count words, not tokens
+        self.streets = streets  # streets and numbered roads are candidates ("Memphis St.", "Highway 75")
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
@@ -200,6 +227,8 @@ class CandidateFinder:
                     found.append(coded)
         if brands:  # the brand's place is the mention, not NER's reading of part of the brand
             found = [c for c in found if c.brand or c.territory or not any(c.overlaps(b) for b in brands)]
+        if self.streets:
+            found = self._with_streets(doc.text, found)
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         found.extend(self._abbreviated_countries(doc.text, found))
@@ -371,6 +400,23 @@ class CandidateFinder:
             country = self.gazetteer.country_abbreviation(word)
             if country is not None:
                 yield Candidate(s, e, "abbreviation", entries=[country])
+
+    def _with_streets(self, text: str, found: list[Candidate]) -> list[Candidate]:
+        """Streets and numbered roads as candidates of their own ("2517 Memphis St.", "County Road 35"):
+        a town's name inside one ("Memphis") is the street's, not the town's; a street NER already
+        reads whole or that holds a watched place or a brand is left as found."""
+        streets = []
+        for s, e in street_spans(text):
+            over = [c for c in found if c.start < e and s < c.end]
+            if any(c.territory or c.brand or (c.start <= s and e <= c.end) for c in over):
+                continue
+            if any(c.start < s or c.end > e for c in over):
+                continue  # a name reaching out of the street ("Washington, D.C. Street"): NER's reading stands
+            streets.append(Candidate(s, e, "street", words=len(text[s:e].split())))
+        if not streets:
+            return found
+        inside = [c for c in found if any(st.start <= c.start and c.end <= st.end for st in streets)]
+        return [c for c in found if c not in inside] + streets
 
     def _coded_country(self, doc: Doc, ent: Span) -> Candidate | None:
         """A country's code opening an organisation's name ("the U.S. Department of Education",

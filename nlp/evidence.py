@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from nlp.candidates import LEADING_ARTICLES, Candidate, proper_tail
+from nlp.candidates import LEADING_ARTICLES, STREET, Candidate, proper_tail
 from nlp.gazetteer import Gazetteer
 from nlp.text import fold, fold_key, is_all_caps, is_capitalised
 
@@ -328,6 +328,8 @@ class Evidence:
               else "other_reading"] = 1.0
         if c.in_name:
             f["in_name"] = 1.0
+        if c.source == "street" or STREET.fullmatch(surface):
+            f["street"] = 1.0
         if shouting and not c.ner_place and not c.territory:
             f["shouting"] = 1.0
         if not c.known_tail and not is_capitalised(surface) and not c.tagged and c.source == "ner" \

@@ -29,6 +29,8 @@ CUED_NAMES = {"fr"}  # languages whose candidates include unknown names after a 
 # their gazetteer scan counts words, not tokens (French keeps the name one token: no new candidate
 # on HIPE, and its model stays as trained)
 HYPHEN_PIECES = {"en"}
+# languages whose streets and numbered roads are candidates of their own (the English corpora count them)
+STREETS = {"en"}
 
 
 class PlaceLinker:
@@ -81,7 +83,7 @@ class PlaceLinker:
             # they lowered F1 from 0.821 to 0.814, where NER already reads most such names
             cued = cue_words(self.cues) if self.lexicon_lang in CUED_NAMES else frozenset()
             finder = CandidateFinder(self.territories, gaz, self.labels, self.scan_gazetteer, cued,
-                                     self.lexicon_lang in HYPHEN_PIECES)
+                                     self.lexicon_lang in HYPHEN_PIECES, self.lexicon_lang in STREETS)
             evidence = Evidence(gaz, self.labels.person, self.cues, self.weak_cues, self.travel_words,
                                 self.lexicon_lang, self._package)
             self._parts = (finder, evidence)

@@ -299,6 +299,24 @@ def test_irregular_adjectives_of_places_link_like_regular_ones(bare: Analyzer) -
     assert links.get("Russian") == 2017370, analysis.places
 
 
+def test_a_street_named_after_a_town_is_the_street_not_the_town(bare: Analyzer) -> None:
+    text = "Police searched a house on Memphis Street in Alexandria after the storm."
+    analysis = bare.analyze(text, lang="en")
+    check_offsets(text, analysis)
+    assert all(p.name != "Memphis" for p in analysis.places), analysis.places
+    assert "Memphis" not in {p.text for p in (*analysis.places, *analysis.candidates)}, analysis.places
+    assert "Alexandria" in place_texts(analysis)
+
+
+def test_streets_and_numbered_roads_are_mentions_of_their_own(bare: Analyzer) -> None:
+    text = "Crews closed Highway 75 north of the bridge while they repaired Oak Hollow Road."
+    analysis = bare.analyze(text, lang="en")
+    check_offsets(text, analysis)
+    found = {p.text for p in (*analysis.places, *analysis.candidates)}
+    assert {"Highway 75", "Oak Hollow Road"} <= found, analysis
+    assert all(p.geonames_id is None for p in analysis.places if p.text in ("Highway 75", "Oak Hollow Road"))
+
+
 # watchlist hits: the user's own name for a small resort is a mention however little the sentence
 # says; a watched name that is also a common word or read as a person is still weighed
 WATCHED = [
