@@ -29,9 +29,9 @@ from nlp.train_places import SpanScore, gold_spans, score_spans
 SETS = {name: REPO / "eval" / "data" / f"homonyms_{name}.jsonl" for name in ("dev", "validation")}
 
 
-def measure(analyzer: Analyzer, name: str) -> dict[str, Any]:
+def measure(analyzer: Analyzer, name: str, sets: dict[str, Path] = SETS) -> dict[str, Any]:
     """Span scores of one set, in all and per language, and the rows' own results."""
-    rows = list(read_jsonl(SETS[name]))
+    rows = list(read_jsonl(sets[name]))
     analyses = analyzer.analyze_many([(r["text"], None, r["lang"]) for r in rows])
     total, results = SpanScore(), []
     by_lang: dict[str, SpanScore] = {}

@@ -57,6 +57,20 @@ def test_homonym_floors(analyzer) -> None:  # type: ignore[no-untyped-def]
         assert got.f1 >= floor[f"{name}_f1"], f"homonyms {name} F1 {got.f1:.3f}"
 
 
+def test_place_marketing_floors(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """French place-marketing articles we wrote: placewatch at its floors, and never behind keyword
+    listening over the gazetteer's names (issue 12's goal); the validation set is never tuned on."""
+    from eval.homonyms import measure
+    from eval.marketing import SETS, keyword_listening
+
+    floor = floors("marketing")
+    for name, path in SETS.items():
+        got = measure(analyzer, name, SETS)["score"]
+        keywords = keyword_listening(path)
+        assert got.f1 >= floor[f"{name}_f1"], f"marketing {name} F1 {got.f1:.3f}"
+        assert got.f1 >= keywords.f1, f"marketing {name}: placewatch {got.f1:.3f} < keywords {keywords.f1:.3f}"
+
+
 def test_sentiment_floors() -> None:
     from eval.nlp_sentiment import measure, validated
 
