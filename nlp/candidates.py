@@ -78,6 +78,12 @@ def street_spans(text: str) -> Iterator[tuple[int, int]]:
             yield s, e
 
 
+# Words before a known place's name that make the name a part of that place ("Northeast Georgia",
+# "West Africa", "Metro Nashville", "Greater Manchester").
+QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "northeast",
+              "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern",
+              "southwestern", "central", "upper", "lower", "greater", "metro", "metropolitan", "downtown",
+              "wider", "coastal", "rural", "inner", "outer"}
 MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
@@ -261,6 +267,10 @@ class CandidateFinder:
                 continue  # "Paris Hilton" read as a person elsewhere in the document: a person here too
             if c.source not in ("demonym", "abbreviation", "brand"):
                 c.entries = self.entries(text[c.start : c.end], c.territory)
+            if c.source == "ner" and not c.entries:
+                # "Northeast Georgia", "West Africa", "Metro Nashville": the part of a known place
+                # a qualifier names is a mention of that place
+                c.entries = self.qualified_entries(surface)
             if c.source == "ner" and not c.entries:
                 part = self._known_part(text, c)
                 if part is not None:
@@ -457,6 +467,14 @@ class CandidateFinder:
             elif any(c.start < e and s < c.end for c in found):
                 continue
             yield Candidate(s, e, "abbreviation", entries=[entry], words=1)
+
+    def qualified_entries(self, surface: str) -> list[GazEntry]:
+        """The entries of the place after a qualifier that names a part of it ("Northeast Georgia"
+        → Georgia, "Greater Manchester" → Manchester); [] when the name is not so shaped."""
+        first, _, rest = surface.partition(" ")
+        if first.lower() not in QUALIFIERS or not rest or not is_capitalised(rest):
+            return []
+        return self.gazetteer.lookup(rest)
 
     def _known_part(self, text: str, c: Candidate) -> tuple[int, int] | None:
         """Bounds of the known name inside an entity the gazetteer does not know as a whole: the

@@ -324,6 +324,17 @@ def test_the_eu_by_its_abbreviation_is_the_union_and_eu_the_town_stays_a_town(ba
     assert all(p.name != "European Union" for p in town.places), town.places
 
 
+@pytest.mark.parametrize(("text", "surface", "name"), [
+    ("Ships carried goods between West Africa and the Caribbean.", "West Africa", "Africa"),
+    ("Metro Nashville police said the trailer was found on Monday.", "Metro Nashville", "Nashville"),
+])
+def test_a_qualified_place_links_to_the_place_it_is_part_of(bare: Analyzer, text: str, surface: str,
+                                                             name: str) -> None:
+    analysis = bare.analyze(text, lang="en")
+    check_offsets(text, analysis)
+    assert {p.text: p.name for p in analysis.places}.get(surface) == name, analysis.places
+
+
 # watchlist hits: the user's own name for a small resort is a mention however little the sentence
 # says; a watched name that is also a common word or read as a person is still weighed
 WATCHED = [
