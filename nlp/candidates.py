@@ -270,7 +270,7 @@ class CandidateFinder:
             if c.source == "ner" and not c.entries:
                 # "Northeast Georgia", "West Africa", "Metro Nashville": the part of a known place
                 # a qualifier names is a mention of that place
-                c.entries = self.qualified_entries(surface)
+                c.entries = self._qualified_entries(surface)
             if c.source == "ner" and not c.entries:
                 part = self._known_part(text, c)
                 if part is not None:
@@ -423,10 +423,8 @@ class CandidateFinder:
             if any(c.start < s or c.end > e for c in over):
                 continue  # a name reaching out of the street ("Washington, D.C. Street"): NER's reading stands
             streets.append(Candidate(s, e, "street", words=len(text[s:e].split())))
-        if not streets:
-            return found
-        inside = [c for c in found if any(st.start <= c.start and c.end <= st.end for st in streets)]
-        return [c for c in found if c not in inside] + streets
+        kept = [c for c in found if not any(st.start <= c.start and c.end <= st.end for st in streets)]
+        return kept + streets
 
     def _coded_country(self, doc: Doc, ent: Span) -> Candidate | None:
         """A country's or a union's code that NER reads as an organisation or opening one's name ("the
@@ -445,8 +443,6 @@ class CandidateFinder:
         """A region abbreviated after a place and a comma ("Lumpkin, Ga.", "Louisville, KY") or after
         a politician's party ("D-N.Y."): the gazetteer's exact abbreviations, where the text's shape
         says one is meant."""
-        if self.gazetteer.region_abbreviation("N.Y.") is None:
-            return
         ends = {c.end: c for c in found}
         for m in REGION_ABBREVIATION.finditer(text):
             entry = self.gazetteer.region_abbreviation(m.group("abbr"))
@@ -468,7 +464,7 @@ class CandidateFinder:
                 continue
             yield Candidate(s, e, "abbreviation", entries=[entry], words=1)
 
-    def qualified_entries(self, surface: str) -> list[GazEntry]:
+    def _qualified_entries(self, surface: str) -> list[GazEntry]:
         """The entries of the place after a qualifier that names a part of it ("Northeast Georgia"
         → Georgia, "Greater Manchester" → Manchester); [] when the name is not so shaped."""
         first, _, rest = surface.partition(" ")

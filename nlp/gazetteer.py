@@ -89,11 +89,10 @@ class GazEntry:
 class Gazetteer:
     """Name → candidate places, keyed by folded name (accent- and case-insensitive)."""
 
-    def __init__(self, entries: Iterable[tuple[str, GazEntry]],
-                 abbreviations: dict[str, GazEntry] | None = None) -> None:
-        # exact, case-sensitive abbreviations of regions ("Ga.", "GA", "N.Y."): read only where the
-        # text's shape says one is meant, never folded into the name index ("Mass.", "La.", "Va.")
-        self._abbreviations = dict(abbreviations or {})
+    def __init__(self, entries: Iterable[tuple[str, GazEntry]]) -> None:
+        # exact, case-sensitive abbreviations of regions ("Ga.", "GA", "N.Y.", "EU"): read only where
+        # the text's shape says one is meant, never folded into the name index ("Mass.", "La.", "Eu")
+        self._abbreviations: dict[str, GazEntry] = {}
         index: dict[str, list[GazEntry]] = defaultdict(list)
         primary: set[str] = set()
         well_known: set[str] = set()
@@ -474,21 +473,27 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     data = _data_dir()
     cities = json.loads((data / f"{cities_file}.json").read_text(encoding="utf-8"))
 
+    states: dict[str, GazEntry] = {}  # US states by postal code, for their abbreviations
+
     def entries() -> Iterator[tuple[str, GazEntry]]:
         countries: dict[str, GazEntry] = {}
         for name, entry in _country_entries(cities, data):
             countries.setdefault(entry.country, entry)
             yield name, entry
         yield from _curated_entries(countries)
-        yield from _region_entries(cities, data)
+        for name, entry in _region_entries(cities, data):
+            if entry.country == "US" and entry.region:
+                states.setdefault(entry.region, entry)
+            yield name, entry
         yield from _continent_entries(data)
         yield from _county_entries(data)
         yield from _city_entries(cities)
 
-    states = {e.region: e for _, e in _region_entries(cities, data) if e.country == "US" and e.region}
-    abbreviations = {form: states[code] for code, forms in US_STATE_ABBREVIATIONS.items() if code in states
-                     for form in (code, *forms)}
-    gaz = Gazetteer(entries(), abbreviations)
+    gaz = Gazetteer(entries())
+    for code, forms in US_STATE_ABBREVIATIONS.items():
+        if code in states:
+            for form in (code, *forms):
+                gaz.add_abbreviation(form, states[code])
     for form, name in REGION_ABBREVIATIONS.items():
         entry = next((e for e in gaz.lookup(name) if e.kind == "region"), None)
         if entry is not None:

@@ -63,13 +63,14 @@ def choose(entries: list[GazEntry], ctx: Counter[str], follower: GazEntry | None
 def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | None:
     """The region or country named right after a place ("Portland, Maine", "Portland (Maine, USA)",
     "Lumpkin, Ga.")."""
-    m = re.match(r"\s*[,(]\s*([A-Z][\w.]+(?: [A-Z]\w+)?)", text[end : end + 40])
-    if not m:
-        return None
-    short = re.match(r"\s*[,(]\s*([A-Z][\w.]*(?:\s?[A-Z][a-z]*\.)?)", text[end : end + 40])
+    after = text[end : end + 40]
+    short = re.match(r"\s*[,(]\s*([A-Z][\w.]*(?:\s?[A-Z][a-z]*\.)?)", after)
     abbreviated = gazetteer.region_abbreviation(short.group(1)) if short else None
     if abbreviated is not None:
         return abbreviated  # "Lumpkin, Ga.", "Charleston, W. Va."
+    m = re.match(r"\s*[,(]\s*([A-Z][\w.]+(?: [A-Z]\w+)?)", after)
+    if not m:
+        return None
     entries = [e for e in gazetteer.lookup(m.group(1)) if e.kind != "city"]
     return entries[0] if entries else None
 
