@@ -36,6 +36,7 @@ TRAVEL_WORDS = {
            "ski", "station", "vol", "ville", "village", "region", "pays", "capitale",
            "week-end", "aeroport", "montagne", "frontiere", "departement", "commune"],
 }
+SHOUTING_MIN_WORDS = 12  # fewer words than this make no share of capitals ("Le Tour de France passera par Pau")
 SMALL_PLACE = 100_000  # population under which an alternate-name-only link needs more evidence
 COMMON_NOUN_TOWN = 200_000  # a town smaller than this that spells a common noun is likelier the noun
 INDEFINITE_ARTICLES = {"a", "an", "un", "une"}
@@ -49,6 +50,18 @@ DATED = re.compile(r"\s*,?\s*\d{1,2}\s*(?:er\s+)?[^\W\d_]{3,}")
 AFFILIATION = re.compile(r"\s*[({]\s*[A-ZÀ-Ý][\w.'-]*\s*[,)}]")
 # What separates the items of an enumeration: "Chanel, Lanvin et Patou".
 LIST_GAP = re.compile(r"\s*(?:,|;|&|et|and)\s*")
+# A company's, a club's or a treaty's word beside a place's name inside the same name ("Air France",
+# "Banque de France", "Olympique de Marseille", "Valence CF", "Paris Agreement", "Brussels Airlines"):
+# the name is the organisation's, not a mention of the place. Events that travel through the place
+# ("Tour d'Italie") and a place's own bodies ("Minnesota Department of…") are not listed: the news
+# and newspaper data count the place in them.
+COMPANY_BEFORE = re.compile(
+    r"(?<![\w-])(?:Air|Bank|Banque|Banco|Crédit|Credit|Gaz|Électricité|Radio|Stade|Olympique|Racing|Real|"
+    r"Sporting|Athletic|Hôtel|Hotel|Casino|Compagnie|Groupe|Group|Accord|Accords|Traité|Treaty)"
+    r"(?:\s+(?:de|du|des|of|the|la|le)\s+|\s+(?:d|l)['’]|\s+)$")
+COMPANY_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:Airlines|Airways|Air|Agreement|Accords?|Treaty|Protocol|Declaration|FC|CF|AC|United|"
+    r"Hilton|Bank|Group|Groupe|Inc|Ltd|Corp|Corporation|Motors|Telecom|Energy|Énergie)(?![\w-])")
 # What precedes one: a rank in results, "3. Tchmil", "155. Beuchat".
 RANK = re.compile(r"(?:^|\s)\d{1,3}\s*\.\s*$")
 # Word classes a place name never takes: a capitalised token the tagger reads so is a common word
@@ -142,9 +155,10 @@ def letters(text: str) -> int:
 
 
 def shouting_ratio(doc: Doc) -> float:
-    """Share of capitalised words: near 1 for all-caps or title-case text, where case says little."""
+    """Share of capitalised words: near 1 for all-caps or title-case text, where case says little.
+    A text of a few words (a post, a one-line sentence) says nothing either way: 0."""
     words = [t for t in doc[:400] if t.is_alpha and len(t) > 3]
-    if not words:
+    if len(words) < SHOUTING_MIN_WORDS:
         return 0.0
     return sum(1 for t in words if t.text[0].isupper()) / len(words)
 
@@ -328,6 +342,10 @@ class Evidence:
               else "other_reading"] = 1.0
         if c.in_name:
             f["in_name"] = 1.0
+        if not c.tagged and not c.brand and (
+                COMPANY_BEFORE.search(text, max(0, c.start - 24), c.start)
+                or COMPANY_AFTER.match(text, c.end)):
+            f["company_name"] = 1.0
         if c.source == "street" or STREET.fullmatch(surface):
             f["street"] = 1.0
         if shouting and not c.ner_place and not c.territory:

@@ -54,10 +54,7 @@ def check_offsets(text: str, analysis: Analysis) -> None:
                                                     "retrained model scores 'Split' 0.3997, at the 0.40 threshold")),
         # Orange the town vs Orange the telecom company
         ("Orange a annoncé une hausse de ses tarifs mobiles.", "fr", set(), {"Orange"}),
-        pytest.param("Le théâtre antique d'Orange accueille les Chorégies.", "fr", {"Orange"}, set(),
-                     marks=pytest.mark.xfail(reason="the French model retrained with the curated places (HIPE "
-                                                    "validation 0.806 -> 0.814) scores the elided 'd'Orange' under "
-                                                    "the candidate threshold; 'à Orange' is still kept (0.46)")),
+        ("Le théâtre antique d'Orange accueille les Chorégies.", "fr", {"Orange"}, set()),
     ],
 )
 def test_homonyms_are_told_apart(
