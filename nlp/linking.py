@@ -7,6 +7,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.candidates import Candidate
@@ -20,37 +21,81 @@ logger = logging.getLogger(__name__)
 
 
 
-def context_countries(
+# How much the document's other places weigh for a sense against its importance prior (log10 of
+# population): per other place of the same country, per other place of the same first-level region
+# (a US state named, abbreviated or holding a named county), each counted up to CONTEXT_CAP places.
+COUNTRY_WEIGHT = 1.5
+REGION_WEIGHT = 1.5
+CONTEXT_CAP = 3
+# A sense the name reaches only through one of its other names (Harare once called Salisbury, Lorain
+# once Charleston) weighs this much less than one of that very name
+OTHER_NAME_PENALTY = 1.0
+SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """Where the document's places are: the countries and the first-level regions (country, code)
+    of the names it keeps, each name counted once in its first reading."""
+
+    countries: Counter[str] = field(default_factory=Counter)
+    regions: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+def document_context(
     gazetteer: Gazetteer, text: str, title: str | None, cands: Sequence[Candidate]
-) -> Counter[str]:
-    """Countries of the document's places (each name's first reading) and of the title's
-    unambiguous names: the context for ambiguous ones."""
-    ctx: Counter[str] = Counter()
+) -> DocumentContext:
+    """Countries and regions of the document's places (each name's first reading) and of the
+    title's unambiguous names: the context for ambiguous ones."""
+    ctx = DocumentContext()
     seen: set[str] = set()
+    firsts = []
     for c in cands:
-        key = fold_key(text[c.start : c.end])
+        surface = text[c.start : c.end]
+        key = fold_key(surface)
         if c.entries and key not in seen:
             seen.add(key)
-            ctx[c.entries[0].country] += 1
+            firsts.append(c.entries[0])
+            states = gazetteer.county_states(surface) if c.entries[0].kind == "region" else frozenset()
+            for state in states:  # a county: its state, or its namesakes' states share the vote
+                ctx.regions[("US", state)] = ctx.regions.get(("US", state), 0.0) + 1 / len(states)
     if title:
         for word in re.findall(r"[A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+)?", title):
             entries = gazetteer.lookup(word)
             if len(entries) == 1:
-                ctx[entries[0].country] += 1
+                firsts.append(entries[0])
+    for e in firsts:
+        ctx.countries[e.country] += 1
+        if e.kind == "region" and e.region:
+            ctx.regions[(e.country, e.region)] = ctx.regions.get((e.country, e.region), 0.0) + 1
     return ctx
 
 
-def choose(entries: list[GazEntry], ctx: Counter[str], follower: GazEntry | None) -> GazEntry | None:
-    """Pick the sense: importance prior plus agreement with the document's other places and with
-    the region or country named right after the name."""
+def name_key(name: str) -> str:
+    """A name's lookup key with its saint written one way ("St. Louis", "Saint-Louis": "saint louis")."""
+    return SAINT.sub("saint", fold_key(name))
+
+
+def choose(
+    entries: list[GazEntry], ctx: DocumentContext, follower: GazEntry | None, surface: str = ""
+) -> GazEntry | None:
+    """Pick the sense: importance prior plus agreement with the document's other places (their
+    countries and regions) and with the region or country named right after the name."""
     if not entries:
         return None
+    first = entries[0]
+    key = name_key(surface)
 
     def score(e: GazEntry) -> float:
         # the name's own first reading is in the counts: it votes for its country, not for the
         # namesakes there (Saint-Étienne-du-Rouvray over Saint-Étienne, before this discount)
-        own = 1 if e.country == entries[0].country else 0
-        s = e.prior + 1.5 * min(3, max(0, ctx[e.country] - own))
+        own = 1 if e.country == first.country else 0
+        s = e.prior + COUNTRY_WEIGHT * min(CONTEXT_CAP, max(0, ctx.countries[e.country] - own))
+        if e.region:
+            own = 1 if first.kind == "region" and (first.country, first.region) == (e.country, e.region) else 0
+            s += REGION_WEIGHT * min(CONTEXT_CAP, max(0.0, ctx.regions.get((e.country, e.region), 0.0) - own))
+        if key and name_key(e.name) != key:
+            s -= OTHER_NAME_PENALTY
         if follower is not None and e.country == follower.country:
             s += 4.0  # "Paris, Texas", "Portland, Maine"
             if follower.region and e.region == follower.region:
@@ -127,7 +172,7 @@ def link(
     # only names the decision keeps vote: a rejected homonym (the company Orange, first read as
     # the Californian city) must not pull the document's other places abroad
     voters = [c for c, p in scored if c.territory or c.brand or p >= thresholds.place]
-    ctx = context_countries(gazetteer, text, title, voters)
+    ctx = document_context(gazetteer, text, title, voters)
     places: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for c, p in scored:
@@ -138,7 +183,7 @@ def link(
         if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
             continue
         weak = evidence.weak_link(text[c.start : c.end], c)  # a small town's other name: which one is unsure
-        entry = None if weak else choose(c.entries, ctx, follower_country(gazetteer, text, c.end))
+        entry = None if weak else choose(c.entries, ctx, follower_country(gazetteer, text, c.end), text[c.start : c.end])
         linked = c.territory is not None or entry is not None
         if c.brand and entry is not None:
             # a place brand is how place marketing names its place: a mention of it, said a brand

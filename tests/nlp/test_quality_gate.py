@@ -78,3 +78,16 @@ def test_sentiment_floors() -> None:
     got = {**measure(), **{f"{k}_validation": v for k, v in validated().items()}}
     for name, value in floor.items():
         assert got[name] >= value, f"{name} {got[name]:.3f} < floor {value}"
+
+
+def test_link_accuracy_floors(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Which GeoNames entry a found place links to (eval/linking.py): dev document folds, which
+    linking was tuned on, and validation folds, which it never was."""
+    from eval.linking import SPLITS, LinkScore, measure
+
+    floor = floors("linking")
+    scores = measure(analyzer)["scores"]
+    for split in SPLITS:
+        got = sum((s for (name, _), s in scores.items() if name == split), LinkScore())
+        assert got.accuracy >= floor[f"{split}_accuracy"], f"link accuracy {split} {got.accuracy:.3f}"
+        assert got.coverage >= floor[f"{split}_linked"], f"share linked {split} {got.coverage:.3f}"

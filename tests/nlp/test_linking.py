@@ -1,0 +1,86 @@
+"""Which GeoNames entry a kept mention links to, on sentences written for these tests (never taken
+from a data set): the document's own countries, states and counties choose among namesakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import Analyzer
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bare() -> Analyzer:
+    return Analyzer([])
+
+
+def links(analyzer: Analyzer, text: str, lang: str) -> dict[str, int | None]:
+    analysis = analyzer.analyze(text, lang=lang)
+    for p in analysis.places:
+        assert text[p.start : p.end] == p.text
+    return {p.text: p.geonames_id for p in analysis.places}
+
+
+# the document names the state elsewhere (not right after the town): the namesake in that state
+# wins over the bigger one elsewhere
+IN_THE_STATE = [
+    # Charleston, West Virginia (4801859), not the bigger Charleston, South Carolina (4574324)
+    ("Lawmakers from all over West Virginia gathered in Charleston for the budget vote.", "Charleston", 4801859),
+    # a county only West Virginia has says so too, with no state named
+    ("Kanawha County deputies closed a bridge near Charleston after the flood.", "Charleston", 4801859),
+    # Athens, Texas (4671545), not Athens, Greece (264371) nor Athens, Georgia (4180386)
+    ("Storms crossed Texas overnight. In Athens, crews cleared fallen trees by noon.", "Athens", 4671545),
+    # Springfield, Ohio (4525353), not the bigger Springfield, Missouri (4409896)
+    ("Ohio's farm show opens Friday; Springfield hotels are already full.", "Springfield", 4525353),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "geonames_id"), IN_THE_STATE)
+def test_a_town_links_in_the_state_its_document_names(bare: Analyzer, text: str, surface: str,
+                                                        geonames_id: int) -> None:
+    assert links(bare, text, "en").get(surface) == geonames_id
+
+
+def test_without_a_state_the_bigger_namesake_stays(bare: Analyzer) -> None:
+    got = links(bare, "The Charleston waterfront drew record crowds this spring.", "en")
+    assert got.get("Charleston") == 4574324  # South Carolina's, the bigger one
+
+
+def test_a_state_named_with_a_qualifier_beside_its_county_is_the_state(bare: Analyzer) -> None:
+    text = "Roads across Northeast Georgia iced over; Barrow County schools opened two hours late."
+    assert links(bare, text, "en").get("Northeast Georgia") == 4197000  # the US state, not the country (614540)
+
+
+def test_a_name_a_city_once_had_does_not_beat_a_town_of_that_very_name(bare: Analyzer) -> None:
+    # Lorain, Ohio was once called Charleston: a Charleston of that name wins in West Virginia, and
+    # in South Carolina without context, never Lorain
+    got = links(bare, "Ohio and West Virginia officials met in Charleston on Monday.", "en")
+    assert got.get("Charleston") == 4801859
+
+
+# French: the country of the document's other places picks the namesake
+FRENCH = [
+    # Saint-Denis of La Réunion (935264), not the one north of Paris (2980916), and the other way round
+    ("fr", "Le préfet de La Réunion a inauguré jeudi la nouvelle gare routière de Saint-Denis.",
+     "Saint-Denis", 935264),
+    ("fr", "Les supporters ont rejoint Saint-Denis depuis Paris en RER pour la finale.", "Saint-Denis", 2980916),
+    # a well-known city written with a saint stays the well-known one
+    ("en", "Tourism in St. Petersburg, Russia, rose during the white nights.", "St. Petersburg", 498817),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), FRENCH)
+def test_the_documents_country_picks_the_namesake(bare: Analyzer, lang: str, text: str, surface: str,
+                                                  geonames_id: int) -> None:
+    assert links(bare, text, lang).get(surface) == geonames_id
+
+
+def test_a_place_marketing_article_links_each_city_and_country(bare: Analyzer) -> None:
+    text = ("Palmarès des marques de ville : Lyon, Biarritz et Saint-Malo récompensées\n\n"
+            "Le jury a salué la campagne de Lyon auprès des voyageurs d'affaires venus de Tokyo et de Séoul, "
+            "tandis que Biarritz et Saint-Malo ont séduit les familles d'Irlande et du Canada.")
+    got = links(bare, text, "fr")
+    expected = {"Lyon": 2996944, "Biarritz": 3032797, "Saint-Malo": 2978640, "Tokyo": 1850147,
+                "Séoul": 1835848, "Irlande": 2963597, "Canada": 6251999}
+    assert {k: got.get(k) for k in expected} == expected
