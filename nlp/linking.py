@@ -30,6 +30,10 @@ CONTEXT_CAP = 3
 # A sense the name reaches only through one of its other names (Harare once called Salisbury, Lorain
 # once Charleston) weighs this much less than one of that very name
 OTHER_NAME_PENALTY = 1.0
+# A region we know only by name (a first-level division from pycountry: no GeoNames id, no position,
+# a placeholder population) weighs this much less than its prior says, so that a located namesake
+# of like weight wins (Saint Paul, Minnesota over a parish of Antigua; Jerusalem the city)
+UNLOCATED = 1.0
 SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
 
 
@@ -96,6 +100,8 @@ def choose(
             s += REGION_WEIGHT * min(CONTEXT_CAP, max(0.0, ctx.regions.get((e.country, e.region), 0.0) - own))
         if key and name_key(e.name) != key:
             s -= OTHER_NAME_PENALTY
+        if e.geonames_id is None and e.kind == "region":
+            s -= UNLOCATED
         if follower is not None and e.country == follower.country:
             s += 4.0  # "Paris, Texas", "Portland, Maine"
             if follower.region and e.region == follower.region:

@@ -84,3 +84,18 @@ def test_a_place_marketing_article_links_each_city_and_country(bare: Analyzer) -
     expected = {"Lyon": 2996944, "Biarritz": 3032797, "Saint-Malo": 2978640, "Tokyo": 1850147,
                 "Séoul": 1835848, "Irlande": 2963597, "Canada": 6251999}
     assert {k: got.get(k) for k in expected} == expected
+
+
+# a city against a first-level region of another country we know only by name (no GeoNames id, no
+# position): the located city is what a user can map
+LOCATED = [
+    ("en", "The Saint Paul winter carnival opens on Friday.", "Saint Paul", 5045360),  # Minnesota, not Antigua
+    ("en", "Flights from Saint John to Halifax resumed on Monday.", "Saint John", 6138517),  # New Brunswick
+    ("fr", "Les pèlerins ont rempli Jérusalem pour Pâques.", "Jérusalem", 281184),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), LOCATED)
+def test_a_located_city_beats_a_region_known_only_by_name(bare: Analyzer, lang: str, text: str, surface: str,
+                                                          geonames_id: int) -> None:
+    assert links(bare, text, lang).get(surface) == geonames_id
