@@ -96,6 +96,7 @@ class Gazetteer:
         # the US states that have a county of a name ("Barrow County": GA), by folded name: where a
         # document's county is, for the linker (the county entries themselves stay one per name)
         self._county_states: dict[str, set[str]] = defaultdict(set)
+        self._capitals: set[int] = set()  # GeoNames ids of the countries' capitals
         index: dict[str, list[GazEntry]] = defaultdict(list)
         primary: set[str] = set()
         well_known: set[str] = set()
@@ -142,6 +143,14 @@ class Gazetteer:
     def county_states(self, name: str) -> frozenset[str]:
         """The US states (postal codes) with a county of this name; empty when it names none."""
         return frozenset(self._county_states.get(fold_key(name), ()))
+
+    def add_capital(self, geonames_id: int) -> None:
+        """Record that the city `geonames_id` is a country's capital."""
+        self._capitals.add(geonames_id)
+
+    def is_capital(self, entry: GazEntry) -> bool:
+        """Whether the entry is a country's capital (Washington the city, not the state)."""
+        return entry.kind == "city" and entry.geonames_id in self._capitals
 
     def region_abbreviation(self, word: str) -> GazEntry | None:
         """The region an exact abbreviation names ("Ga.", "GA", "W. Va."), if any."""
@@ -391,6 +400,20 @@ def _country_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str,
                 yield code, entry
 
 
+def _capital_ids(cities: dict[str, dict], data: Path) -> Iterator[int]:
+    """The GeoNames ids of the countries' capitals: the most populous city of the country by the
+    capital's name (GeoNames names each country's capital)."""
+    countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
+    best: dict[str, dict] = {}
+    capitals = {iso: c.get("capital") for iso, c in countries.items() if c.get("capital")}
+    for city in cities.values():
+        iso = city.get("countrycode", "")
+        if capitals.get(iso) == city["name"]:
+            if iso not in best or int(city.get("population") or 0) > int(best[iso].get("population") or 0):
+                best[iso] = city
+    return (int(city["geonameid"]) for city in best.values())
+
+
 def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, GazEntry]]:
     import pycountry
 
@@ -515,5 +538,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         entry = next((e for e in gaz.lookup(name) if e.kind == "region"), None)
         if entry is not None:
             gaz.add_abbreviation(form, entry)
+    for geonames_id in _capital_ids(cities, data):
+        gaz.add_capital(geonames_id)
     logger.info("gazetteer %s: %d names", cities_file, len(gaz))
     return gaz

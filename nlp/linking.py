@@ -34,6 +34,28 @@ OTHER_NAME_PENALTY = 1.0
 # a placeholder population) weighs this much less than its prior says, so that a located namesake
 # of like weight wins (Saint Paul, Minnesota over a parish of Antigua; Jerusalem the city)
 UNLOCATED = 1.0
+# A country's capital weighs this much more than its population says: news names the seat of a
+# government for the government ("Washington said"), so the capital is meant far more often than a
+# namesake its population ranks higher (in the dev folds every "Washington" is the capital, none the
+# state, whose prior is 1.9 higher). Only against a region of its own country: against namesakes
+# abroad (London, Ontario; Dublin, Ohio; Salisbury, once Harare's name) it cost the dev folds 21
+# links. 2 is the least that turns Washington over (3 gives the same dev figure).
+CAPITAL = 2.0
+# A place opening a news item ("WASHINGTON —", "NEW YORK (AP) —", "(PARIS) –") is where it was
+# written: a city, never the state or country of that name (the dev folds' NEW YORK datelines are
+# the city, while "New York" elsewhere is the state as often as not). 3: the city must beat the state
+# by 1.5 of prior and the 1 the other-name discount takes ("New York" is New York City's other name);
+# 2 turns no dateline over, 3 and 4 the same ones.
+DATELINE = 3.0
+DATELINE_AFTER = re.compile(
+    r"\)?\s*(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"  # "AUSTIN, Texas", "LUMPKIN, Ga."
+    r"\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"  # ", April 5"
+    r"\s*(?:\([^()\n]{1,40}\)\s*)?"  # "(AP)", "(Reuters)"
+    r"(?:[\u2014\u2013]|\s-\s|--)"  # an em or en dash, or a hyphen between spaces
+)
+# A state's name right after a town of that state and a comma ("Yakima, Washington") or before the
+# word state ("Washington state") is the state, whatever a capital of its name weighs
+REGION_WORD = re.compile(r"\s+(?:state|State|province|Province)\b")
 SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
 
 
@@ -80,15 +102,31 @@ def name_key(name: str) -> str:
     return SAINT.sub("saint", fold_key(name))
 
 
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is a news item's dateline: in capitals or opening a line,
+    and followed (past a state, a date or an agency) by a dash ("WASHINGTON (AP) —")."""
+    surface = text[start:end]
+    line_start = text.rfind("\n", 0, start) + 1
+    opens_line = not text[line_start:start].strip(" \t(")
+    return (surface.isupper() or opens_line) and DATELINE_AFTER.match(text, end) is not None
+
+
 def choose(
-    entries: list[GazEntry], ctx: DocumentContext, follower: GazEntry | None, surface: str = ""
+    entries: list[GazEntry], ctx: DocumentContext, follower: GazEntry | None, surface: str = "",
+    *, dateline: bool = False, gazetteer: Gazetteer | None = None,
+    leader: Sequence[GazEntry] = (), region_word: bool = False,
 ) -> GazEntry | None:
     """Pick the sense: importance prior plus agreement with the document's other places (their
-    countries and regions) and with the region or country named right after the name."""
+    countries and regions) and with the region or country named right after the name; a capital
+    and, in a dateline, a city weigh more."""
     if not entries:
         return None
     first = entries[0]
     key = name_key(surface)
+    # a capital against a state or region of its own country by its name (Washington, D.C. against
+    # Washington state); not against namesakes abroad, which the document's countries decide
+    capitals = {e for e in entries if gazetteer is not None and gazetteer.is_capital(e)
+                and any(o.kind != "city" and o.country == e.country for o in entries)}
 
     def score(e: GazEntry) -> float:
         # the name's own first reading is in the counts: it votes for its country, not for the
@@ -102,6 +140,13 @@ def choose(
             s -= OTHER_NAME_PENALTY
         if e.geonames_id is None and e.kind == "region":
             s -= UNLOCATED
+        if e in capitals:
+            s += CAPITAL
+        if dateline and e.kind == "city":
+            s += DATELINE
+        if e.kind == "region" and e.region and (region_word or any(
+                t.kind == "city" and (t.country, t.region) == (e.country, e.region) for t in leader)):
+            s += 4.0  # "Yakima, Washington", "Washington state": like a follower
         if follower is not None and e.country == follower.country:
             s += 4.0  # "Paris, Texas", "Portland, Maine"
             if follower.region and e.region == follower.region:
@@ -124,6 +169,13 @@ def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | No
         return None
     entries = [e for e in gazetteer.lookup(m.group(1)) if e.kind != "city"]
     return entries[0] if entries else None
+
+
+def leader_entries(text: str, start: int, by_end: dict[int, Candidate]) -> list[GazEntry]:
+    """The senses of the place named right before this one and a comma ("Yakima, Washington")."""
+    m = re.search(r",\s*$", text[max(0, start - 4) : start])
+    leader = by_end.get(start - len(m.group())) if m else None
+    return leader.entries if leader is not None else []
 
 
 def place_record(
@@ -179,6 +231,7 @@ def link(
     # the Californian city) must not pull the document's other places abroad
     voters = [c for c, p in scored if c.territory or c.brand or p >= thresholds.place]
     ctx = document_context(gazetteer, text, title, voters)
+    by_end = {c.end: c for c, _ in scored}
     places: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for c, p in scored:
@@ -189,7 +242,11 @@ def link(
         if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
             continue
         weak = evidence.weak_link(text[c.start : c.end], c)  # a small town's other name: which one is unsure
-        entry = None if weak else choose(c.entries, ctx, follower_country(gazetteer, text, c.end), text[c.start : c.end])
+        entry = None if weak else choose(
+            c.entries, ctx, follower_country(gazetteer, text, c.end), text[c.start : c.end],
+            dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
+            leader=leader_entries(text, c.start, by_end), region_word=REGION_WORD.match(text, c.end) is not None,
+        )
         linked = c.territory is not None or entry is not None
         if c.brand and entry is not None:
             # a place brand is how place marketing names its place: a mention of it, said a brand

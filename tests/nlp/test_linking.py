@@ -99,3 +99,34 @@ LOCATED = [
 def test_a_located_city_beats_a_region_known_only_by_name(bare: Analyzer, lang: str, text: str, surface: str,
                                                           geonames_id: int) -> None:
     assert links(bare, text, lang).get(surface) == geonames_id
+
+
+# a country's capital against a state of its own country by its name: news means the capital; a
+# dateline is where the item was written, a city
+CAPITAL_OR_CITY = [
+    ("en", "WASHINGTON — The Senate voted on Tuesday to extend the budget talks.", "WASHINGTON", 4140963),
+    ("en", "Diplomats in Washington said the sanctions would stay until spring.", "Washington", 4140963),
+    ("fr", "À Washington, la Maison-Blanche a annoncé de nouvelles sanctions.", "Washington", 4140963),
+    # "New York" alone is the state as often as the city in the news; at the head of an item, the city
+    ("en", "NEW YORK (AP) — A fire broke out in a subway tunnel on Monday.", "NEW YORK", 5128581),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), CAPITAL_OR_CITY)
+def test_the_capital_and_the_dateline_city_beat_the_state(bare: Analyzer, lang: str, text: str, surface: str,
+                                                           geonames_id: int) -> None:
+    assert links(bare, text, lang).get(surface) == geonames_id
+
+
+# the state is still the state where the text says so: after one of its towns, or before "state"
+STATE = [
+    ("en", "Hail flattened orchards near Yakima, Washington, on Sunday night.", "Washington", 5815135),
+    ("en", "Apple growers across Washington state lost a third of their crop.", "Washington", 5815135),
+    ("en", "Troopers closed roads in Buffalo, New York, after the storm.", "New York", 5128638),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), STATE)
+def test_a_state_named_as_a_state_stays_the_state(bare: Analyzer, lang: str, text: str, surface: str,
+                                                   geonames_id: int) -> None:
+    assert links(bare, text, lang).get(surface) == geonames_id
