@@ -78,6 +78,29 @@ def street_spans(text: str) -> Iterator[tuple[int, int]]:
             yield s, e
 
 
+# Names listed before a plural head that makes each of them a place ("Barrow and Jackson counties",
+# "Otter Tail, Swift and Wilkin counties", "Culver and Charter streets", "the Williams and Cranberry
+# rivers"): US news names its counties and streets so.
+LISTED_NAME = r"[A-Z][a-z][\w'’.-]*(?:\s[A-Z][a-z][\w'’.-]*)?"
+LISTED = re.compile(rf"(?:{LISTED_NAME},\s)*{LISTED_NAME},?\s(?:and|or|&)\s{LISTED_NAME}\s$")
+LISTED_HEAD = re.compile(r"(?<=\s)(counties|parishes|townships|streets|roads|avenues|rivers|lakes|creeks)(?![\w-])")
+LISTED_NAME_RE = re.compile(LISTED_NAME)
+
+
+def listed_names(text: str) -> Iterator[tuple[int, int, str]]:
+    """Bounds of the names an English text lists before a plural head, with the head ("counties")."""
+    for head in LISTED_HEAD.finditer(text):
+        m = LISTED.search(text, max(0, head.start() - 200), head.start())
+        if m is None:
+            continue
+        for name in LISTED_NAME_RE.finditer(text, m.start(), head.start()):
+            s, e = name.span()
+            words = text[s:e].split(" ", 1)
+            if len(words) == 2 and words[0] in STREET_LEADS:  # "In Becker, Clay and …": the name is "Becker"
+                s += len(words[0]) + 1
+            yield s, e, head.group(1)
+
+
 # Words before a known place's name that make the name a part of that place ("Northeast Georgia",
 # "West Africa", "Metro Nashville", "Greater Manchester").
 QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "northeast",
@@ -235,6 +258,7 @@ class CandidateFinder:
             found = [c for c in found if c.brand or c.territory or not any(c.overlaps(b) for b in brands)]
         if self.streets:
             found = self._with_streets(doc.text, found)
+            found = self._with_listed(doc.text, found)
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         found.extend(self._abbreviated_countries(doc.text, found))
@@ -425,6 +449,21 @@ class CandidateFinder:
             streets.append(Candidate(s, e, "street", words=len(text[s:e].split())))
         kept = [c for c in found if not any(st.start <= c.start and c.end <= st.end for st in streets)]
         return kept + streets
+
+    def _with_listed(self, text: str, found: list[Candidate]) -> list[Candidate]:
+        """Names listed before a plural head as candidates of their own (`listed_names`); what lies
+        inside one is the listed name's. The name is then read as any other: giving "Barrow" the
+        county's entry moved the learnt unlinked threshold and cost the homonym sentences a place."""
+        listed = []
+        for s, e, _ in listed_names(text):
+            over = [c for c in found if c.start < e and s < c.end]
+            if any(c.territory or c.brand or c.start < s or c.end > e for c in over):
+                continue
+            listed.append(Candidate(s, e, "listed", words=len(text[s:e].split())))
+        if not listed:
+            return found
+        kept = [c for c in found if not any(x.start <= c.start and c.end <= x.end for x in listed)]
+        return kept + listed
 
     def _coded_country(self, doc: Doc, ent: Span) -> Candidate | None:
         """A country's or a union's code that NER reads as an organisation or opening one's name ("the

@@ -322,6 +322,14 @@ def test_streets_and_numbered_roads_are_mentions_of_their_own(bare: Analyzer) ->
     assert all(p.geonames_id is None for p in analysis.places if p.text in ("Highway 75", "Oak Hollow Road"))
 
 
+def test_names_listed_before_counties_or_streets_are_each_a_mention(bare: Analyzer) -> None:
+    text = "Flooding closed schools in Hall, Dawson and Lumpkin counties, and the water reached Elm and Walnut streets."
+    analysis = bare.analyze(text, lang="en")
+    check_offsets(text, analysis)
+    assert {"Hall", "Dawson", "Lumpkin"} <= place_texts(analysis), analysis.places
+    assert {"Elm", "Walnut"} <= {p.text for p in (*analysis.places, *analysis.candidates)}, analysis
+
+
 def test_the_eu_by_its_abbreviation_is_the_union_and_eu_the_town_stays_a_town(bare: Analyzer) -> None:
     analysis = bare.analyze("EU airlines asked the EU to cut airport charges.", lang="en")
     assert {p.name for p in analysis.places} == {"European Union"}, analysis.places
