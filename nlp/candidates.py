@@ -40,7 +40,10 @@ BRAND_AFTER = ("tourisme", "tourism", "attractivité", "attractivite", "business
                "partners", "partner", "métropole", "metropole")
 # Brand words that are also everyday words opening a sentence ("Only Cornwall and Kent will…",
 # "Visit Paris in May"): there they make no brand unless glued to the name or in capitals.
-EVERYDAY_BRAND_WORDS = {"only", "visit", "choose", "discover", "explore", "hello", "welcome to", "i love", "made in"}
+# English words: in a text of another language they open no sentence of their own ("Only Lyon ouvre
+# un bureau à Tokyo" is the brand).
+EVERYDAY_BRAND_WORDS = frozenset({"only", "visit", "choose", "discover", "explore", "hello", "welcome to", "i love",
+                                  "made in"})
 BRAND_TOWN = 50_000  # a town smaller than this brands itself seldom: "Business Enterprise" is no brand
 _NAME = r"[A-ZÀ-Ý][\w'’-]*(?:[\s-][A-ZÀ-Ý][\w'’-]*){0,2}"
 BRANDS = (
@@ -211,6 +214,7 @@ class CandidateFinder:
         cues: frozenset[str] = frozenset(),
         hyphen_pieces: bool = False,
         streets: bool = False,
+        everyday_brand_words: frozenset[str] = EVERYDAY_BRAND_WORDS,
     ) -> None:
         self.territories = territories
         self.gazetteer = gazetteer
@@ -219,6 +223,7 @@ class CandidateFinder:
         self.cues = cues  # folded words that announce a place ("à", "in"): a name after one is a candidate
         self.hyphen_pieces = hyphen_pieces  # the tokenizer splits "Aix-en-Provence": count words, not tokens
         self.streets = streets  # streets and numbered roads are candidates ("Memphis St.", "Highway 75")
+        self.everyday_brand_words = everyday_brand_words  # brand words the text's language also speaks
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
@@ -377,7 +382,7 @@ class CandidateFinder:
                     glued = m.end("pre") == s or (pre.isupper() and name.isupper())
                     if pre[0].islower() and not glued:
                         continue  # "only Lyon", "visit Denmark": an adverb or a verb before the name
-                    if fold(pre).replace("\n", " ") in EVERYDAY_BRAND_WORDS and not glued and \
+                    if fold(pre).replace("\n", " ") in self.everyday_brand_words and not glued and \
                             SENTENCE_END.search(text, max(0, m.start() - 3), m.start()):
                         continue  # "Only Cornwall and Kent will…": the sentence's first word
                 words = name.split()

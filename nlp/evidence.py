@@ -342,10 +342,12 @@ class Evidence:
               else "other_reading"] = 1.0
         if c.in_name:
             f["in_name"] = 1.0
-        if not c.tagged and not c.brand and (
-                COMPANY_BEFORE.search(text, max(0, c.start - 24), c.start)
-                or COMPANY_AFTER.match(text, c.end)):
+        company_word = COMPANY_BEFORE.search(text, max(0, c.start - 24), c.start)
+        if not c.tagged and not c.brand and (company_word or COMPANY_AFTER.match(text, c.end)):
             f["company_name"] = 1.0
+            if company_word:  # the "de" of "Banque de France" belongs to the name: no cue, no context word
+                f.pop("cue", None)
+                f.pop("weak_cue", None)
         if c.source == "street" or STREET.fullmatch(surface):
             f["street"] = 1.0
         if shouting and not c.ner_place and not c.territory:
@@ -364,7 +366,7 @@ class Evidence:
         words = set(re.findall(r"[\w-]+", fold(text[sent_start:sent_end])))
         if words & self.travel_words:
             f["travel_words"] = 1.0
-        if prev_word and prev_word.isalpha():
+        if prev_word and prev_word.isalpha() and not company_word:
             f[f"prev:{prev_word}"] = 1.0
         nxt = doc[span.end] if span is not None and span.end < len(doc) else None
         if nxt is not None and not nxt.is_space:

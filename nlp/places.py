@@ -14,7 +14,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.candidates import Candidate, CandidateFinder, EntityLabels, cue_words
+from nlp.candidates import EVERYDAY_BRAND_WORDS, Candidate, CandidateFinder, EntityLabels, cue_words
 from nlp.evidence import CUES, TRAVEL_WORDS, WEAK_CUES, Evidence, document_features, shouting_ratio
 from nlp.extensions import CANDIDATES, PLACES, register_extensions
 from nlp.gazetteer import Gazetteer, load_gazetteer
@@ -83,7 +83,8 @@ class PlaceLinker:
             # they lowered F1 from 0.821 to 0.814, where NER already reads most such names
             cued = cue_words(self.cues) if self.lexicon_lang in CUED_NAMES else frozenset()
             finder = CandidateFinder(self.territories, gaz, self.labels, self.scan_gazetteer, cued,
-                                     self.lexicon_lang in HYPHEN_PIECES, self.lexicon_lang in STREETS)
+                                     self.lexicon_lang in HYPHEN_PIECES, self.lexicon_lang in STREETS,
+                                     EVERYDAY_BRAND_WORDS if self.lexicon_lang == "en" else frozenset())
             evidence = Evidence(gaz, self.labels.person, self.cues, self.weak_cues, self.travel_words,
                                 self.lexicon_lang, self._package)
             self._parts = (finder, evidence)

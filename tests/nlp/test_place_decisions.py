@@ -174,6 +174,8 @@ BRANDS = [
     ("en", "The city's agency, Helsinki Partners, courted two game studios this year.", "Helsinki", 658225),
     ("fr", "Toulouse Métropole finance la nouvelle ligne de téléphérique.", "Toulouse", 2972315),
     ("fr", "Le stand de Nantes Métropole a attiré les investisseurs japonais.", "Nantes", 2990969),
+    # an English brand word opening a French sentence is the brand, not an English sentence's first word
+    ("fr", "Explore Bordeaux lance sa campagne d'automne dans le métro parisien.", "Bordeaux", 3031582),
 ]
 
 
