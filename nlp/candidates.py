@@ -263,7 +263,7 @@ class CandidateFinder:
             found = [c for c in found if c.brand or c.territory or not any(c.overlaps(b) for b in brands)]
         if self.streets:
             found = self._with_streets(doc.text, found)
-            found = self._with_listed(doc.text, found)
+            found = self._with_listed(doc.text, found)  # like streets, an English news habit
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, []))
         found.extend(self._abbreviated_countries(doc.text, found))

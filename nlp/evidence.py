@@ -342,7 +342,7 @@ class Evidence:
               else "other_reading"] = 1.0
         if c.in_name:
             f["in_name"] = 1.0
-        company_word = COMPANY_BEFORE.search(text, max(0, c.start - 24), c.start)
+        company_word = None if c.tagged or c.brand else COMPANY_BEFORE.search(text, max(0, c.start - 24), c.start)
         if not c.tagged and not c.brand and (company_word or COMPANY_AFTER.match(text, c.end)):
             f["company_name"] = 1.0
             if company_word:  # the "de" of "Banque de France" belongs to the name: no cue, no context word
