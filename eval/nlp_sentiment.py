@@ -1,4 +1,5 @@
-"""Sentiment figures: en_vader sign accuracy (cross-validated), fr_tweets macro-F1, fr_reviews accuracy."""
+"""Sentiment figures: en_vader sign accuracy (cross-validated) and three-class F1, plain English statements left
+neutral, fr_tweets macro-F1, fr_reviews accuracy."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ from nlp.sentiment_structure import LONG_WORDS
 from nlp.train_sentiment import fit, in_validation
 
 SENTIMENT = DATASETS / "sentiment"
+PLAIN_EN = Path(__file__).resolve().parent / "data" / "en_plain_statements.txt"  # factual sentences we wrote
 FOLDS = 5
+# A mean rating within half a point of 0 (on -4..+4, ten raters) is a text raters gave no verdict: neutral.
+NEUTRAL_RATING = 0.5
 Score = Callable[[str], tuple[float, float, float]]
 
 
@@ -34,6 +38,30 @@ def sign_accuracy(rows: Sequence[dict[str, Any]], score: Score, threshold: float
         label = sentiment_label(score(r["text"])[0], band=threshold)
         hits += label == ("positive" if float(r["rating"]) > 0 else "negative")
     return hits / len(rated) if rated else 0.0
+
+
+def three_class_gold(rating: float) -> str | None:
+    """neg at -1 or below, neutral within NEUTRAL_RATING of 0, pos at +1 or above; None in between."""
+    if rating <= -1.0:
+        return "negative"
+    if rating >= 1.0:
+        return "positive"
+    return "neutral" if abs(rating) < NEUTRAL_RATING else None
+
+
+def three_class(rows: Sequence[dict[str, Any]], scores: dict[str, float], band: float) -> tuple[float, float]:
+    """Three-class macro-F1 of the rated texts and the share of the neutral ones labelled neutral."""
+    pairs = [(g, sentiment_label(scores[r["id"]], band=band)) for r in rows
+             if (g := three_class_gold(float(r["rating"]))) is not None]
+    neutral = [p for g, p in pairs if g == "neutral"]
+    return (macro_f1([g for g, _ in pairs], [p for _, p in pairs], ["negative", "neutral", "positive"]),
+            sum(1 for p in neutral if p == "neutral") / max(1, len(neutral)))
+
+
+def plain_neutral_share(score: Score, band: float) -> float:
+    """Share of the plain factual English sentences about places we wrote that are labelled neutral."""
+    lines = [t.strip() for t in PLAIN_EN.read_text(encoding="utf-8").splitlines() if t.strip()]
+    return sum(1 for t in lines if sentiment_label(score(t)[0], band=band) == "neutral") / len(lines)
 
 
 def fold_of(row_id: str) -> int:
@@ -137,10 +165,26 @@ def validated(with_baselines: bool = False) -> dict[str, float]:
 
     t_fr = NEUTRAL_BANDS["fr"]
     tweets_f1, reviews_acc = figures(t_fr, True)
+    band = NEUTRAL_BANDS["en"]
+    en_f1, en_neutral = three_class(held, {r["id"]: model.scores(r["text"])[0] for r in held}, band)
     out = {"en_vader_sign_accuracy": sign_accuracy(held, model.scores, t_en),
+           "en_three_class_macro_f1": en_f1, "en_neutral_share": en_neutral,
            "fr_tweets_macro_f1": tweets_f1, "fr_reviews_accuracy": reviews_acc,
            "en_band": t_en, "fr_band": t_fr}
     return out
+
+
+def training_half_three_class() -> dict[str, float]:
+    """Three-class F1 and neutral share on the training half, each row scored by a model fitted on the
+    other folds of that half (the figure a band or a setting may be chosen by)."""
+    rows = [r for r in read_jsonl(SENTIMENT / "en_vader_ratings.jsonl") if not in_validation(r["id"])]
+    scores: dict[str, float] = {}
+    for k in range(FOLDS):
+        model = LinearSentiment(fit([r for r in rows if fold_of(r["id"]) != k and abs(float(r["rating"])) >= 0.25]),
+                                vader_en_scores)
+        scores.update({r["id"]: model.scores(r["text"])[0] for r in rows if fold_of(r["id"]) == k})
+    macro, neutral = three_class(rows, scores, NEUTRAL_BANDS["en"])
+    return {"en_three_class_macro_f1": macro, "en_neutral_share": neutral}
 
 
 def measure(with_baselines: bool = False) -> dict[str, float]:
@@ -149,10 +193,11 @@ def measure(with_baselines: bool = False) -> dict[str, float]:
     t_en, t_fr = NEUTRAL_BANDS["en"], NEUTRAL_BANDS["fr"]
     fr_scorer = scorer_for("fr")
     assert fr_scorer is not None
-    out = {"en_vader_sign_accuracy": cross_validated_en(rows, t_en), **french_figures(fr_scorer, t_fr)}
+    en_scorer = scorer_for("en")
+    assert en_scorer is not None
+    out = {"en_vader_sign_accuracy": cross_validated_en(rows, t_en),
+           "en_plain_statements_neutral": plain_neutral_share(en_scorer, t_en), **french_figures(fr_scorer, t_fr)}
     if with_baselines:
-        en_scorer = scorer_for("en")
-        assert en_scorer is not None
         out["en_shipped_model_in_sample"] = sign_accuracy(rows, en_scorer, t_en)
         out["en_vader_baseline"] = sign_accuracy(rows, vader_en_scores, 0.05)
         for k, v in french_figures(vader_fr_scores, 0.05).items():
@@ -177,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     for name, value in measure(args.baselines).items():
         print(f"{name:<45} {value:.3f}")
+    for name, value in training_half_three_class().items():
+        print(f"training half {name:<31} {value:.3f}")
     for name, value in validated().items():
         print(f"validation {name:<34} {value:.3f}")
     print(f"({time.perf_counter() - t0:.0f}s)")
