@@ -56,8 +56,11 @@ LIST_GAP = re.compile(r"\s*(?:,|;|&|et|and)\s*")
 # ("Tour d'Italie") and a place's own bodies ("Minnesota Department of…") are not listed: the news
 # and newspaper data count the place in them.
 COMPANY_BEFORE = re.compile(
-    r"(?<![\w-])(?:Air|Bank|Banque|Banco|Crédit|Credit|Gaz|Électricité|Radio|Stade|Olympique|Racing|Real|"
+    r"(?<![\w-])(?:Air|Bank|Banque|Banco|Caisse|Crédit|Credit|Gaz|Électricité|Radio|Stade|Olympique|Racing|Real|"
     r"Sporting|Athletic|Hôtel|Hotel|Casino|Compagnie|Groupe|Group|Accord|Accords|Traité|Treaty)"
+    # up to two more words of the name before the place ("Crédit Mutuel de Bretagne", "Caisse d'Épargne
+    # Rhône Alpes", "Banque Populaire Alsace…")
+    r"(?:\s+(?:d['’])?[A-ZÀ-Ý][\w'’-]*){0,2}"
     r"(?:\s+(?:de|du|des|of|the|la|le)\s+|\s+(?:d|l)['’]|\s+)$")
 COMPANY_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:Airlines|Airways|Air|Agreement|Accords?|Treaty|Protocol|Declaration|FC|CF|AC|United|"
@@ -310,6 +313,10 @@ class Evidence:
             elif unknown and word_class(first) != "PROPN" and (
                     not self.common_nouns or self.is_common_noun(surface)):
                 f["unknown_common_noun"] = 1.0
+            elif unknown and self.common_nouns and self.is_common_noun(surface):
+                # the tagger reads a capitalised noun as a name where it opens a heading or a rubric
+                # ("Réseau. La marque…", "Palmarès. Le jury…"): no gazetteer knows it, the lexicon does
+                f["unknown_noun_as_name"] = 1.0
         if c.words == 1 and not c.territory and c.entries and prev_word not in self.cues and \
                 all(e.kind == "city" and e.population < COMMON_NOUN_TOWN for e in c.entries) and \
                 fold(surface) in self.common_nouns:
@@ -342,7 +349,7 @@ class Evidence:
               else "other_reading"] = 1.0
         if c.in_name:
             f["in_name"] = 1.0
-        company_word = None if c.tagged or c.brand else COMPANY_BEFORE.search(text, max(0, c.start - 24), c.start)
+        company_word = None if c.tagged or c.brand else COMPANY_BEFORE.search(text, max(0, c.start - 48), c.start)
         if not c.tagged and not c.brand and (company_word or COMPANY_AFTER.match(text, c.end)):
             f["company_name"] = 1.0
             if company_word:  # the "de" of "Banque de France" belongs to the name: no cue, no context word
