@@ -68,10 +68,6 @@ class LinearSentiment:
         lex = self.lexicon(text)
         feats = features(text, lex)
         z = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        if feats["lex:none"]:
-            # No lexicon word: the intercept is the share of negative verdicts among *rated* texts
-            # (NYT sentences without one lean negative), not evidence that a plain statement is one.
-            z -= self.weights.get("bias", 0.0) + self.weights.get("lex:none", 0.0)
         z = max(-30.0, min(30.0, z))
         p = 1.0 / (1.0 + math.exp(-z))
         return 2.0 * p - 1.0, lex[1], lex[2]
