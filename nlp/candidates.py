@@ -6,7 +6,7 @@ import bisect
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,25 @@ def listed_names(text: str) -> Iterator[tuple[int, int, str]]:
             if len(words) == 2 and words[0] in STREET_LEADS:  # "In Becker, Clay and …": the name is "Becker"
                 s += len(words[0]) + 1
             yield s, e, head.group(1)
+
+
+def claim_spans(
+    text: str, found: list[Candidate], spans: Iterable[tuple[int, int]], source: str, *, yield_to_whole_reads: bool
+) -> list[Candidate]:
+    """`found` with each span as a candidate of its own (`source`) and what lies inside one dropped:
+    a span holding a watched place or a brand, or crossed by a name reaching out of it ("Washington,
+    D.C. Street": NER's reading stands), is left as found; so is one a candidate already reads whole,
+    when `yield_to_whole_reads`."""
+    own = []
+    for s, e in spans:
+        over = [c for c in found if c.start < e and s < c.end]
+        if any(c.territory or c.brand or c.start < s or c.end > e for c in over):
+            continue
+        if yield_to_whole_reads and any(c.start == s and c.end == e for c in over):
+            continue  # a candidate reads the span whole already
+        own.append(Candidate(s, e, source, words=len(text[s:e].split())))
+    kept = [c for c in found if not any(x.start <= c.start and c.end <= x.end for x in own)]
+    return kept + own
 
 
 # Words before a known place's name that make the name a part of that place ("Northeast Georgia",
@@ -443,32 +462,15 @@ class CandidateFinder:
     def _with_streets(self, text: str, found: list[Candidate]) -> list[Candidate]:
         """Streets and numbered roads as candidates of their own ("2517 Memphis St.", "County Road 35"):
         a town's name inside one ("Memphis") is the street's, not the town's; a street NER already
-        reads whole or that holds a watched place or a brand is left as found."""
-        streets = []
-        for s, e in street_spans(text):
-            over = [c for c in found if c.start < e and s < c.end]
-            if any(c.territory or c.brand or (c.start <= s and e <= c.end) for c in over):
-                continue
-            if any(c.start < s or c.end > e for c in over):
-                continue  # a name reaching out of the street ("Washington, D.C. Street"): NER's reading stands
-            streets.append(Candidate(s, e, "street", words=len(text[s:e].split())))
-        kept = [c for c in found if not any(st.start <= c.start and c.end <= st.end for st in streets)]
-        return kept + streets
+        reads whole is left as found."""
+        return claim_spans(text, found, street_spans(text), "street", yield_to_whole_reads=True)
 
     def _with_listed(self, text: str, found: list[Candidate]) -> list[Candidate]:
-        """Names listed before a plural head as candidates of their own (`listed_names`); what lies
-        inside one is the listed name's. The name is then read as any other: giving "Barrow" the
-        county's entry moved the learnt unlinked threshold and cost the homonym sentences a place."""
-        listed = []
-        for s, e, _ in listed_names(text):
-            over = [c for c in found if c.start < e and s < c.end]
-            if any(c.territory or c.brand or c.start < s or c.end > e for c in over):
-                continue
-            listed.append(Candidate(s, e, "listed", words=len(text[s:e].split())))
-        if not listed:
-            return found
-        kept = [c for c in found if not any(x.start <= c.start and c.end <= x.end for x in listed)]
-        return kept + listed
+        """Names listed before a plural head as candidates of their own (`listed_names`). The name is
+        then read as any other: giving "Barrow" the county's entry moved the learnt unlinked threshold
+        and cost the homonym sentences a place."""
+        spans = ((s, e) for s, e, _ in listed_names(text))
+        return claim_spans(text, found, spans, "listed", yield_to_whole_reads=False)
 
     def _coded_country(self, doc: Doc, ent: Span) -> Candidate | None:
         """A country's or a union's code that NER reads as an organisation or opening one's name ("the

