@@ -80,6 +80,7 @@ class GazEntry:
     population: int
     country: str
     region: str = ""  # first-level division code where known (a US city's state: "ME")
+    notional: bool = False  # the population is a placeholder, not the place's own (REGION_POPULATION)
 
     @property
     def prior(self) -> float:
@@ -119,9 +120,11 @@ class Gazetteer:
         self._well_known: frozenset[str] | None = None
         for key, cands in index.items():
             # a region we only know by name, or a first-level region outside the US, yields to
-            # another GeoNames place of that name and country (Genève the city, not its canton)
+            # another GeoNames place of that name and country (Genève the city, not its canton), and
+            # to a country of its name (Guadeloupe, an overseas region of France and GeoNames' country)
             linked = {e.country for e in cands if not _yields(e)}
-            cands[:] = [e for e in cands if not _yields(e) or e.country not in linked]
+            country = any(e.kind == "country" for e in cands)
+            cands[:] = [e for e in cands if not _yields(e) or (e.country not in linked and not country)]
             cands.sort(key=lambda e: -e.prior)
             index[key] = cands
         self._index: dict[str, list[GazEntry]] = dict(index)
@@ -275,16 +278,10 @@ class Gazetteer:
         return fold_key(name) in self._scannable
 
 
-def placeholder_size(entry: GazEntry) -> bool:
-    """A first-level region outside the US (ISO 3166-2, linked through regions_geonames.tsv): its
-    population is REGION_POPULATION, a placeholder, not its own."""
-    return entry.kind == "region" and entry.country != "US" and bool(entry.region)
-
-
 def _yields(entry: GazEntry) -> bool:
     """A region we only know by name, or one whose size is a placeholder: where a GeoNames place of
     its own country has its name, the name means that place."""
-    return entry.geonames_id is None or placeholder_size(entry)
+    return entry.geonames_id is None or entry.notional
 
 
 def _one_slip(key: str) -> Iterator[str]:
@@ -441,7 +438,10 @@ def region_ids(path: Path = REGION_IDS) -> dict[str, tuple[int, str]]:
     return ids
 
 
-def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, GazEntry]]:
+def _region_entries(cities: dict[str, dict], data: Path,
+                    subdivisions: dict[str, GazEntry]) -> Iterator[tuple[str, GazEntry]]:
+    """The US states, and the first-level divisions of other countries pycountry names (collected
+    in `subdivisions` by ISO 3166-2 code), linked to GeoNames through `regions_geonames.tsv`."""
     import pycountry
 
     states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
@@ -463,7 +463,9 @@ def _region_entries(cities: dict[str, dict], data: Path) -> Iterator[tuple[str, 
             names += [n for n in subdivision_names(fr.gettext(sub.name)) if n not in names]
             gid, admin1 = ids.get(sub.code, (None, ""))
             lat, lon, _ = centres.get(f"{sub.country_code}.{admin1}", (None, None, 0)) if admin1 else (None, None, 0)
-            entry = GazEntry(names[0], "region", gid, lat, lon, REGION_POPULATION, sub.country_code, admin1)
+            entry = GazEntry(names[0], "region", gid, lat, lon, REGION_POPULATION, sub.country_code, admin1,
+                             notional=True)
+            subdivisions[sub.code] = entry
             for name in names:
                 yield name, entry
 
@@ -512,23 +514,39 @@ def _continent_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:
 EXTRA_PLACES = Path(__file__).parent / "data" / "places_extra.tsv"
 
 
-def _curated_entries(countries: dict[str, GazEntry], path: Path = EXTRA_PLACES) -> Iterator[tuple[str, GazEntry]]:
+def _curated_entries(countries: dict[str, GazEntry], path: Path = EXTRA_PLACES,
+                     kinds: frozenset[str] = frozenset({"country", "region", "natural"})) -> Iterator[tuple[str, GazEntry]]:
     """Well-known places the packaged data lacks, from our own hand-written file: French exonyms
     of countries (Angleterre, Hollande), historic and cultural regions (Alsace, Bohême, Prusse),
-    seas, mountain ranges and rivers (la Méditerranée, les Alpes, la Loire)."""
+    seas, mountain ranges and rivers (la Méditerranée, les Alpes, la Loire); with kind
+    "subdivision", more names for a first-level region (Normandy, Corsica), whose entries
+    `countries` then holds by ISO 3166-2 code.
+
+    A region's GeoNames id may be given as the ISO 3166-2 code of the first-level division it is
+    ("ES-CT" for Catalonia): its id, country and division code are then that division's."""
+    ids = region_ids()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         kind, gid, country, lat, lon, weight, names = line.split("\t")
+        if kind not in kinds:
+            continue
         all_names = [n.strip() for n in names.split("|") if n.strip()]
-        if kind == "country":  # more names for a packaged country: they link to its entry
+        if kind in ("country", "subdivision"):  # more names for a packaged place: they link to its entry
             entry = countries.get(country)
             if entry is None:
-                logger.warning("%s: no country %s for %s", path.name, country, all_names[0])
+                logger.warning("%s: no %s %s for %s", path.name, kind, country, all_names[0])
                 continue
         else:
+            region = ""
+            if gid and not gid.isdigit():  # an ISO 3166-2 code: that first-level division
+                if gid not in ids:
+                    logger.warning("%s: no region %s for %s", path.name, gid, all_names[0])
+                    continue
+                region, country = ids[gid][1], gid.split("-")[0]
+                gid = str(ids[gid][0])
             entry = GazEntry(all_names[0], kind, int(gid) if gid else None, float(lat) if lat else None,
-                             float(lon) if lon else None, int(weight or 0), country)
+                             float(lon) if lon else None, int(weight or 0), country, region)
         for name in all_names:
             yield name, entry
 
@@ -549,10 +567,12 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
             countries.setdefault(entry.country, entry)
             yield name, entry
         yield from _curated_entries(countries)
-        for name, entry in _region_entries(cities, data):
+        subdivisions: dict[str, GazEntry] = {}
+        for name, entry in _region_entries(cities, data, subdivisions):
             if entry.country == "US" and entry.region:
                 states.setdefault(entry.region, entry)
             yield name, entry
+        yield from _curated_entries(subdivisions, kinds=frozenset({"subdivision"}))
         yield from _continent_entries(data)
         yield from _county_entries(data, county_states)
         yield from _city_entries(cities)

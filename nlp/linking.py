@@ -13,7 +13,7 @@ from typing import Any
 
 from nlp.candidates import Candidate
 from nlp.evidence import Evidence
-from nlp.gazetteer import GazEntry, Gazetteer, placeholder_size
+from nlp.gazetteer import GazEntry, Gazetteer
 from nlp.place_model import Thresholds
 from nlp.text import fold_key
 from nlp.watchlist import excluded
@@ -75,6 +75,9 @@ class DocumentContext:
 
     countries: Counter[str] = field(default_factory=Counter)
     regions: dict[tuple[str, str], float] = field(default_factory=dict)
+    # the countries of those names that are not regions of a placeholder size: where a region whose
+    # name does not say which one it is may lie ("the Centre and the North" vouch for no country)
+    named: Counter[str] = field(default_factory=Counter)
 
 
 def document_context(
@@ -101,6 +104,8 @@ def document_context(
                 firsts.append(entries[0])
     for e in firsts:
         ctx.countries[e.country] += 1
+        if not e.notional:
+            ctx.named[e.country] += 1
         if e.kind == "region" and e.region:
             ctx.regions[(e.country, e.region)] = ctx.regions.get((e.country, e.region), 0.0) + 1
     return ctx
@@ -147,7 +152,7 @@ def choose(
             s += REGION_WEIGHT * min(CONTEXT_CAP, max(0.0, ctx.regions.get((e.country, e.region), 0.0) - own))
         if key and name_key(e.name) != key:
             s -= OTHER_NAME_PENALTY
-        if e.kind == "region" and (e.geonames_id is None or placeholder_size(e)):
+        if e.kind == "region" and (e.geonames_id is None or e.notional):
             s -= UNLOCATED
         if e in capitals:
             s += CAPITAL
@@ -192,12 +197,9 @@ def unsure_region(entry: GazEntry, entries: Sequence[GazEntry], ctx: DocumentCon
     else, whose name does not say which region it is: another country's region shares it ("North
     West": Botswana, Cameroon, South Africa) or it is made of words that say only where a region
     lies ("West", "Gulf", "Centre"). The mention stays a region, named but not linked."""
-    if not placeholder_size(entry):
+    if not entry.notional or ctx.named[entry.country] > 0:
         return False
-    own = 1 if entries and entries[0].country == entry.country else 0
-    if ctx.countries[entry.country] - own > 0:
-        return False
-    shared = any(placeholder_size(e) and e.country != entry.country for e in entries)
+    shared = any(e.notional and e.country != entry.country for e in entries)
     return shared or all(w in GENERIC_REGION_WORDS for w in fold_key(surface).replace("-", " ").split())
 
 

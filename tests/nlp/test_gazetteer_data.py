@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.gazetteer import EXTRA_PLACES, KIND_WEIGHT, load_gazetteer
+from nlp.gazetteer import EXTRA_PLACES, KIND_WEIGHT, load_gazetteer, region_ids
+
+ISO_REGIONS = region_ids()
 
 
 @pytest.fixture(scope="module")
@@ -17,11 +19,15 @@ def test_every_row_is_well_formed(rows: list[list[str]]) -> None:
     for row in rows:
         assert len(row) == 7, row
         kind, gid, country, lat, lon, weight, names = row
-        assert kind in KIND_WEIGHT and kind != "city", row
-        assert names.split("|")[0] and (country == "" or (len(country) == 2 and country.isupper())), row
+        assert (kind in KIND_WEIGHT and kind != "city") or kind == "subdivision", row
+        assert names.split("|")[0], row
+        if kind == "subdivision":  # more names for a first-level division, by its ISO 3166-2 code
+            assert country in ISO_REGIONS and not (gid or lat or lon or weight), row
+            continue
+        assert country == "" or (len(country) == 2 and country.isupper()), row
         if kind != "country":
             assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180, row
-            assert int(weight) > 0 and (not gid or int(gid) > 0), row
+            assert int(weight) > 0 and (not gid or gid in ISO_REGIONS or int(gid) > 0), row
 
 
 def test_country_names_join_the_packaged_country(rows: list[list[str]]) -> None:
@@ -39,3 +45,33 @@ def test_the_new_names_win_over_namesakes() -> None:
     assert gaz.lookup("Atlantique")[0].kind == "natural"  # the ocean before the Atlantique department of Benin
     assert gaz.lookup("lac Léman")[0] is gaz.lookup("Lake Geneva")[0]
     assert gaz.is_scannable("Pyrénées") and gaz.is_scannable("mer du Nord")
+
+
+# first-level regions carry GeoNames' id, division code and a position (nlp/data/regions_geonames.tsv)
+REGIONS = [
+    ("Normandie", 11071621, "FR"), ("Normandy", 11071621, "FR"), ("Corse", 3023519, "FR"),
+    ("Corsica", 3023519, "FR"), ("Auvergne-Rhône-Alpes", 11071625, "FR"), ("Bretagne", 3030293, "FR"),
+    ("Catalogne", 3336901, "ES"), ("Catalunya", 3336901, "ES"), ("Bavière", 2951839, "DE"),
+    ("Écosse", 2638360, "GB"),
+]
+
+
+@pytest.mark.parametrize(("name", "geonames_id", "country"), REGIONS)
+def test_a_first_level_region_has_its_geonames_entry(name: str, geonames_id: int, country: str) -> None:
+    top = load_gazetteer().lookup(name)[0]
+    assert (top.kind, top.geonames_id, top.country) == ("region", geonames_id, country)
+    assert top.region and top.lat is not None and top.lon is not None
+
+
+def test_a_region_yields_to_the_city_of_its_name() -> None:
+    gaz = load_gazetteer()
+    # the canton of Geneva and the province of Quebec: the name alone means the city
+    assert [e.kind for e in gaz.lookup("Genève")[:1]] == ["city"]
+    assert all(e.kind == "city" for e in gaz.lookup("Quebec"))
+
+
+def test_the_region_table_is_well_formed() -> None:
+    ids = region_ids()
+    assert len(ids) > 3000
+    assert ids["FR-NOR"] == (11071621, "28") and ids["US-CA"][1] == "CA"
+    assert all(gid > 0 and admin1 for gid, admin1 in ids.values())

@@ -86,8 +86,8 @@ def test_a_place_marketing_article_links_each_city_and_country(bare: Analyzer) -
     assert {k: got.get(k) for k in expected} == expected
 
 
-# a city against a first-level region of another country we know only by name (no GeoNames id, no
-# position): the located city is what a user can map
+# a city against a first-level region of another country whose size we do not know (a placeholder
+# population): the city the world knows is meant
 LOCATED = [
     ("en", "The Saint Paul winter carnival opens on Friday.", "Saint Paul", 5045360),  # Minnesota, not Antigua
     ("en", "Flights from Saint John to Halifax resumed on Monday.", "Saint John", 6138517),  # New Brunswick
@@ -96,8 +96,8 @@ LOCATED = [
 
 
 @pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), LOCATED)
-def test_a_located_city_beats_a_region_known_only_by_name(bare: Analyzer, lang: str, text: str, surface: str,
-                                                          geonames_id: int) -> None:
+def test_a_known_city_beats_a_region_of_unknown_size(bare: Analyzer, lang: str, text: str, surface: str,
+                                               geonames_id: int) -> None:
     assert links(bare, text, lang).get(surface) == geonames_id
 
 
@@ -130,3 +130,47 @@ STATE = [
 def test_a_state_named_as_a_state_stays_the_state(bare: Analyzer, lang: str, text: str, surface: str,
                                                    geonames_id: int) -> None:
     assert links(bare, text, lang).get(surface) == geonames_id
+
+
+# a first-level region links to its GeoNames entry (nlp/data/regions_geonames.tsv), in a trade
+# article's French and in English
+REGIONS = [
+    ("fr", "Après Lyon, la Normandie et la Corse ont vu leurs nuitées progresser en 2026.",
+     {"Normandie": 11071621, "Corse": 3023519, "Lyon": 2996944}),
+    ("fr", "L'agence d'attractivité de la région Auvergne-Rhône-Alpes ouvre un bureau à Grenoble.",
+     {"Auvergne-Rhône-Alpes": 11071625, "Grenoble": 3014728}),
+    ("en", "Ferries from Portsmouth to Normandy were full all summer, and flights to Corsica too.",
+     {"Normandy": 11071621, "Corsica": 3023519}),
+    ("en", "Tour operators sold more trips to Catalonia and Sicily than to Paris this year.",
+     {"Catalonia": 3336901, "Sicily": 2523119}),
+    # an overseas region of France that GeoNames files as a country: the country entry
+    ("fr", "Paris et la Guadeloupe signent une convention pour promouvoir les croisières.",
+     {"Guadeloupe": 3579143, "Paris": 2988507}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), REGIONS)
+def test_a_region_links_to_its_geonames_entry(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
+    found = links(bare, text, lang)
+    assert {surface: found.get(surface) for surface in expected} == expected
+
+
+# a region of a country the text names nowhere else, whose name several countries' regions share or
+# which only says where it lies, is reported as a region but not linked: which one is unknown
+UNSURE_REGIONS = [
+    ("en", "Mining towns in the North West have lost half their jobs since 2010.", "North West"),
+    ("en", "Investors in the Centre and the North have not been told about the plan.", "Centre"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface"), UNSURE_REGIONS)
+def test_a_region_the_name_alone_cannot_tell_stays_unlinked(bare: Analyzer, lang: str, text: str,
+                                                            surface: str) -> None:
+    analysis = bare.analyze(text, lang=lang)
+    assert all(p.geonames_id is None and p.lat is None for p in analysis.places if p.text == surface)
+
+
+def test_a_region_of_a_country_the_text_names_is_linked(bare: Analyzer) -> None:
+    # the same shared name, with its country in the text: Cameroon's North-West region
+    text = "In Cameroon, schools in the North West reopened after the strike in Bamenda."
+    assert links(bare, text, "en").get("North West") == 2223602

@@ -227,7 +227,7 @@ MARKETING = [
         "sociétés venues d'Italie. Camille Rousseau, directrice d'Atout France, rappelle que la Normandie "
         "et la Suisse ont lancé des programmes semblables. Le groupe Accor et la SNCF parrainent le prix.",
         {"Paris": 2988507, "LYON": 2996944, "Bordeaux": 3031582, "Japon": 1861060, "Brésil": 3469034,
-         "Italie": 3175395, "France": 3017382, "Suisse": 2658434},
+         "Italie": 3175395, "France": 3017382, "Suisse": 2658434, "Normandie": 11071621},
         {"Marques", "Palmarès", "Grand Prix", "Prix", "Camille", "Rousseau", "Accor", "SNCF", "Remis"},
     ),
 ]
@@ -241,7 +241,8 @@ def test_place_marketing_article(bare: Analyzer, text: str, links: dict[str, int
     for surface, gid in links.items():
         assert found.get(surface) == gid, (surface, analysis.places)
     assert not absent & set(found), analysis.places
-    assert all(p.territory or p.geonames_id is not None or p.kind == "region" for p in analysis.places)
+    # every place is a watched territory or a GeoNames entry: cities, countries and regions alike
+    assert all(p.territory or p.geonames_id is not None for p in analysis.places), analysis.places
 
 
 # country abbreviations in results lists: a rider's or a player's nationality in brackets
