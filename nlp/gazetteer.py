@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import gzip
 import json
 import logging
 import math
@@ -99,6 +100,7 @@ class Gazetteer:
         # document's county is, for the linker (the county entries themselves stay one per name)
         self._county_states: dict[str, set[str]] = defaultdict(set)
         self._capitals: set[int] = set()  # GeoNames ids of the countries' capitals
+        self._towns: dict[str, list[GazEntry]] | None = None  # small towns by folded name, loaded on first use
         index: dict[str, list[GazEntry]] = defaultdict(list)
         primary: set[str] = set()
         well_known: set[str] = set()
@@ -136,6 +138,14 @@ class Gazetteer:
     def lookup(self, name: str) -> list[GazEntry]:
         """Candidates for a name, most important first; [] when unknown."""
         return self._index.get(fold_key(name), [])
+
+    def lookup_town(self, name: str) -> list[GazEntry]:
+        """Towns of 1,000 to 4,999 people the main index lacks ("Courchevel", "Deauville"), most
+        populous first; [] when unknown. Never scanned for in text: a name something else found may
+        link to one (`nlp.linking.small_town`). The table loads on first use."""
+        if self._towns is None:
+            self._towns = _town_index(TOWNS)
+        return self._towns.get(fold_key(name), [])
 
     def add_abbreviation(self, form: str, entry: GazEntry) -> None:
         """Read `form`, exactly, as an abbreviation of `entry` (see `region_abbreviation`)."""
@@ -509,6 +519,26 @@ def _continent_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:
         for alt in alternates:
             if alt.get("lang") in ("en", "fr") and _latin(alt.get("name", "")):
                 yield alt["name"], entry
+
+
+TOWNS = Path(__file__).parent / "data" / "towns.tsv.gz"
+
+
+def _town_index(path: Path) -> dict[str, list[GazEntry]]:
+    """The small towns of `nlp/build_towns.py`'s table by folded name, most populous first."""
+    index: dict[str, list[GazEntry]] = defaultdict(list)
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            gid, name, lat, lon, population, country, admin1, _others = line.rstrip("\n").split("\t")
+            entry = GazEntry(name, "city", int(gid), float(lat), float(lon), int(population), country, admin1)
+            # by its own name only: a small town's other names are too often another place's
+            # ("Laval" for Val-d'Isère, "Barrow" for Utqiagvik)
+            index[fold_key(name)].append(entry)
+    for cands in index.values():
+        cands.sort(key=lambda e: -e.population)
+    return dict(index)
 
 
 EXTRA_PLACES = Path(__file__).parent / "data" / "places_extra.tsv"

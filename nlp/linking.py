@@ -192,6 +192,16 @@ def leader_entries(text: str, start: int, by_end: dict[int, Candidate]) -> list[
     return leader.entries if leader is not None else []
 
 
+def small_town(gazetteer: Gazetteer, surface: str, ctx: DocumentContext) -> GazEntry | None:
+    """The town of 1,000 to 4,999 people a name the main gazetteer lacks links to ("Courchevel",
+    "Deauville"): one of a country the document's other places name, agreeing best with them; None
+    where no other place names its country (a small town's name alone says too little)."""
+    if gazetteer.county_states(f"{surface} County") & {r for (cc, r) in ctx.regions if cc == "US"}:
+        return None  # "Barrow" in a text about Georgia: Barrow County, not a town
+    towns = [e for e in gazetteer.lookup_town(surface) if ctx.named[e.country] > 0]
+    return choose(towns, ctx, None, surface) if towns else None
+
+
 def unsure_region(entry: GazEntry, entries: Sequence[GazEntry], ctx: DocumentContext, surface: str) -> bool:
     """True for a first-level region (placeholder size) of a country the document names nowhere
     else, whose name does not say which region it is: another country's region shares it ("North
@@ -275,6 +285,10 @@ def link(
                 dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
                 leader=leader_entries(text, c.start, by_end), region_word=REGION_WORD.match(text, c.end) is not None,
             )
+        if entry is None and (p >= thresholds.unlinked or c.territory):
+            # a name the main gazetteer lacks, or knows only as a small place's other name: a small
+            # town of a country the text names; only for names kept anyway
+            entry = small_town(gazetteer, text[c.start : c.end], ctx)
         if entry is not None and unsure_region(entry, c.entries, ctx, text[c.start : c.end]):
             entry = dataclasses.replace(entry, geonames_id=None, lat=None, lon=None)  # a region by name only
         linked = c.territory is not None or entry is not None

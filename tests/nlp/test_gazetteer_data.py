@@ -75,3 +75,12 @@ def test_the_region_table_is_well_formed() -> None:
     assert len(ids) > 3000
     assert ids["FR-NOR"] == (11071621, "28") and ids["US-CA"][1] == "CA"
     assert all(gid > 0 and admin1 for gid, admin1 in ids.values())
+
+
+def test_small_towns_are_looked_up_never_scanned() -> None:
+    gaz = load_gazetteer()
+    assert gaz.lookup("Courchevel") == [] and not gaz.is_scannable("Courchevel")
+    town = gaz.lookup_town("Courchevel")[0]
+    assert (town.geonames_id, town.country, town.kind) == (3023065, "FR", "city")
+    assert 1_000 <= town.population < 5_000
+    assert gaz.lookup_town("Lyon") == []  # the main gazetteer's towns are not repeated

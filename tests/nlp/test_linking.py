@@ -174,3 +174,22 @@ def test_a_region_of_a_country_the_text_names_is_linked(bare: Analyzer) -> None:
     # the same shared name, with its country in the text: Cameroon's North-West region
     text = "In Cameroon, schools in the North West reopened after the strike in Bamenda."
     assert links(bare, text, "en").get("North West") == 2223602
+
+
+# a kept name the main gazetteer (towns of 5,000+) lacks links to a town of 1,000-4,999 people
+# (nlp/data/towns.tsv.gz) of a country the text names: resorts and seaside towns
+SMALL_TOWNS = [
+    ("fr", "Deauville accueille le festival du cinéma américain, à deux heures de Paris.", "Deauville", 3021668),
+    ("fr", "Après Lyon et Annecy, la station de Val Thorens a affiché complet pour Noël.", "Val Thorens", 6544556),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), SMALL_TOWNS)
+def test_a_small_town_links_where_its_country_is_named(bare: Analyzer, lang: str, text: str, surface: str,
+                                                       geonames_id: int) -> None:
+    assert links(bare, text, lang).get(surface) == geonames_id
+
+
+def test_a_small_town_alone_stays_unlinked(bare: Analyzer) -> None:
+    # no other place names a country: a name shared by small towns abroad is not linked on its own
+    assert links(bare, "Deauville accueille le festival du cinéma américain.", "fr").get("Deauville", 0) is None
