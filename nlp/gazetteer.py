@@ -448,7 +448,7 @@ def region_ids(path: Path = REGION_IDS) -> dict[str, tuple[int, str]]:
     return ids
 
 
-def _region_entries(cities: dict[str, dict], data: Path,
+def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[int, str]],
                     subdivisions: dict[str, GazEntry]) -> Iterator[tuple[str, GazEntry]]:
     """The US states, and the first-level divisions of other countries pycountry names (collected
     in `subdivisions` by ISO 3166-2 code), linked to GeoNames through `regions_geonames.tsv`."""
@@ -465,7 +465,6 @@ def _region_entries(cities: dict[str, dict], data: Path,
         fr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
     except OSError:  # pragma: no cover - locales always ship with pycountry
         fr = gettext.NullTranslations()
-    ids = region_ids()
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code != "US":
             names = subdivision_names(sub.name)
@@ -531,10 +530,8 @@ def _town_index(path: Path) -> dict[str, list[GazEntry]]:
         for line in f:
             if line.startswith("#"):
                 continue
-            gid, name, lat, lon, population, country, admin1, _others = line.rstrip("\n").split("\t")
+            gid, name, lat, lon, population, country, admin1 = line.rstrip("\n").split("\t")
             entry = GazEntry(name, "city", int(gid), float(lat), float(lon), int(population), country, admin1)
-            # by its own name only: a small town's other names are too often another place's
-            # ("Laval" for Val-d'Isère, "Barrow" for Utqiagvik)
             index[fold_key(name)].append(entry)
     for cands in index.values():
         cands.sort(key=lambda e: -e.population)
@@ -544,17 +541,16 @@ def _town_index(path: Path) -> dict[str, list[GazEntry]]:
 EXTRA_PLACES = Path(__file__).parent / "data" / "places_extra.tsv"
 
 
-def _curated_entries(countries: dict[str, GazEntry], path: Path = EXTRA_PLACES,
+def _curated_entries(packaged: dict[str, GazEntry], ids: dict[str, tuple[int, str]], path: Path = EXTRA_PLACES,
                      kinds: frozenset[str] = frozenset({"country", "region", "natural"})) -> Iterator[tuple[str, GazEntry]]:
     """Well-known places the packaged data lacks, from our own hand-written file: French exonyms
     of countries (Angleterre, Hollande), historic and cultural regions (Alsace, Bohême, Prusse),
     seas, mountain ranges and rivers (la Méditerranée, les Alpes, la Loire); with kind
-    "subdivision", more names for a first-level region (Normandy, Corsica), whose entries
-    `countries` then holds by ISO 3166-2 code.
+    "subdivision", more names for a first-level region (Normandy, Corsica). `packaged` holds the
+    packaged entries those rows name: countries by ISO code, or regions by ISO 3166-2 code.
 
     A region's GeoNames id may be given as the ISO 3166-2 code of the first-level division it is
     ("ES-CT" for Catalonia): its id, country and division code are then that division's."""
-    ids = region_ids()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -563,7 +559,7 @@ def _curated_entries(countries: dict[str, GazEntry], path: Path = EXTRA_PLACES,
             continue
         all_names = [n.strip() for n in names.split("|") if n.strip()]
         if kind in ("country", "subdivision"):  # more names for a packaged place: they link to its entry
-            entry = countries.get(country)
+            entry = packaged.get(country)
             if entry is None:
                 logger.warning("%s: no %s %s for %s", path.name, kind, country, all_names[0])
                 continue
@@ -587,6 +583,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     data = _data_dir()
     cities = json.loads((data / f"{cities_file}.json").read_text(encoding="utf-8"))
     country_data = json.loads((data / "countries.json").read_text(encoding="utf-8"))  # read once: entries and capitals
+    ids = region_ids()  # read once: the packaged regions and the curated ones that are divisions
 
     states: dict[str, GazEntry] = {}  # US states by postal code, for their abbreviations
     county_states: dict[str, set[str]] = defaultdict(set)  # county name → the states that have one
@@ -596,13 +593,13 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         for name, entry in _country_entries(cities, country_data):
             countries.setdefault(entry.country, entry)
             yield name, entry
-        yield from _curated_entries(countries)
+        yield from _curated_entries(countries, ids)
         subdivisions: dict[str, GazEntry] = {}
-        for name, entry in _region_entries(cities, data, subdivisions):
+        for name, entry in _region_entries(cities, data, ids, subdivisions):
             if entry.country == "US" and entry.region:
                 states.setdefault(entry.region, entry)
             yield name, entry
-        yield from _curated_entries(subdivisions, kinds=frozenset({"subdivision"}))
+        yield from _curated_entries(subdivisions, ids, kinds=frozenset({"subdivision"}))
         yield from _continent_entries(data)
         yield from _county_entries(data, county_states)
         yield from _city_entries(cities)
