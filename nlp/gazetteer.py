@@ -289,9 +289,10 @@ class Gazetteer:
 
 
 def _yields(entry: GazEntry) -> bool:
-    """A region we only know by name, or one whose size is a placeholder: where a GeoNames place of
-    its own country has its name, the name means that place."""
-    return entry.geonames_id is None or entry.notional
+    """A packaged region whose size is a placeholder (a first-level division outside the US, a US
+    county): where a GeoNames place of its own country has its name, the name means that place.
+    Our curated regions never yield: their size is their own."""
+    return entry.notional
 
 
 def _one_slip(key: str) -> Iterator[str]:
@@ -499,7 +500,7 @@ def _county_entries(data: Path, states: dict[str, set[str]]) -> Iterator[tuple[s
         name = str(county.get("name") or "")
         if " " in name:
             states[name].add(str(county.get("state") or ""))
-            yield name, GazEntry(name, "region", None, None, None, COUNTY_POPULATION, "US")
+            yield name, GazEntry(name, "region", None, None, None, COUNTY_POPULATION, "US", notional=True)
 
 
 def _continent_entries(data: Path) -> Iterator[tuple[str, GazEntry]]:

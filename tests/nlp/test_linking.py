@@ -181,6 +181,8 @@ def test_a_region_of_a_country_the_text_names_is_linked(bare: Analyzer) -> None:
 SMALL_TOWNS = [
     ("fr", "Deauville accueille le festival du cinéma américain, à deux heures de Paris.", "Deauville", 3021668),
     ("fr", "Après Lyon et Annecy, la station de Val Thorens a affiché complet pour Noël.", "Val Thorens", 6544556),
+    # a historic region we curated says which country (nlp/data/places_extra.tsv's country column)
+    ("fr", "Le domaine de Tignes, en Savoie, ouvrira le 28 novembre.", "Tignes", 2972607),
 ]
 
 
