@@ -407,8 +407,7 @@ def test_a_cue_word_reaches_over_a_line_break(bare: Analyzer, text: str, surface
 
 @pytest.mark.parametrize(("text", "surface"), [
     # old newspapers' OCR: the long s read as f, a letter misread; the name is still a place
-    pytest.param("La flotte ruffe a quitté Conflantinople hier matin.", "Conflantinople",
-                 marks=pytest.mark.xfail(reason="the French model retrained with longer company names and the unknown-noun feature chose thresholds of 0.35 on Europeana; this name scores 0.32 and is reported in candidates")),
+    ("La flotte ruffe a quitté Conflantinople hier matin.", "Conflantinople"),
     ("Les nouvelles d'Efpagne annoncent que les récoltes seront bonnes.", "Efpagne"),
 ])
 def test_a_name_ocr_misread_stays_a_place(bare: Analyzer, text: str, surface: str) -> None:
