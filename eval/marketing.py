@@ -3,8 +3,8 @@ diaspora and start-up programmes), placewatch against keyword listening.
 
 Two sets (`eval/data/marketing_*.jsonl`, written by us in the style of a trade article): the dev
 set may be looked at item by item (`--show`); the validation set was written before any result on
-it was seen and is only reported whole (4 articles, then 3 more on 2026-12-06, each batch written before
-any result on it). Gold (same row format as `eval/homonyms.py`): every city,
+it was seen and is only reported whole (4 articles, then 3 more on 2026-12-06 and 3 more later that day,
+each batch written before any result on it). Gold (same row format as `eval/homonyms.py`): every city,
 region and country named, and the place a brand or programme is named after ("Only Lyon", "Invest
 in Morocco", "French Tech"); not an award, an event, a company ("Air France", "Royal Air Maroc"),
 a person ("Claire Nantes") or a common noun opening a paragraph.
