@@ -121,12 +121,13 @@ class Gazetteer:
         self._areas: dict[str, list[tuple[str, bool]]] | None = None
         self._well_known: frozenset[str] | None = None
         for key, cands in index.items():
-            # a region we only know by name, or a first-level region outside the US, yields to
-            # another GeoNames place of that name and country (Genève the city, not its canton), and
-            # to a country of its name (Guadeloupe, an overseas region of France and GeoNames' country)
-            linked = {e.country for e in cands if not _yields(e)}
+            # a packaged region of a placeholder size (a first-level division outside the US, a US
+            # county) yields to another place of that name and country (Genève the city, not its
+            # canton) and to a country of its name (Guadeloupe, an overseas region of France and
+            # GeoNames' country); our curated regions never yield: their size is their own
+            linked = {e.country for e in cands if not e.notional}
             country = any(e.kind == "country" for e in cands)
-            cands[:] = [e for e in cands if not _yields(e) or (e.country not in linked and not country)]
+            cands[:] = [e for e in cands if not e.notional or (e.country not in linked and not country)]
             cands.sort(key=lambda e: -e.prior)
             index[key] = cands
         self._index: dict[str, list[GazEntry]] = dict(index)
@@ -286,13 +287,6 @@ class Gazetteer:
     def is_scannable(self, name: str) -> bool:
         """True for a name the text scan looks for: a primary name or a big city's other name."""
         return fold_key(name) in self._scannable
-
-
-def _yields(entry: GazEntry) -> bool:
-    """A packaged region whose size is a placeholder (a first-level division outside the US, a US
-    county): where a GeoNames place of its own country has its name, the name means that place.
-    Our curated regions never yield: their size is their own."""
-    return entry.notional
 
 
 def _one_slip(key: str) -> Iterator[str]:
@@ -542,7 +536,13 @@ def _town_index(path: Path) -> dict[str, list[GazEntry]]:
 EXTRA_PLACES = Path(__file__).parent / "data" / "places_extra.tsv"
 
 
-def _curated_entries(packaged: dict[str, GazEntry], ids: dict[str, tuple[int, str]], path: Path = EXTRA_PLACES,
+def curated_rows(path: Path = EXTRA_PLACES) -> list[list[str]]:
+    """The rows of our hand-written file (seven tab-separated fields each), comments left out."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _curated_entries(rows: list[list[str]], packaged: dict[str, GazEntry], ids: dict[str, tuple[int, str]],
                      kinds: frozenset[str] = frozenset({"country", "region", "natural"})) -> Iterator[tuple[str, GazEntry]]:
     """Well-known places the packaged data lacks, from our own hand-written file: French exonyms
     of countries (Angleterre, Hollande), historic and cultural regions (Alsace, Bohême, Prusse),
@@ -552,23 +552,20 @@ def _curated_entries(packaged: dict[str, GazEntry], ids: dict[str, tuple[int, st
 
     A region's GeoNames id may be given as the ISO 3166-2 code of the first-level division it is
     ("ES-CT" for Catalonia): its id, country and division code are then that division's."""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, gid, country, lat, lon, weight, names = line.split("\t")
+    for kind, gid, country, lat, lon, weight, names in rows:
         if kind not in kinds:
             continue
         all_names = [n.strip() for n in names.split("|") if n.strip()]
         if kind in ("country", "subdivision"):  # more names for a packaged place: they link to its entry
             entry = packaged.get(country)
             if entry is None:
-                logger.warning("%s: no %s %s for %s", path.name, kind, country, all_names[0])
+                logger.warning("%s: no %s %s for %s", EXTRA_PLACES.name, kind, country, all_names[0])
                 continue
         else:
             region = ""
             if gid and not gid.isdigit():  # an ISO 3166-2 code: that first-level division
                 if gid not in ids:
-                    logger.warning("%s: no region %s for %s", path.name, gid, all_names[0])
+                    logger.warning("%s: no region %s for %s", EXTRA_PLACES.name, gid, all_names[0])
                     continue
                 region, country = ids[gid][1], gid.split("-")[0]
                 gid = str(ids[gid][0])
@@ -585,6 +582,7 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
     cities = json.loads((data / f"{cities_file}.json").read_text(encoding="utf-8"))
     country_data = json.loads((data / "countries.json").read_text(encoding="utf-8"))  # read once: entries and capitals
     ids = region_ids()  # read once: the packaged regions and the curated ones that are divisions
+    curated = curated_rows()  # read once: new places first, more names for packaged regions later
 
     states: dict[str, GazEntry] = {}  # US states by postal code, for their abbreviations
     county_states: dict[str, set[str]] = defaultdict(set)  # county name → the states that have one
@@ -594,13 +592,13 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         for name, entry in _country_entries(cities, country_data):
             countries.setdefault(entry.country, entry)
             yield name, entry
-        yield from _curated_entries(countries, ids)
+        yield from _curated_entries(curated, countries, ids)
         subdivisions: dict[str, GazEntry] = {}
         for name, entry in _region_entries(cities, data, ids, subdivisions):
             if entry.country == "US" and entry.region:
                 states.setdefault(entry.region, entry)
             yield name, entry
-        yield from _curated_entries(subdivisions, ids, kinds=frozenset({"subdivision"}))
+        yield from _curated_entries(curated, subdivisions, ids, kinds=frozenset({"subdivision"}))
         yield from _continent_entries(data)
         yield from _county_entries(data, county_states)
         yield from _city_entries(cities)

@@ -64,8 +64,7 @@ SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
 GENERIC_REGION_WORDS = frozenset(
     "north south east west northern southern eastern western central centre center middle upper "
     "lower inner outer gulf coast coastal islands island capital highlands lowlands lakes mountains "
-    "nord sud est ouest centre centrale central haut haute bas basse".split())
-
+    "nord sud est ouest centrale haut haute bas basse".split())
 
 
 @dataclass(frozen=True)
@@ -276,27 +275,28 @@ def link(
         sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
         if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
             continue
-        weak = evidence.weak_link(text[c.start : c.end], c)  # a small town's other name: which one is unsure
+        surface = text[c.start : c.end]
+        weak = evidence.weak_link(surface, c)  # a small town's other name: which one is unsure
         if weak or len(c.entries) < 2:  # no sense to choose between: the text around it is not read
             entry = None if weak or not c.entries else c.entries[0]
         else:
             entry = choose(
-                c.entries, ctx, follower_country(gazetteer, text, c.end), text[c.start : c.end],
+                c.entries, ctx, follower_country(gazetteer, text, c.end), surface,
                 dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
                 leader=leader_entries(text, c.start, by_end), region_word=REGION_WORD.match(text, c.end) is not None,
             )
         if entry is None and (p >= thresholds.unlinked or c.territory):
             # a name the main gazetteer lacks, or knows only as a small place's other name: a small
             # town of a country the text names; only for names kept anyway
-            entry = small_town(gazetteer, text[c.start : c.end], ctx)
-        if entry is not None and unsure_region(entry, c.entries, ctx, text[c.start : c.end]):
+            entry = small_town(gazetteer, surface, ctx)
+        if entry is not None and unsure_region(entry, c.entries, ctx, surface):
             entry = dataclasses.replace(entry, geonames_id=None, lat=None, lon=None)  # a region by name only
         linked = c.territory is not None or entry is not None
         if c.brand and entry is not None:
             # a place brand is how place marketing names its place: a mention of it, said a brand
             places.append({**place_record(territories, text, c, p, entry), "kind": "brand"})
         elif c.territory is not None:
-            if p >= thresholds.watched or evidence.vouches(text[c.start : c.end], c):
+            if p >= thresholds.watched or evidence.vouches(surface, c):
                 places.append(place_record(territories, text, c, p, entry))
         elif p >= thresholds.place and (linked or p >= thresholds.unlinked):
             places.append(place_record(territories, text, c, p, entry))

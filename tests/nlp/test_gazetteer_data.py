@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.gazetteer import EXTRA_PLACES, KIND_WEIGHT, load_gazetteer, region_ids
+from nlp.gazetteer import KIND_WEIGHT, curated_rows, load_gazetteer, region_ids
 
 ISO_REGIONS = region_ids()
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[list[str]]:
-    lines = EXTRA_PLACES.read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    return curated_rows()
 
 
 def test_every_row_is_well_formed(rows: list[list[str]]) -> None:
