@@ -4,7 +4,8 @@ neutral, fr_tweets macro-F1, fr_reviews accuracy."""
 from __future__ import annotations
 
 import argparse
-import hashlib
+import gzip
+import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -16,17 +17,19 @@ if __package__ in (None, ""):
 
 from core.models import NEUTRAL_BANDS, sentiment_label
 from eval.nlp_common import DATASETS, f1, read_jsonl
-from nlp.linear import LinearSentiment
-from nlp.sentiment import scorer_for, vader_en_scores, vader_fr_scores
+from nlp.sentiment import MODEL_EN, scorer_for, vader_en_scores, vader_fr_scores
 from nlp.sentiment_fr import BARE, CONTRAST, OPENING, french_tokens
 from nlp.sentiment_structure import LONG_WORDS
-from nlp.train_sentiment import fit, in_validation
+from nlp.train_sentiment import (
+    fit_english,
+    fold_of,
+    in_validation,
+    three_class_gold,
+)
 
 SENTIMENT = DATASETS / "sentiment"
 PLAIN_EN = Path(__file__).resolve().parent / "data" / "en_plain_statements.txt"  # factual sentences we wrote
 FOLDS = 5
-# A mean rating within half a point of 0 (on -4..+4, ten raters) is a text raters gave no verdict: neutral.
-NEUTRAL_RATING = 0.5
 Score = Callable[[str], tuple[float, float, float]]
 
 
@@ -38,15 +41,6 @@ def sign_accuracy(rows: Sequence[dict[str, Any]], score: Score, threshold: float
         label = sentiment_label(score(r["text"])[0], band=threshold)
         hits += label == ("positive" if float(r["rating"]) > 0 else "negative")
     return hits / len(rated) if rated else 0.0
-
-
-def three_class_gold(rating: float) -> str | None:
-    """neg at -1 or below, neutral within NEUTRAL_RATING of 0, pos at +1 or above; None in between."""
-    if rating <= -1.0:
-        return "negative"
-    if rating >= 1.0:
-        return "positive"
-    return "neutral" if abs(rating) < NEUTRAL_RATING else None
 
 
 def three_class(rows: Sequence[dict[str, Any]], scores: dict[str, float], band: float) -> tuple[float, float]:
@@ -64,8 +58,12 @@ def plain_neutral_share(score: Score, band: float) -> float:
     return sum(1 for t in lines if sentiment_label(score(t)[0], band=band) == "neutral") / len(lines)
 
 
-def fold_of(row_id: str) -> int:
-    return int(hashlib.sha1(row_id.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+def shipped_settings() -> dict[str, float]:
+    """The shipped English model's settings (its L2s, verdict cut and written weight, chosen on the
+    training half by `python -m nlp.train_sentiment`): every refit here uses them."""
+    with gzip.open(MODEL_EN, "rt", encoding="utf-8") as fh:
+        meta = json.load(fh)["meta"]
+    return {k: float(meta[k]) for k in ("l2", "l2_verdict", "written_weight", "verdict_cut") if k in meta}
 
 
 def cross_validated_en(rows: Sequence[dict[str, Any]], threshold: float) -> float:
@@ -73,9 +71,9 @@ def cross_validated_en(rows: Sequence[dict[str, Any]], threshold: float) -> floa
     the whole file, so scoring it there would flatter it)."""
     hits = total = 0
     for k in range(FOLDS):
-        train = [r for r in rows if fold_of(r["id"]) != k and abs(float(r["rating"])) >= 0.25]
+        train = [r for r in rows if fold_of(r["id"]) != k]
         test = [r for r in rows if fold_of(r["id"]) == k]
-        model = LinearSentiment(fit(train), vader_en_scores)
+        model = fit_english(train, shipped_settings())
         n = sum(1 for r in test if abs(float(r["rating"])) >= 1.0)
         hits += round(sign_accuracy(test, model.scores, threshold) * n)
         total += n
@@ -145,9 +143,9 @@ def validated(with_baselines: bool = False) -> dict[str, float]:
     half. French: the shipped model as it is, since it learnt from the English ratings only and
     `python -m nlp.train_sentiment` chose its scales on the French training halves."""
     rows = list(read_jsonl(SENTIMENT / "en_vader_ratings.jsonl"))
-    train = [r for r in rows if not in_validation(r["id"]) and abs(float(r["rating"])) >= 0.25]
+    train = [r for r in rows if not in_validation(r["id"])]
     held = [r for r in rows if in_validation(r["id"])]
-    model = LinearSentiment(fit(train), vader_en_scores)
+    model = fit_english(train, shipped_settings())
     t_en = max(BANDS, key=lambda b: sign_accuracy(train, model.scores, b))
     fr_scorer = scorer_for("fr")
     assert fr_scorer is not None
@@ -180,8 +178,7 @@ def training_half_three_class() -> dict[str, float]:
     rows = [r for r in read_jsonl(SENTIMENT / "en_vader_ratings.jsonl") if not in_validation(r["id"])]
     scores: dict[str, float] = {}
     for k in range(FOLDS):
-        model = LinearSentiment(fit([r for r in rows if fold_of(r["id"]) != k and abs(float(r["rating"])) >= 0.25]),
-                                vader_en_scores)
+        model = fit_english([r for r in rows if fold_of(r["id"]) != k], shipped_settings())
         scores.update({r["id"]: model.scores(r["text"])[0] for r in rows if fold_of(r["id"]) == k})
     macro, neutral = three_class(rows, scores, NEUTRAL_BANDS["en"])
     return {"en_three_class_macro_f1": macro, "en_neutral_share": neutral}

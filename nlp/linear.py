@@ -56,31 +56,54 @@ def features(text: str, lexicon: tuple[float, float, float]) -> dict[str, float]
     return feats
 
 
-class LinearSentiment:
-    """Logistic model over `features`; `score` maps the probability of positive to [-1, 1]."""
+def probability(weights: dict[str, float], feats: dict[str, float]) -> float:
+    """P(label = 1) of a logistic model with these weights."""
+    z = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def __init__(self, weights: dict[str, float], lexicon: LexiconScorer) -> None:
+
+class LinearSentiment:
+    """Two logistic models over `features`: which way a verdict leans (`weights`; `score` maps the
+    probability of positive to [-1, 1]) and, when given, whether the text gives a verdict at all
+    (`verdict`). A text whose verdict probability is under `verdict_cut` scores 0: "The museum
+    opens at nine" is no verdict, though the sign model, which only ever saw rated texts, leans."""
+
+    def __init__(
+        self, weights: dict[str, float], lexicon: LexiconScorer,
+        verdict: dict[str, float] | None = None, verdict_cut: float = 0.0,
+    ) -> None:
         self.weights = weights
         self.lexicon = lexicon
+        self.verdict = verdict or {}
+        self.verdict_cut = verdict_cut
 
     def scores(self, text: str) -> tuple[float, float, float]:
         """(score in [-1, 1], positive share, negative share) for a text."""
         lex = self.lexicon(text)
         feats = features(text, lex)
-        z = sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        z = max(-30.0, min(30.0, z))
-        p = 1.0 / (1.0 + math.exp(-z))
-        return 2.0 * p - 1.0, lex[1], lex[2]
+        if self.verdict and probability(self.verdict, feats) < self.verdict_cut:
+            return 0.0, lex[1], lex[2]
+        return 2.0 * probability(self.weights, feats) - 1.0, lex[1], lex[2]
 
     @classmethod
     def load(cls, path: Path, lexicon: LexiconScorer) -> LinearSentiment:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
-        return cls({str(k): float(v) for k, v in data["weights"].items()}, lexicon)
+        verdict = {str(k): float(v) for k, v in data.get("verdict", {}).items()}
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, lexicon, verdict,
+                   float(data.get("meta", {}).get("verdict_cut", 0.0)))
 
 
-def save_weights(path: Path, weights: dict[str, float], meta: dict[str, object]) -> None:
+def _kept(weights: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in sorted(weights.items()) if abs(v) >= 1e-4}
+
+
+def save_weights(
+    path: Path, weights: dict[str, float], meta: dict[str, object], verdict: dict[str, float] | None = None
+) -> None:
     """Write the weights (rounded, zeros dropped) as gzipped JSON next to the code."""
-    kept = {k: round(v, 4) for k, v in sorted(weights.items()) if abs(v) >= 1e-4}
+    data: dict[str, object] = {"meta": meta, "weights": _kept(weights)}
+    if verdict:
+        data["verdict"] = _kept(verdict)
     with gzip.open(path, "wt", encoding="utf-8") as fh:
-        json.dump({"meta": meta, "weights": kept}, fh, ensure_ascii=False, separators=(",", ":"))
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))

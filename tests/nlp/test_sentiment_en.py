@@ -11,33 +11,30 @@ from nlp import Analyzer
 PLAIN = Path(__file__).resolve().parents[2] / "eval" / "data" / "en_plain_statements.txt"
 
 
-# Known defect, left open on purpose: the English model's intercept (rated NYT sentences without a
-# lexicon word lean negative) makes a plain statement negative. Scoring such texts without it made
-# these pass but lowered sign accuracy from 0.806 to 0.801 (CV) against a floor of 0.80, with the
-# held-out check about as far from it: reverted.
-PLAIN_DEFECT = pytest.mark.xfail(reason="the English intercept reads a plain statement as negative (see above)")
+# The sign model learnt only from rated texts and leans one way on any text; the verdict model
+# (nlp/train_sentiment.py, trained with our own plain statements, never these) says when a text gives
+# no verdict at all. Two timetable-like sentences are still read as verdicts: known, left visible.
+STILL_A_VERDICT = pytest.mark.xfail(reason="the verdict model still reads this plain statement as a verdict")
 
 
 @pytest.mark.parametrize("text", [
     "The museum opens at nine on Saturday in Lyon.",
-    "The train from Paris arrives at noon.",
+    pytest.param("The train from Paris arrives at noon.", marks=STILL_A_VERDICT),
     "The council will meet in Denver on Tuesday to discuss the budget.",
-    "Rainfall in Brest averaged 110 millimetres in October.",
+    pytest.param("Rainfall in Brest averaged 110 millimetres in October.", marks=STILL_A_VERDICT),
     "The harbour in Saint-Malo has space for 1,200 boats.",
 ])
-@PLAIN_DEFECT
 def test_a_plain_statement_about_a_place_is_neutral(analyzer: Analyzer, text: str) -> None:
     assert analyzer.analyze(text, lang="en").sentiment.label == "neutral"
 
 
-@PLAIN_DEFECT
 def test_factual_news_is_not_counted_as_negative_voice(analyzer: Analyzer) -> None:
-    """14 of these 22 sentences we wrote are negative (4 neutral): share of negative voice is
-    inflated by every timetable."""
+    """Most of these 22 factual sentences we wrote are neutral and few negative (14 were negative
+    and 4 neutral before the verdict model): timetables do not inflate a place's negative voice."""
     lines = [t.strip() for t in PLAIN.read_text(encoding="utf-8").splitlines() if t.strip()]
     labels = [analyzer.analyze(t, lang="en").sentiment.label for t in lines]
-    assert labels.count("negative") <= len(lines) // 3, labels
-    assert labels.count("neutral") >= len(lines) // 3, labels
+    assert labels.count("negative") <= len(lines) // 4, labels
+    assert labels.count("neutral") >= len(lines) * 2 // 3, labels
 
 
 @pytest.mark.parametrize(("text", "label"), [
