@@ -249,7 +249,11 @@ class CandidateFinder:
         found: list[Candidate] = []
         for start, end, tid, tagged, cased, words in territory_hits:
             found.append(Candidate(start, end, "territory", tid, tagged, cased, words))
-        brands = [b for b in self._brands(doc.text) if not any(b.overlaps(c) for c in found)]
+        named = [(b, span) for b, span in self._brands(doc.text) if not any(b.overlaps(c) for c in found)]
+        brands = [b for b, _ in named]
+        # the rest of a brand's name is no place of its own ("Méditerranée" in "Montpellier Méditerranée
+        # Métropole")
+        brand_names = [span for _, span in named]
         found.extend(brands)
         territory_hits_by_end = sorted(found, key=lambda c: c.end)
         hit_ends = [c.end for c in territory_hits_by_end]
@@ -279,12 +283,13 @@ class CandidateFinder:
                 if coded is not None:
                     found.append(coded)
         if brands:  # the brand's place is the mention, not NER's reading of part of the brand
-            found = [c for c in found if c.brand or c.territory or not any(c.overlaps(b) for b in brands)]
+            found = [c for c in found if c.brand or c.territory or not any(
+                s < c.end and c.start < e for s, e in brand_names)]
         if self.streets:
             found = self._with_streets(doc.text, found)
             found = self._with_listed(doc.text, found)  # like streets, an English news habit
         if self.scan_gazetteer:
-            found.extend(self._gazetteer_candidates(doc, found, []))
+            found.extend(self._gazetteer_candidates(doc, found, brand_names))
         found.extend(self._abbreviated_countries(doc.text, found))
         found.extend(self._abbreviated_regions(doc.text, found))
         if self.cues:
@@ -388,9 +393,10 @@ class CandidateFinder:
                 yield Candidate(s, e, "gazetteer", words=len(hit))
             i = hit.end
 
-    def _brands(self, text: str) -> Iterator[Candidate]:
+    def _brands(self, text: str) -> Iterator[tuple[Candidate, tuple[int, int]]]:
         """Places named inside a place-marketing brand, the brand's place being a primary gazetteer
-        name (a city, a region, a country): "Atout France" → France, "ONLYLYON" → Lyon."""
+        name (a city, a region, a country): "Atout France" → France, "ONLYLYON" → Lyon; each with the
+        bounds of the whole brand."""
         seen: set[tuple[int, int]] = set()
         for before, regex in zip((True, False), BRANDS, strict=True):
             for m in regex.finditer(text):
@@ -404,16 +410,20 @@ class CandidateFinder:
                     if fold(pre).replace("\n", " ") in self.everyday_brand_words and not glued and \
                             SENTENCE_END.search(text, max(0, m.start() - 3), m.start()):
                         continue  # "Only Cornwall and Kent will…": the sentence's first word
-                words = name.split()
-                for cut in range(len(words), 0, -1):  # the longest known name next to the brand word
-                    part = " ".join(words[:cut] if before else words[-cut:])
+                words = [(w.start(), w.end()) for w in re.finditer(r"\S+", name)]
+                # the longest known name next to the brand word ("Atout France"); before a marketing
+                # word, the first known name of the brand ("Montpellier Méditerranée Métropole" is
+                # Montpellier's, not the sea's)
+                parts = [(0, cut) for cut in range(len(words), 0, -1)] if before else \
+                    [(i, i + cut) for i in range(len(words)) for cut in range(len(words) - i, 0, -1)]
+                for i, j in parts:
+                    start, end = s + words[i][0], s + words[j - 1][1]
+                    part = text[start:end]
                     entries = self.gazetteer.lookup(part) if self.gazetteer.is_primary(part) else []
                     if any(e.kind != "city" or e.population >= BRAND_TOWN for e in entries):
-                        start = s if before else e - len(part)
-                        if (start, start + len(part)) not in seen:
-                            seen.add((start, start + len(part)))
-                            yield Candidate(start, start + len(part), "brand", words=cut, entries=entries,
-                                            brand=True)
+                        if (start, end) not in seen:
+                            seen.add((start, end))
+                            yield Candidate(start, end, "brand", words=j - i, entries=entries, brand=True), m.span()
                         break
 
     def _cued_names(self, doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:

@@ -187,6 +187,21 @@ def test_place_brands_link_to_their_place(bare: Analyzer, lang: str, text: str, 
     assert geonames_id in linked, analysis.places
 
 
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id", "not_places"), [
+    # the metropolis's official name carries the sea it lies by: the brand is Montpellier's
+    ("fr", "Montpellier Méditerranée Métropole accueille le congrès des maires en juin.", "Montpellier", 2992166,
+     {"Méditerranée"}),
+    ("en", "Greater Nice Riviera Tourism opened its stand with a new video.", "Nice", 2990440, {"Riviera"}),
+])
+def test_a_brand_names_its_first_place_and_the_rest_is_its_name(
+    bare: Analyzer, lang: str, text: str, surface: str, geonames_id: int, not_places: set[str],
+) -> None:
+    analysis = bare.analyze(text, lang=lang)
+    assert {(p.text, p.geonames_id, p.kind) for p in analysis.places} == {(surface, geonames_id, "brand")}, \
+        analysis.places
+    assert not not_places & {p.text for p in analysis.places}
+
+
 @pytest.mark.parametrize(("lang", "text"), [
     ("en", "We only visit Denmark in summer."),
     ("en", "Only Cornwall and Kent will see fewer visitors this year."),
