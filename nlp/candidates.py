@@ -6,7 +6,7 @@ import bisect
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,10 @@ from nlp.text import fold, is_all_caps, is_capitalised
 logger = logging.getLogger(__name__)
 
 LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
+# French prepositions that took in a name's article: "du Havre" (de + Le Havre), "aux Arcs" (à + Les Arcs)
+MERGED_ARTICLES = {"du": "Le", "au": "Le", "aux": "Les", "des": "Les"}
+ARTICLE_BEFORE = re.compile(r"(?<![\w-])(Le|La|Les|L['’])\s?$")
+MERGED_ARTICLE = re.compile(r"(?<![\w-])(du|au|aux|des|Du|Au|Aux|Des)\s$")
 # French prepositions NER lets open a place's span when they open the sentence ("A Pétersbourg",
 # "De Berne", "D'Espagne"): the name starts after them
 LEADING_PREPOSITIONS = {"a", "à", "de", "d'", "d’", "en", "au", "aux", "dans", "vers", "depuis"}
@@ -147,6 +151,7 @@ class Candidate:
     ner_place: bool = False
     entries: list[GazEntry] = field(default_factory=list)
     in_name: bool = False  # inside an organisation's or a facility's name (Ohio Department of ...)
+    article: str = ""  # the name's own article, taken in by a French preposition before it ("du Havre")
     other_reading: bool = False  # NER reads exactly this span as a person or an organisation
     named: bool = False  # NER reads some entity here, whatever its label: a name, not a common word
     ner_label: str = ""  # the label of the entity NER reads over this span, if any
@@ -154,6 +159,11 @@ class Candidate:
     # place, but not the one the name links to, so it stays unlinked
     known_tail: bool = False
     brand: bool = False  # the place's name inside a place-marketing brand ("Atout France", "ONLYLYON")
+
+    def name(self, surface: str) -> str:
+        """The name the gazetteer knows the candidate by: its surface, with the article a preposition
+        took in ("Havre" after "du" is "Le Havre")."""
+        return f"{self.article} {surface}" if self.article else surface
 
     def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
@@ -188,15 +198,21 @@ def _sizes_within(doc: Doc, i: int, max_words: int) -> list[int]:
     return sizes
 
 
-def trim_span(span: Span) -> tuple[int, int]:
-    """Character bounds of an entity without a leading article or a trailing possessive."""
+def trim_span(span: Span, known: Callable[[str, str], bool] | None = None) -> tuple[int, int]:
+    """Character bounds of an entity without a leading article or a trailing possessive; a capitalised
+    article stays when `known(name, bare name)` holds ("Le Havre", "La Rochelle", "Les Arcs")."""
     tokens = list(span)
     breaks = [i for i, t in enumerate(tokens) if i > 0 and "\n" in t.text_with_ws and t.is_space]
     if breaks:
         tokens = tokens[: breaks[0]]  # "gare de Moûtiers\n\nJournée noire": a heading ends at its line
+    text = span.doc.text
     while len(tokens) > 1 and (tokens[0].lower_ in LEADING_ARTICLES or tokens[0].is_space or (
             tokens[0].is_lower and is_capitalised(tokens[1].text)) or (
             tokens[0].lower_ in LEADING_PREPOSITIONS and is_capitalised(tokens[1].text))):
+        if known is not None and tokens[0].lower_ in LEADING_ARTICLES and tokens[0].text[:1].isupper() and \
+                known(text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)],
+                      text[tokens[1].idx : tokens[-1].idx + len(tokens[-1].text)]):
+            break
         tokens = tokens[1:]  # "de France", "ia France" (OCR), "De Berne": the name starts at the capital
     while len(tokens) > 1 and (tokens[-1].lower_ in ("'s", "’s", "'", "’") or tokens[-1].is_space
                                or tokens[-1].text.endswith(("'", "’"))):
@@ -261,7 +277,7 @@ class CandidateFinder:
         others: list[tuple[int, int]] = []
         for ent in doc.ents:
             if ent.label_ in self.labels.place:
-                start, end = trim_span(ent)
+                start, end = trim_span(ent, self.keeps_article)
                 cand = Candidate(start, end, "ner", ner_place=True, words=len(ent))
                 k = bisect.bisect_left(hit_ends, start + 1)
                 same = [c for c in territory_hits_by_end[k : k + 3] if c.overlaps(cand)]
@@ -320,6 +336,17 @@ class CandidateFinder:
                 continue  # "Paris Hilton" read as a person elsewhere in the document: a person here too
             if c.source not in ("demonym", "abbreviation", "brand"):
                 c.entries = self.entries(text[c.start : c.end], c.territory)
+                if c.territory is None:
+                    # "du Havre", "au Mans", "aux Arcs": the name's article merged with a preposition
+                    article, entries = self._with_merged_article(text, c.start, surface)
+                    if entries:
+                        c.article, c.entries = article, entries
+                    with_article = None if self.gazetteer.is_primary(surface) else self._with_article_before(text, c)
+                    if with_article is not None:
+                        # "La Chaux-de-Fonds" read without its article: the name is the whole
+                        c.start, c.entries = with_article
+                        surface = text[c.start : c.end]
+                        c.words = len(surface.split())
             if c.source == "ner" and not c.entries:
                 # "Northeast Georgia", "West Africa", "Metro Nashville": the part of a known place
                 # a qualifier names is a mention of that place
@@ -365,7 +392,10 @@ class CandidateFinder:
         n = len(doc)
         while i < n:
             tok = doc[i]
-            if not (tok.is_alpha and len(tok) > 2 and tok.text[0].isupper()):
+            # a capitalised article opens a name only with the words after it ("Le Mans", "La Rochelle")
+            article = tok.lower_ in LEADING_ARTICLES and tok.text[0].isupper() and i + 1 < n and \
+                is_capitalised(doc[i + 1].text)
+            if not (tok.is_alpha and (len(tok) > 2 or article) and tok.text[0].isupper()):
                 glued = OCR_GLUED_NAME.match(tok.text)
                 if glued and tok.text[0].isupper() and self.gazetteer.is_scannable(glued.group(1)):
                     s, e = tok.idx, tok.idx + len(glued.group(1))  # "Suisse.-Groupe": OCR lost a space
@@ -378,11 +408,13 @@ class CandidateFinder:
             sizes = _sizes_within(doc, i, max_words) if self.hyphen_pieces else range(1, min(max_words, n - i) + 1)
             for size in reversed(sizes):
                 span = doc[i : i + size]
-                if not span[-1].is_alpha:
+                if not span[-1].is_alpha or (article and size == 1):
                     continue
                 if self.gazetteer.is_scannable(span.text):
                     hit = span
                     break
+            if hit is not None and article and not self.keeps_article(hit.text, hit[1:].text):
+                hit = None  # "La Réunion": the bare name is the bigger place; the scan reads it next
             if hit is None:
                 i += 1
                 continue
@@ -541,6 +573,39 @@ class CandidateFinder:
         if head != surface and head.strip() and head in self.gazetteer:
             return c.start, c.start + len(head.rstrip())
         return None
+
+    def keeps_article(self, name: str, bare: str) -> bool:
+        """True when a name is the gazetteer's with its article and at least as big a place as the
+        name without it: "La Rochelle" (not Rochelle, Illinois), "Les Arcs"; not "La Réunion", a
+        town's other name where "Réunion" is the island."""
+        with_article = self.gazetteer.lookup(name)
+        if not with_article:
+            return False
+        without = self.gazetteer.lookup(bare)
+        return not without or with_article[0].prior >= without[0].prior
+
+    def _with_article_before(self, text: str, c: Candidate) -> tuple[int, list[GazEntry]] | None:
+        """The start and entries of a name whose capitalised article NER left out ("La" of "La
+        Chaux-de-Fonds"), when the gazetteer knows the name only with it."""
+        m = ARTICLE_BEFORE.search(text, max(0, c.start - 5), c.start)
+        if m is None:
+            return None
+        name = text[m.start(1) : c.end]
+        return (m.start(1), self.gazetteer.lookup(name)) if self.gazetteer.is_primary(name) else None
+
+    def _with_merged_article(self, text: str, start: int, surface: str) -> tuple[str, list[GazEntry]]:
+        """The article and the entries of a name whose article a French preposition took in ("du
+        Havre" is Le Havre, "aux Arcs" Les Arcs, not Havre in Montana): no entries unless the gazetteer
+        knows the name with its article (as its own name, or as another name where the bare word is
+        no place's own name: "du Touquet")."""
+        m = MERGED_ARTICLE.search(text, max(0, start - 5), start)
+        if m is None:
+            return "", []
+        article = MERGED_ARTICLES[m.group(1).lower()]
+        name = f"{article} {surface}"
+        if self.gazetteer.is_primary(name) or (name in self.gazetteer and not self.gazetteer.is_primary(surface)):
+            return article, self.gazetteer.lookup(name)
+        return "", []
 
     def entries(self, surface: str, territory: str | None) -> list[GazEntry]:
         """Gazetteer entries for a surface form, or for a watched territory's name."""

@@ -282,7 +282,7 @@ class Evidence:
             f["senses"] = min(3.0, math.log2(len(c.entries)))
             if self.weak_link(surface, c):
                 f["weak_link"] = 1.0
-            if self.gazetteer.is_primary(surface):
+            if self.gazetteer.is_primary(c.name(surface)):
                 f["primary_name"] = 1.0
         elif c.territory:
             # a watched place the gazetteer does not know (a resort, a small town): the user's
@@ -385,7 +385,7 @@ class Evidence:
         if c.territory or not c.entries:
             return False
         top = c.entries[0]
-        return top.kind == "city" and top.population < SMALL_PLACE and not self.gazetteer.is_primary(surface)
+        return top.kind == "city" and top.population < SMALL_PLACE and not self.gazetteer.is_primary(c.name(surface))
 
     @staticmethod
     def _after_indefinite(doc: Doc, span: Span) -> bool:
