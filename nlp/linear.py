@@ -62,11 +62,33 @@ def probability(weights: dict[str, float], feats: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+MAX_VERDICT_SENTENCES = 60  # sentences of a text the verdict model reads, at most
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, cut after . ! ? and at line breaks (a cheap cut: the verdict model was
+    learnt on single rated sentences and snippets)."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
+
+
+def verdict_probability(weights: dict[str, float], text: str, lexicon: LexiconScorer,
+                        whole: dict[str, float] | None = None) -> float:
+    """How likely the text gives a verdict: that of its most telling sentence (a post that says
+    "the best trip we've had" among its timetables gives one; the words of a long text, summed as one,
+    read as none). `whole` are the text's own features, reused when it is one sentence."""
+    parts = sentences(text)
+    if len(parts) == 1:
+        return probability(weights, whole if whole is not None else features(text, lexicon(text)))
+    return max(probability(weights, features(s, lexicon(s))) for s in parts[:MAX_VERDICT_SENTENCES])
+
+
 class LinearSentiment:
     """Two logistic models over `features`: which way a verdict leans (`weights`; `score` maps the
     probability of positive to [-1, 1]) and, when given, whether the text gives a verdict at all
-    (`verdict`). A text whose verdict probability is under `verdict_cut` scores 0: "The museum
-    opens at nine" is no verdict, though the sign model, which only ever saw rated texts, leans."""
+    (`verdict`, read sentence by sentence). A text whose verdict probability is under `verdict_cut`
+    scores 0: "The museum opens at nine" is no verdict, though the sign model, which only ever saw
+    rated texts, leans."""
 
     def __init__(
         self, weights: dict[str, float], lexicon: LexiconScorer,
@@ -81,7 +103,7 @@ class LinearSentiment:
         """(score in [-1, 1], positive share, negative share) for a text."""
         lex = self.lexicon(text)
         feats = features(text, lex)
-        if self.verdict and probability(self.verdict, feats) < self.verdict_cut:
+        if self.verdict and verdict_probability(self.verdict, text, self.lexicon, feats) < self.verdict_cut:
             return 0.0, lex[1], lex[2]
         return 2.0 * probability(self.weights, feats) - 1.0, lex[1], lex[2]
 

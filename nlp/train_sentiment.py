@@ -15,13 +15,14 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from core.models import NEUTRAL_BANDS, sentiment_label
-from nlp.linear import LinearSentiment, features, probability, save_weights
+from nlp.linear import LinearSentiment, features, probability, save_weights, verdict_probability
 from nlp.sentiment import MODEL_EN, MODEL_FR, vader_en_scores
 from nlp.sentiment_fr import inflected_forms, lexicon
 from nlp.sentiment_structure import (
@@ -97,6 +98,11 @@ def written_plain(path: Path = PLAIN_WRITTEN) -> list[dict[str, Any]]:
     return [{"id": f"written-plain-{i}", "text": t, "rating": 0.0} for i, t in enumerate(lines)]
 
 
+@lru_cache(maxsize=200_000)
+def _cached_vader(text: str) -> tuple[float, float, float]:
+    return vader_en_scores(text)
+
+
 def _features(row: dict[str, Any], cache: dict[str, dict[str, float]] | None) -> dict[str, float]:
     if cache is None:
         return features(row["text"], vader_en_scores(row["text"]))
@@ -162,8 +168,12 @@ def choose_english(rows: Sequence[dict[str, Any]]) -> tuple[dict[str, float], di
                 weights = fit([r for r in train if abs(float(r["rating"])) >= 0.25], l2, cache)
             else:
                 weights = fit_verdict(train, l2, cache, [r for r in written if fold_of(r["id"]) != k], verdict_weight)
-            probs.update({r["id"]: probability(weights, _features(r, cache))
-                          for r in (*rows, *written) if fold_of(r["id"]) == k})
+            held = [r for r in (*rows, *written) if fold_of(r["id"]) == k]
+            if verdict_weight is None:
+                probs.update({r["id"]: probability(weights, _features(r, cache)) for r in held})
+            else:  # as the product reads a verdict: its most telling sentence
+                probs.update({r["id"]: verdict_probability(weights, r["text"], _cached_vader, _features(r, cache))
+                              for r in held})
         return probs
 
     def figures(signs: dict[str, float], verdicts: dict[str, float] | None, cut: float) -> tuple[float, float, float]:

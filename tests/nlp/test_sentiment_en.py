@@ -47,3 +47,14 @@ def test_factual_news_is_not_counted_as_negative_voice(analyzer: Analyzer) -> No
 ])
 def test_a_clear_verdict_keeps_its_sign(analyzer: Analyzer, text: str, label: str) -> None:
     assert analyzer.analyze(text, lang="en").sentiment.label == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("We flew into Geneva on Friday. The bus took an hour. "
+     "The old town of Annecy was beautiful and the food was wonderful.", "positive"),
+    ("The ferry leaves Quiberon at nine. The hotel in Brest was dirty and the staff were rude.", "negative"),
+])
+def test_a_verdict_among_plain_sentences_is_still_a_verdict(analyzer: Analyzer, text: str, label: str) -> None:
+    """The verdict model reads a text sentence by sentence: one telling sentence among timetables is
+    a verdict (read as one bag of words, a whole post's words summed to none)."""
+    assert analyzer.analyze(text, lang="en").sentiment.label == label
