@@ -205,13 +205,12 @@ def trim_span(span: Span, known: Callable[[str, str], bool] | None = None) -> tu
     breaks = [i for i, t in enumerate(tokens) if i > 0 and "\n" in t.text_with_ws and t.is_space]
     if breaks:
         tokens = tokens[: breaks[0]]  # "gare de Moûtiers\n\nJournée noire": a heading ends at its line
-    text = span.doc.text
+    doc = span.doc
     while len(tokens) > 1 and (tokens[0].lower_ in LEADING_ARTICLES or tokens[0].is_space or (
             tokens[0].is_lower and is_capitalised(tokens[1].text)) or (
             tokens[0].lower_ in LEADING_PREPOSITIONS and is_capitalised(tokens[1].text))):
         if known is not None and tokens[0].lower_ in LEADING_ARTICLES and tokens[0].text[:1].isupper() and \
-                known(text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)],
-                      text[tokens[1].idx : tokens[-1].idx + len(tokens[-1].text)]):
+                known(doc[tokens[0].i : tokens[-1].i + 1].text, doc[tokens[1].i : tokens[-1].i + 1].text):
             break
         tokens = tokens[1:]  # "de France", "ia France" (OCR), "De Berne": the name starts at the capital
     while len(tokens) > 1 and (tokens[-1].lower_ in ("'s", "’s", "'", "’") or tokens[-1].is_space
