@@ -70,10 +70,11 @@ def cross_validated_en(rows: Sequence[dict[str, Any]], threshold: float) -> floa
     """Sign accuracy of the English model on folds it was not trained on (the shipped model saw
     the whole file, so scoring it there would flatter it)."""
     hits = total = 0
+    settings = shipped_settings()
     for k in range(FOLDS):
         train = [r for r in rows if fold_of(r["id"]) != k]
         test = [r for r in rows if fold_of(r["id"]) == k]
-        model = fit_english(train, shipped_settings())
+        model = fit_english(train, settings)
         n = sum(1 for r in test if abs(float(r["rating"])) >= 1.0)
         hits += round(sign_accuracy(test, model.scores, threshold) * n)
         total += n
@@ -177,8 +178,9 @@ def training_half_three_class() -> dict[str, float]:
     other folds of that half (the figure a band or a setting may be chosen by)."""
     rows = [r for r in read_jsonl(SENTIMENT / "en_vader_ratings.jsonl") if not in_validation(r["id"])]
     scores: dict[str, float] = {}
+    settings = shipped_settings()
     for k in range(FOLDS):
-        model = fit_english([r for r in rows if fold_of(r["id"]) != k], shipped_settings())
+        model = fit_english([r for r in rows if fold_of(r["id"]) != k], settings)
         scores.update({r["id"]: model.scores(r["text"])[0] for r in rows if fold_of(r["id"]) == k})
     macro, neutral = three_class(rows, scores, NEUTRAL_BANDS["en"])
     return {"en_three_class_macro_f1": macro, "en_neutral_share": neutral}

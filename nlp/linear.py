@@ -73,14 +73,20 @@ def sentences(text: str) -> list[str]:
 
 
 def verdict_probability(weights: dict[str, float], text: str, lexicon: LexiconScorer,
-                        whole: dict[str, float] | None = None) -> float:
+                        whole: dict[str, float] | None = None, enough: float = math.inf) -> float:
     """How likely the text gives a verdict: that of its most telling sentence (a post that says
     "the best trip we've had" among its timetables gives one; the words of a long text, summed as one,
-    read as none). `whole` are the text's own features, reused when it is one sentence."""
+    read as none). `whole` are the text's own features, reused when it is one sentence; the reading
+    stops at the first sentence reaching `enough`."""
     parts = sentences(text)
     if len(parts) == 1:
         return probability(weights, whole if whole is not None else features(text, lexicon(text)))
-    return max(probability(weights, features(s, lexicon(s))) for s in parts[:MAX_VERDICT_SENTENCES])
+    best = 0.0
+    for part in parts[:MAX_VERDICT_SENTENCES]:
+        best = max(best, probability(weights, features(part, lexicon(part))))
+        if best >= enough:
+            break
+    return best
 
 
 class LinearSentiment:
@@ -103,7 +109,8 @@ class LinearSentiment:
         """(score in [-1, 1], positive share, negative share) for a text."""
         lex = self.lexicon(text)
         feats = features(text, lex)
-        if self.verdict and verdict_probability(self.verdict, text, self.lexicon, feats) < self.verdict_cut:
+        if self.verdict and \
+                verdict_probability(self.verdict, text, self.lexicon, feats, enough=self.verdict_cut) < self.verdict_cut:
             return 0.0, lex[1], lex[2]
         return 2.0 * probability(self.weights, feats) - 1.0, lex[1], lex[2]
 

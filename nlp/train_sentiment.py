@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "sentiment"
 PLAIN_WRITTEN = Path(__file__).parent / "data" / "sentiment_plain_en.txt"  # ours; evaluation's are elsewhere
-L2 = 4.0  # the default; the shipped English models' own are chosen by `choose_english` (in their meta)
 L2_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
 MIN_COUNT = 2
 FOLDS = 5
@@ -71,7 +70,7 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
     return [r for r in rows if abs(float(r["rating"])) >= 0.25]
 
 
-def fit(rows: Sequence[dict[str, Any]], l2: float = L2, cache: dict[str, dict[str, float]] | None = None
+def fit(rows: Sequence[dict[str, Any]], l2: float, cache: dict[str, dict[str, float]] | None = None
         ) -> dict[str, float]:
     """L2-regularised logistic regression on the sign of the rating, weighted by its strength."""
     feats = [_features(r, cache) for r in rows]
@@ -79,7 +78,7 @@ def fit(rows: Sequence[dict[str, Any]], l2: float = L2, cache: dict[str, dict[st
                         [min(3.0, abs(float(r["rating"]))) for r in rows], _vocab(feats), l2, maxiter=300)
 
 
-def fit_verdict(rows: Sequence[dict[str, Any]], l2: float = L2, cache: dict[str, dict[str, float]] | None = None,
+def fit_verdict(rows: Sequence[dict[str, Any]], l2: float, cache: dict[str, dict[str, float]] | None = None,
                 written: Sequence[dict[str, Any]] = (), written_weight: float = 1.0) -> dict[str, float]:
     """L2-regularised logistic regression on whether raters gave a verdict: a mean rating of ±1 or
     more against one within NEUTRAL_RATING of 0 (the texts in between are left out), with `written`
@@ -91,11 +90,12 @@ def fit_verdict(rows: Sequence[dict[str, Any]], l2: float = L2, cache: dict[str,
                         _vocab(feats), l2, maxiter=300)
 
 
-def written_plain(path: Path = PLAIN_WRITTEN) -> list[dict[str, Any]]:
+@lru_cache(maxsize=2)
+def written_plain(path: Path = PLAIN_WRITTEN) -> tuple[dict[str, Any], ...]:
     """Plain factual sentences about places we wrote (timetables, figures, openings), as rows rated 0:
     the ratings hold few texts of the kind a destination's news is full of."""
     lines = [t.strip() for t in path.read_text(encoding="utf-8").splitlines() if t.strip()]
-    return [{"id": f"written-plain-{i}", "text": t, "rating": 0.0} for i, t in enumerate(lines)]
+    return tuple({"id": f"written-plain-{i}", "text": t, "rating": 0.0} for i, t in enumerate(lines))
 
 
 @lru_cache(maxsize=200_000)
