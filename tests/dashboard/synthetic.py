@@ -128,9 +128,18 @@ min_count = 5
 """
 
 
+def last_noon(now: datetime) -> datetime:
+    """The latest UTC noon at or before now: a day's stories, published minutes apart, stay on that day.
+
+    Anchored on now itself, a run in the first hour after midnight split the spike day across two
+    daily windows (CI saw 27 mentions where 25 were written)."""
+    noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon if noon <= now else noon - timedelta(days=1)
+
+
 def build_spike(tmp: Path, now: datetime | None = None) -> Path:
     """Les Arcs: one or two mentions a day for five weeks, then 25 in one day two days ago."""
-    now = now or datetime.now(UTC)
+    now = last_noon(now or datetime.now(UTC))
     (tmp / "placewatch.toml").write_text(SPIKE_CONFIG.replace("{lang}", "en"), encoding="utf-8")
     store = SqliteStore(tmp / "pw.db")
     store.setup()
@@ -164,7 +173,7 @@ ODD_URLS = (
 
 def add_odd_urls(tmp: Path, now: datetime | None = None) -> None:
     """Spike-day Les Arcs stories whose URLs have quotes, spaces, brackets, or are not http(s)."""
-    now = now or datetime.now(UTC)
+    now = last_noon(now or datetime.now(UTC))
     store = SqliteStore(tmp / "pw.db")
     store.setup()
     items = []
