@@ -278,7 +278,9 @@ class Evidence:
             top = c.entries[0]
             f["linked"] = 1.0
             f["prior"] = max(-1.0, min(1.5, (top.prior - 5.0) / 2.0))
-            f[f"kind:{top.kind}"] = 1.0
+            # a département weighs as its own kind: the training news names far fewer of them than
+            # first-level regions, and often a word they spell ("Lot 12", "Gard" the surname)
+            f["kind:departement" if top.departement else f"kind:{top.kind}"] = 1.0
             f["senses"] = min(3.0, math.log2(len(c.entries)))
             if self.weak_link(surface, c):
                 f["weak_link"] = 1.0

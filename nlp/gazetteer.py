@@ -82,6 +82,7 @@ class GazEntry:
     country: str
     region: str = ""  # first-level division code where known (a US city's state: "ME")
     notional: bool = False  # the population is a placeholder, not the place's own (REGION_POPULATION)
+    departement: bool = False  # one of France's départements (second-level), a region of its own kind
 
     @property
     def prior(self) -> float:
@@ -430,6 +431,7 @@ def _capital_ids(cities: dict[str, dict], countries: dict[str, dict]) -> Iterato
 
 
 REGION_IDS = Path(__file__).parent / "data" / "regions_geonames.tsv"
+DEPARTEMENT = "Metropolitan department"  # pycountry's type of France's second-level divisions
 
 
 def region_ids(path: Path = REGION_IDS) -> dict[str, tuple[int, str]]:
@@ -443,10 +445,19 @@ def region_ids(path: Path = REGION_IDS) -> dict[str, tuple[int, str]]:
     return ids
 
 
+def is_departement(subdivision: object) -> bool:
+    """A pycountry subdivision that is one of metropolitan France's départements (second-level)."""
+    return getattr(subdivision, "type", "") == DEPARTEMENT and getattr(subdivision, "country_code", "") == "FR"
+
+
 def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[int, str]],
-                    subdivisions: dict[str, GazEntry]) -> Iterator[tuple[str, GazEntry]]:
-    """The US states, and the first-level divisions of other countries pycountry names (collected
-    in `subdivisions` by ISO 3166-2 code), linked to GeoNames through `regions_geonames.tsv`."""
+                    subdivisions: dict[str, GazEntry], taken: frozenset[str]) -> Iterator[tuple[str, GazEntry]]:
+    """The US states, the first-level divisions of other countries pycountry names (collected in
+    `subdivisions` by ISO 3166-2 code) and France's départements, linked to GeoNames through
+    `regions_geonames.tsv`. A département whose name is in `taken` (the folded names of our curated
+    places in France or across borders: the Dordogne and the Loire are rivers, Savoie the historic
+    region, la Manche the Channel) is left to that place; one whose name a French town has yields to
+    the town like any first-level division (Mayenne, Vienne, Paris)."""
     import pycountry
 
     states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
@@ -461,14 +472,18 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
     except OSError:  # pragma: no cover - locales always ship with pycountry
         fr = gettext.NullTranslations()
     for sub in pycountry.subdivisions:
-        if sub.parent_code is None and sub.country_code != "US":
+        if (sub.parent_code is None and sub.country_code != "US") or is_departement(sub):
             names = subdivision_names(sub.name)
             # French names too (Argovie, Tessin, Bavière, Asturies): French text names them so
             names += [n for n in subdivision_names(fr.gettext(sub.name)) if n not in names]
+            if sub.parent_code is not None:  # a département: a river or region of its name stays that
+                names = [n for n in names if fold_key(n) not in taken]
+                if not names:
+                    continue
             gid, admin1 = ids.get(sub.code, (None, ""))
             lat, lon, _ = centres.get(f"{sub.country_code}.{admin1}", (None, None, 0)) if admin1 else (None, None, 0)
             entry = GazEntry(names[0], "region", gid, lat, lon, REGION_POPULATION, sub.country_code, admin1,
-                             notional=True)
+                             notional=True, departement=sub.parent_code is not None)
             subdivisions[sub.code] = entry
             for name in names:
                 yield name, entry
@@ -592,9 +607,13 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
         for name, entry in _country_entries(cities, country_data):
             countries.setdefault(entry.country, entry)
             yield name, entry
-        yield from _curated_entries(curated, countries, ids)
+        taken: set[str] = set()  # names of curated places in France or across borders
+        for name, entry in _curated_entries(curated, countries, ids):
+            if entry.country in ("FR", "") and entry.kind != "country":
+                taken.add(fold_key(name))
+            yield name, entry
         subdivisions: dict[str, GazEntry] = {}
-        for name, entry in _region_entries(cities, data, ids, subdivisions):
+        for name, entry in _region_entries(cities, data, ids, subdivisions, frozenset(taken)):
             if entry.country == "US" and entry.region:
                 states.setdefault(entry.region, entry)
             yield name, entry

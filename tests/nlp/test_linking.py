@@ -146,6 +146,15 @@ REGIONS = [
     # an overseas region of France that GeoNames files as a country: the country entry
     ("fr", "Paris et la Guadeloupe signent une convention pour promouvoir les croisières.",
      {"Guadeloupe": 3579143, "Paris": 2988507}),
+    # France's départements: what a departmental tourism board speaks for ("Var" is also another
+    # name of Varna, Bulgaria, which it was read as before the départements were loaded)
+    ("fr", "Le Morbihan a accueilli deux millions de visiteurs cet été, autour de Vannes et de Carnac.",
+     {"Morbihan": 2991879, "Vannes": 2970777}),
+    ("fr", "Dans le Var, Saint-Tropez affiche complet ; en Haute-Savoie, Annecy aussi.",
+     {"Var": 2970749, "Haute-Savoie": 3013736, "Annecy": 3037543}),
+    ("fr", "Le Finistère mise sur ses îles, de Brest à Concarneau.", {"Finistère": 3018471, "Brest": 3030300}),
+    ("en", "Holiday lets in Haute-Savoie filled up as skiers returned to Annecy and Chamonix.",
+     {"Haute-Savoie": 3013736, "Annecy": 3037543}),
 ]
 
 
@@ -153,6 +162,26 @@ REGIONS = [
 def test_a_region_links_to_its_geonames_entry(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
     found = links(bare, text, lang)
     assert {surface: found.get(surface) for surface in expected} == expected
+
+
+# a département's name that another place already has keeps that place: the river, the town
+DEPARTEMENT_NAMESAKES = [
+    ("fr", "Des gabares descendent la Dordogne jusqu'à Bergerac tout l'été.", "Dordogne", None),
+    ("fr", "La ville de Mayenne restaure son château, à une heure de Rennes.", "Mayenne", 2994935),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), DEPARTEMENT_NAMESAKES)
+def test_a_departement_leaves_its_name_to_the_river_or_town(bare: Analyzer, lang: str, text: str, surface: str,
+                                                            geonames_id: int | None) -> None:
+    analysis = bare.analyze(text, lang=lang)
+    kept = [p for p in analysis.places if p.text == surface]
+    assert kept and kept[0].geonames_id == geonames_id and kept[0].kind != "region"
+
+
+def test_a_departement_named_like_a_word_is_no_place_in_an_address(bare: Analyzer) -> None:
+    text = "Police said the man, 19, of 1205 Lone Oak Road Lot 12, was arrested at his home in Paris, Tennessee."
+    assert "Lot" not in {p.text for p in bare.analyze(text, lang="en").places}
 
 
 # a region of a country the text names nowhere else, whose name several countries' regions share or
