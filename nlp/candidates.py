@@ -85,6 +85,15 @@ def street_spans(text: str) -> Iterator[tuple[int, int]]:
             yield s, e
 
 
+# French streets, quays and gates named after another town ("rue de Strasbourg" in Nantes, "avenue
+# de Toulouse" in Montpellier, "porte de Versailles" in Paris): the town is not the mention. Heads
+# that also open everyday phrases or most often name the town's own place are left out: "place de"
+# (à la place de: instead of), "cours de" (au cours de: during), "route de", "gare de", "port de".
+NAMED_STREET = re.compile(
+    r"(?<![\w-])(?i:rue|avenue|boulevard|quai|allée|impasse|chemin|faubourg|square|esplanade|promenade|porte)"
+    r"\s(?:de\s(?:la\s|l['’])?|du\s|des\s|d['’])[A-ZÀ-Ý][\w'’-]*(?:[ -][A-ZÀ-Ý][\w'’-]*){0,2}")
+
+
 # Names listed before a plural head that makes each of them a place ("Barrow and Jackson counties",
 # "Otter Tail, Swift and Wilkin counties", "Culver and Charter streets", "the Williams and Cranberry
 # rivers"): US news names its counties and streets so.
@@ -249,6 +258,7 @@ class CandidateFinder:
         hyphen_pieces: bool = False,
         streets: bool = False,
         everyday_brand_words: frozenset[str] = EVERYDAY_BRAND_WORDS,
+        named_streets: bool = False,
     ) -> None:
         self.territories = territories
         self.gazetteer = gazetteer
@@ -258,6 +268,7 @@ class CandidateFinder:
         self.hyphen_pieces = hyphen_pieces  # the tokenizer splits "Aix-en-Provence": count words, not tokens
         self.streets = streets  # streets and numbered roads are candidates ("Memphis St.", "Highway 75")
         self.everyday_brand_words = everyday_brand_words  # brand words the text's language also speaks
+        self.named_streets = named_streets  # French streets named after a town are candidates of their own
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
@@ -300,6 +311,9 @@ class CandidateFinder:
         if brands:  # the brand's place is the mention, not NER's reading of part of the brand
             found = [c for c in found if c.brand or c.territory or not any(
                 s < c.end and c.start < e for s, e in brand_names)]
+        if self.named_streets:
+            found = claim_spans(doc.text, found, ((m.start(), m.end()) for m in NAMED_STREET.finditer(doc.text)),
+                                "street", yield_to_whole_reads=False)  # NER's whole reading is trimmed to the town
         if self.streets:
             found = self._with_streets(doc.text, found)
             found = self._with_listed(doc.text, found)  # like streets, an English news habit

@@ -31,6 +31,8 @@ CUED_NAMES = {"fr"}  # languages whose candidates include unknown names after a 
 HYPHEN_PIECES = {"en"}
 # languages whose streets and numbered roads are candidates of their own (the English corpora count them)
 STREETS = {"en"}
+# languages whose streets named after a town are candidates of their own ("rue de Strasbourg")
+NAMED_STREETS = {"fr"}
 
 
 class PlaceLinker:
@@ -84,7 +86,8 @@ class PlaceLinker:
             cued = cue_words(self.cues) if self.lexicon_lang in CUED_NAMES else frozenset()
             finder = CandidateFinder(self.territories, gaz, self.labels, self.scan_gazetteer, cued,
                                      self.lexicon_lang in HYPHEN_PIECES, self.lexicon_lang in STREETS,
-                                     EVERYDAY_BRAND_WORDS if self.lexicon_lang == "en" else frozenset())
+                                     EVERYDAY_BRAND_WORDS if self.lexicon_lang == "en" else frozenset(),
+                                     self.lexicon_lang in NAMED_STREETS)
             evidence = Evidence(gaz, self.labels.person, self.cues, self.weak_cues, self.travel_words,
                                 self.lexicon_lang, self._package)
             self._parts = (finder, evidence)

@@ -235,7 +235,7 @@ def extract(
     own, evidence = linker.parts  # type: ignore[attr-defined]
     watched = {str(t["id"]): dict(t) for t in watchlist}
     finder = CandidateFinder(watched, own.gazetteer, own.labels, own.scan_gazetteer, own.cues,
-                             own.hyphen_pieces, own.streets, own.everyday_brand_words)
+                             own.hyphen_pieces, own.streets, own.everyday_brand_words, own.named_streets)
     matcher = WatchlistMatcher(list(watchlist)) if watchlist else None
     out: list[DocRows] = []
     docs = []

@@ -336,13 +336,28 @@ def test_irregular_adjectives_of_places_link_like_regular_ones(bare: Analyzer) -
     assert links.get("Russian") == 2017370, analysis.places
 
 
-def test_a_street_named_after_a_town_is_the_street_not_the_town(bare: Analyzer) -> None:
-    text = "Police searched a house on Memphis Street in Alexandria after the storm."
-    analysis = bare.analyze(text, lang="en")
+@pytest.mark.parametrize(("lang", "text", "town", "place"), [
+    ("en", "Police searched a house on Memphis Street in Alexandria after the storm.", "Memphis", "Alexandria"),
+    # French streets, quays and gates are named after the town they lead to, not the one they lie in
+    ("fr", "Un nouvel hôtel ouvre rue de Strasbourg, à Nantes, face à la cathédrale.", "Strasbourg", "Nantes"),
+    ("fr", "À Montpellier, l'avenue de Toulouse sera fermée pendant les travaux du tramway.", "Toulouse",
+     "Montpellier"),
+    ("fr", "Le salon du tourisme se tient à Paris, Porte de Versailles, du 3 au 6 mars.", "Versailles", "Paris"),
+    ("fr", "Le marché de Noël s'installe sur le boulevard de Strasbourg, à Toulon.", "Strasbourg", "Toulon"),
+])
+def test_a_street_named_after_a_town_is_the_street_not_the_town(bare: Analyzer, lang: str, text: str, town: str,
+                                                                place: str) -> None:
+    analysis = bare.analyze(text, lang=lang)
     check_offsets(text, analysis)
-    assert all(p.name != "Memphis" for p in analysis.places), analysis.places
-    assert "Memphis" not in {p.text for p in (*analysis.places, *analysis.candidates)}, analysis.places
-    assert "Alexandria" in place_texts(analysis)
+    assert all(p.name != town for p in analysis.places), analysis.places
+    assert town not in {p.text for p in (*analysis.places, *analysis.candidates)}, analysis.places
+    assert place in place_texts(analysis)
+
+
+def test_a_town_after_place_de_meaning_instead_of_stays_a_place(bare: Analyzer) -> None:
+    # "à la place de" is "instead of": "place" opens no square's name here
+    analysis = bare.analyze("Le congrès aura lieu à Lyon, à la place de Marseille, en octobre.", lang="fr")
+    assert {"Lyon", "Marseille"} <= place_texts(analysis), analysis.places
 
 
 def test_streets_and_numbered_roads_are_mentions_of_their_own(bare: Analyzer) -> None:
