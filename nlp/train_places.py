@@ -350,7 +350,8 @@ THRESHOLD_TIE = 0.002  # F1 differences this small between cuts are noise of the
 
 
 def choose_thresholds(docs: Sequence[DocRows], probs: Sequence[Sequence[float]]) -> Thresholds:
-    """The place and unlinked cuts with the best span F1 on these (training) documents."""
+    """The strictest place and unlinked cuts whose span F1 on these (training) documents is within
+    THRESHOLD_TIE of the best."""
     grid = [round(0.05 * i, 2) for i in range(3, 20)]
     scored: list[tuple[float, Thresholds]] = []
     for place in grid:
