@@ -21,7 +21,7 @@ LEADING_ARTICLES = {"the", "le", "la", "les", "l'", "l’"}
 # French prepositions that took in a name's article: "du Havre" (de + Le Havre), "aux Arcs" (à + Les Arcs)
 MERGED_ARTICLES = {"du": "Le", "au": "Le", "aux": "Les", "des": "Les"}
 ARTICLE_BEFORE = re.compile(r"(?<![\w-])(Le|La|Les|L['’])\s?$")
-MERGED_ARTICLE = re.compile(r"(?<![\w-])(du|au|aux|des|Du|Au|Aux|Des)\s$")
+MERGED_ARTICLE = re.compile(r"(?<![\w-])(" + "|".join(f"{p}|{p.capitalize()}" for p in MERGED_ARTICLES) + r")\s$")
 # French prepositions NER lets open a place's span when they open the sentence ("A Pétersbourg",
 # "De Berne", "D'Espagne"): the name starts after them
 LEADING_PREPOSITIONS = {"a", "à", "de", "d'", "d’", "en", "au", "aux", "dans", "vers", "depuis"}

@@ -472,18 +472,19 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
     except OSError:  # pragma: no cover - locales always ship with pycountry
         fr = gettext.NullTranslations()
     for sub in pycountry.subdivisions:
-        if (sub.parent_code is None and sub.country_code != "US") or is_departement(sub):
+        departement = is_departement(sub)
+        if (sub.parent_code is None and sub.country_code != "US") or departement:
             names = subdivision_names(sub.name)
             # French names too (Argovie, Tessin, Bavière, Asturies): French text names them so
             names += [n for n in subdivision_names(fr.gettext(sub.name)) if n not in names]
-            if sub.parent_code is not None:  # a département: a river or region of its name stays that
+            if departement:  # a river or region of the département's name stays that
                 names = [n for n in names if fold_key(n) not in taken]
                 if not names:
                     continue
             gid, admin1 = ids.get(sub.code, (None, ""))
             lat, lon, _ = centres.get(f"{sub.country_code}.{admin1}", (None, None, 0)) if admin1 else (None, None, 0)
             entry = GazEntry(names[0], "region", gid, lat, lon, REGION_POPULATION, sub.country_code, admin1,
-                             notional=True, departement=sub.parent_code is not None)
+                             notional=True, departement=departement)
             subdivisions[sub.code] = entry
             for name in names:
                 yield name, entry

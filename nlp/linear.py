@@ -123,7 +123,8 @@ class LinearSentiment:
                    float(data.get("meta", {}).get("verdict_cut", 0.0)))
 
 
-def _kept(weights: dict[str, float]) -> dict[str, float]:
+def kept_weights(weights: dict[str, float]) -> dict[str, float]:
+    """Weights as shipped: rounded to 4 places, the zeros dropped, sorted by name."""
     return {k: round(v, 4) for k, v in sorted(weights.items()) if abs(v) >= 1e-4}
 
 
@@ -131,8 +132,8 @@ def save_weights(
     path: Path, weights: dict[str, float], meta: dict[str, object], verdict: dict[str, float] | None = None
 ) -> None:
     """Write the weights (rounded, zeros dropped) as gzipped JSON next to the code."""
-    data: dict[str, object] = {"meta": meta, "weights": _kept(weights)}
+    data: dict[str, object] = {"meta": meta, "weights": kept_weights(weights)}
     if verdict:
-        data["verdict"] = _kept(verdict)
+        data["verdict"] = kept_weights(verdict)
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from nlp.linear import kept_weights, probability
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +36,11 @@ class PlaceModel:
     thresholds: Thresholds
 
     def probability(self, features: dict[str, float]) -> float:
-        z = sum(self.weights.get(k, 0.0) * v for k, v in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return probability(self.weights, features)
 
     def to_json(self, meta: dict[str, object]) -> dict[str, object]:
-        kept = {k: round(v, 4) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-4}
         t = self.thresholds
-        return {"meta": meta, "weights": kept, "thresholds": {
+        return {"meta": meta, "weights": kept_weights(self.weights), "thresholds": {
             "place": t.place, "unlinked": t.unlinked, "candidate": t.candidate, "watched": t.watched}}
 
     def save(self, path: Path, meta: dict[str, object]) -> None:
