@@ -8,11 +8,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from nlp.gazetteer import GazEntry, Gazetteer, is_code
+from nlp.gazetteer import GazEntry, Gazetteer, contains, is_code
 from nlp.text import fold, is_all_caps, is_capitalised
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern
               "southwestern", "central", "upper", "lower", "greater", "metro", "metropolitan", "downtown",
               "wider", "coastal", "rural", "inner", "outer"}
 MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
+QUALIFIER_GAP = re.compile(r"\s?[,(]\s?")  # "Portland, Maine", "Montréal (Québec, Canada)"
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
 
@@ -168,6 +170,9 @@ class Candidate:
     # place, but not the one the name links to, so it stays unlinked
     known_tail: bool = False
     brand: bool = False  # the place's name inside a place-marketing brand ("Atout France", "ONLYLYON")
+    # names the region or country of the place right before it ("Portland, Maine", "Montréal (Québec,
+    # Canada)")
+    qualifies: bool = False
 
     def name(self, surface: str) -> str:
         """The name the gazetteer knows the candidate by: its surface, with the article a preposition
@@ -285,7 +290,10 @@ class CandidateFinder:
         hit_ends = [c.end for c in territory_hits_by_end]
         persons: list[tuple[int, int]] = []
         others: list[tuple[int, int]] = []
-        for ent in doc.ents:
+        # a reading that opens a bracket and runs on inside it is no name ("Montréal (Québec, Canada"
+        # read as one organisation): the names in it are read as if NER had said nothing
+        ents = [e for e in doc.ents if e.text.count("(") <= e.text.count(")")]
+        for ent in ents:
             if ent.label_ in self.labels.place:
                 start, end = trim_span(ent, self.keeps_article)
                 cand = Candidate(start, end, "ner", ner_place=True, words=len(ent))
@@ -323,8 +331,8 @@ class CandidateFinder:
         found.extend(self._abbreviated_regions(doc.text, found))
         if self.cues:
             found.extend(self._cued_names(doc, found))
-        ent_bounds = sorted((e.start_char, e.end_char) for e in doc.ents)
-        ent_labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
+        ent_bounds = sorted((e.start_char, e.end_char) for e in ents)
+        ent_labels = {(e.start_char, e.end_char): e.label_ for e in ents}
         ent_starts = [s for s, _ in ent_bounds]
         kept: list[Candidate] = []
         text = doc.text  # Doc.text is rebuilt from the tokens on every access
@@ -392,7 +400,21 @@ class CandidateFinder:
             if over:
                 c.ner_label = ent_labels.get(ent_bounds[over[0]], "")
             kept.append(c)
+        self._qualifiers(text, kept)
         return kept
+
+    def _qualifiers(self, text: str, candidates: list[Candidate]) -> None:
+        """Mark each candidate that names the region or country the place right before it (past a
+        comma or a bracket) lies in; a region that yields to its capital in the
+        gazetteer is a sense again there (the province in "Montréal (Québec, Canada)", the canton in
+        "Carouge (Genève)")."""
+        for leader, c in pairwise(sorted(candidates, key=lambda c: c.start)):
+            if not leader.entries or c.territory or not QUALIFIER_GAP.fullmatch(text, leader.end, c.start):
+                continue
+            surface = text[c.start : c.end]
+            c.entries = c.entries + [r for r in self.gazetteer.yielded_regions(c.name(surface))
+                                     if any(contains(r, t) for t in leader.entries)]
+            c.qualifies = any(contains(e, t) for e in c.entries for t in leader.entries)
 
     def _gazetteer_candidates(
         self, doc: Doc, found: list[Candidate], blocked: list[tuple[int, int]]

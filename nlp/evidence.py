@@ -351,6 +351,8 @@ class Evidence:
               else "other_reading"] = 1.0
         if c.in_name:
             f["in_name"] = 1.0
+        if c.qualifies:
+            f["qualifies"] = 1.0
         company_word = None if c.tagged or c.brand else COMPANY_BEFORE.search(text, max(0, c.start - 48), c.start)
         if not c.tagged and not c.brand and (company_word or COMPANY_AFTER.match(text, c.end)):
             f["company_name"] = 1.0

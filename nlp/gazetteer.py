@@ -90,6 +90,14 @@ class GazEntry:
         return math.log10(max(self.population, 10)) + math.log2(KIND_WEIGHT.get(self.kind, 1.0))
 
 
+def contains(outer: GazEntry, inner: GazEntry) -> bool:
+    """True when `outer` is the country, or the first-level region, `inner` lies in."""
+    if outer is inner or outer.country != inner.country or not outer.country:
+        return False
+    return outer.kind == "country" or (outer.kind == "region" and bool(outer.region) and outer.region == inner.region
+                                       and inner.kind != "country")
+
+
 class Gazetteer:
     """Name → candidate places, keyed by folded name (accent- and case-insensitive)."""
 
@@ -121,6 +129,7 @@ class Gazetteer:
         self._countries: list[tuple[str, GazEntry]] | None = None
         self._areas: dict[str, list[tuple[str, bool]]] | None = None
         self._well_known: frozenset[str] | None = None
+        yielded: dict[str, list[GazEntry]] = {}
         for key, cands in index.items():
             # a packaged region of a placeholder size (a first-level division outside the US, a US
             # county) yields to another place of that name and country (Genève the city, not its
@@ -128,10 +137,12 @@ class Gazetteer:
             # GeoNames' country); our curated regions never yield: their size is their own
             linked = {e.country for e in cands if not e.notional}
             country = any(e.kind == "country" for e in cands)
-            cands[:] = [e for e in cands if not e.notional or (e.country not in linked and not country)]
-            cands.sort(key=lambda e: -e.prior)
-            index[key] = cands
+            kept = [e for e in cands if not e.notional or (e.country not in linked and not country)]
+            if len(kept) < len(cands):
+                yielded[key] = [e for e in cands if e not in kept]
+            cands[:] = sorted(kept, key=lambda e: -e.prior)
         self._index: dict[str, list[GazEntry]] = dict(index)
+        self._yielded = yielded
         self.max_words = max((k.count(" ") + 1 for k in self._index), default=1)
 
     def __len__(self) -> int:
@@ -140,6 +151,12 @@ class Gazetteer:
     def lookup(self, name: str) -> list[GazEntry]:
         """Candidates for a name, most important first; [] when unknown."""
         return self._index.get(fold_key(name), [])
+
+    def yielded_regions(self, name: str) -> list[GazEntry]:
+        """The regions of a name that yield to a place of their country in `lookup` (the province
+        of Québec to its capital, the canton of Genève to the city): read only where the text says
+        the region is meant ("Montréal (Québec, Canada)")."""
+        return self._yielded.get(fold_key(name), [])
 
     def lookup_town(self, name: str) -> list[GazEntry]:
         """Towns of 1,000 to 4,999 people the main index lacks ("Courchevel", "Deauville"), most

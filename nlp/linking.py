@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.candidates import Candidate
+from nlp.candidates import QUALIFIER_GAP, Candidate
 from nlp.evidence import Evidence
-from nlp.gazetteer import GazEntry, Gazetteer
+from nlp.gazetteer import GazEntry, Gazetteer, contains
 from nlp.place_model import Thresholds
 from nlp.text import fold_key
 from nlp.watchlist import excluded
@@ -157,8 +157,7 @@ def choose(
             s += CAPITAL
         if dateline and e.kind == "city":
             s += DATELINE
-        if e.kind == "region" and e.region and (region_word or any(
-                t.kind == "city" and (t.country, t.region) == (e.country, e.region) for t in leader)):
+        if e.kind == "region" and e.region and (region_word or any(t.kind == "city" and contains(e, t) for t in leader)):
             s += 4.0  # "Yakima, Washington", "Washington state": like a follower
         if follower is not None and e.country == follower.country:
             s += 4.0  # "Paris, Texas", "Portland, Maine"
@@ -185,10 +184,13 @@ def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | No
 
 
 def leader_entries(text: str, start: int, by_end: dict[int, Candidate]) -> list[GazEntry]:
-    """The senses of the place named right before this one and a comma ("Yakima, Washington")."""
-    m = re.search(r",\s*$", text[max(0, start - 4) : start])
-    leader = by_end.get(start - len(m.group())) if m else None
-    return leader.entries if leader is not None else []
+    """The senses of the place named right before this one and a comma or a bracket ("Yakima,
+    Washington", "Montréal (Québec")."""
+    for end in range(start - 1, max(-1, start - 4), -1):
+        leader = by_end.get(end)
+        if leader is not None and QUALIFIER_GAP.fullmatch(text, end, start):
+            return leader.entries
+    return []
 
 
 def small_town(gazetteer: Gazetteer, surface: str, ctx: DocumentContext) -> GazEntry | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.gazetteer import KIND_WEIGHT, curated_rows, load_gazetteer, region_ids
+from nlp.gazetteer import KIND_WEIGHT, contains, curated_rows, load_gazetteer, region_ids
 
 ISO_REGIONS = region_ids()
 
@@ -67,6 +67,15 @@ def test_a_region_yields_to_the_city_of_its_name() -> None:
     # the canton of Geneva and the province of Quebec: the name alone means the city
     assert [e.kind for e in gaz.lookup("Genève")[:1]] == ["city"]
     assert all(e.kind == "city" for e in gaz.lookup("Quebec"))
+    # kept aside for the text that says the region is meant ("Montréal (Québec, Canada)"), and
+    # the region contains its cities, the country its regions
+    province = gaz.yielded_regions("Québec")
+    assert [(e.geonames_id, e.kind) for e in province] == [(6115047, "region")]
+    montreal, canada = gaz.lookup("Montréal")[0], gaz.lookup("Canada")[0]
+    assert contains(province[0], montreal) and contains(canada, province[0]) and contains(canada, montreal)
+    assert not contains(montreal, province[0]) and not contains(province[0], canada)
+    assert not contains(province[0], gaz.lookup("Lyon")[0])
+    assert gaz.yielded_regions("Lyon") == []
 
 
 def test_the_region_table_is_well_formed() -> None:

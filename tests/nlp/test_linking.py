@@ -132,6 +132,32 @@ def test_a_state_named_as_a_state_stays_the_state(bare: Analyzer, lang: str, tex
     assert links(bare, text, lang).get(surface) == geonames_id
 
 
+# a city followed by its region and country in brackets, as award lists and press releases write
+# it: each is a place, and the region is the one the city lies in, even where the gazetteer gives
+# the name to the region's capital (the province of Québec, the canton of Genève)
+QUALIFIED = [
+    ("fr", "Montréal (Québec, Canada) accueillera le congrès mondial des offices de tourisme en 2027.",
+     {"Montréal": 6077243, "Québec": 6115047, "Canada": 6251999}),
+    ("fr", "Le prix de la marque territoriale revient à Carouge (Genève), devant Annecy (Haute-Savoie).",
+     {"Carouge": 2661265, "Genève": 2660645, "Annecy": 3037543, "Haute-Savoie": 3013736}),
+    ("en", "The jury crowned Montréal (Québec, Canada) for its winter festival campaign.",
+     {"Montréal": 6077243, "Québec": 6115047, "Canada": 6251999}),
+    ("en", "The award went to Portland (Oregon, USA) for its green branding.",
+     {"Portland": 5746545, "Oregon": 5744337, "USA": 6252001}),
+    # alone, the name is still the city
+    ("fr", "Québec accueille son carnaval d'hiver en février, et Genève son salon en mars.",
+     {"Québec": 6325494, "Genève": 2660646}),
+    ("en", "Quebec City and Geneva both reported record winter bookings.", {"Quebec City": 6325494, "Geneva": 2660646}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), QUALIFIED)
+def test_a_region_and_country_in_brackets_qualify_the_city(bare: Analyzer, lang: str, text: str,
+                                                           expected: dict[str, int]) -> None:
+    found = links(bare, text, lang)
+    assert {surface: found.get(surface) for surface in expected} == expected
+
+
 # a first-level region links to its GeoNames entry (nlp/data/regions_geonames.tsv), in a trade
 # article's French and in English
 REGIONS = [
