@@ -144,6 +144,7 @@ QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern
               "southwestern", "central", "upper", "lower", "greater", "metro", "metropolitan", "downtown",
               "wider", "coastal", "rural", "inner", "outer"}
 MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
+APOSTROPHE = re.compile(r"['’]")
 QUALIFIER_GAP = re.compile(r"\s?[,(]\s?")  # "Portland, Maine", "Montréal (Québec, Canada)"
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
@@ -296,7 +297,10 @@ class CandidateFinder:
         for ent in ents:
             if ent.label_ in self.labels.place:
                 start, end = trim_span(ent, self.keeps_article)
-                cand = Candidate(start, end, "ner", ner_place=True, words=len(ent))
+                extra = self._known_rest(doc, ent, start, end)
+                if extra:
+                    end = doc[ent.end + extra - 1].idx + len(doc[ent.end + extra - 1])
+                cand = Candidate(start, end, "ner", ner_place=True, words=len(ent) + extra)
                 k = bisect.bisect_left(hit_ends, start + 1)
                 same = [c for c in territory_hits_by_end[k : k + 3] if c.overlaps(cand)]
                 for c in same:
@@ -403,6 +407,18 @@ class CandidateFinder:
         self._qualifiers(text, kept)
         return kept
 
+    def _known_rest(self, doc: Doc, ent: Span, start: int, end: int) -> int:
+        """How many tokens after an entity complete the known name NER read only the start of ("Côte"
+        of "Côte d'Azur"): 0 unless the gazetteer lacks the entity's name and knows the whole."""
+        if self.gazetteer.lookup(doc.text[start:end]):
+            return 0
+        for extra in (2, 1):
+            if ent.end + extra <= len(doc):
+                last = doc[ent.end + extra - 1]
+                if self.gazetteer.is_scannable(doc.text[start : last.idx + len(last)]):
+                    return extra
+        return 0
+
     def _qualifiers(self, text: str, candidates: list[Candidate]) -> None:
         """Mark each candidate that names the region or country the place right before it (past a
         comma or a bracket) lies in; a region that yields to its capital in the
@@ -443,8 +459,8 @@ class CandidateFinder:
             sizes = _sizes_within(doc, i, max_words) if self.hyphen_pieces else range(1, min(max_words, n - i) + 1)
             for size in reversed(sizes):
                 span = doc[i : i + size]
-                if not span[-1].is_alpha or (article and size == 1):
-                    continue
+                if not APOSTROPHE.sub("", span[-1].text).isalpha() or (article and size == 1):
+                    continue  # a name ends in a word, its elision kept ("Côte d'Azur": "d'Azur" is one token)
                 if self.gazetteer.is_scannable(span.text):
                     hit = span
                     break

@@ -125,6 +125,9 @@ GAPS = [
     ("en", "Ferries across the North Sea carried more cyclists than ever.", "North Sea", "North Sea", "natural"),
     ("fr", "Une croisière fluviale sur la Loire relie désormais Nantes à Angers.", "Loire", "Loire", "natural"),
     ("fr", "Le salon du vin a réuni des vignerons d'Alsace et de Bourgogne.", "Alsace", "Alsace", "region"),
+    # a French name with an elided word in English text: spaCy's English tokenizer keeps "d'Azur" whole
+    ("en", "We spent a week on the Côte d'Azur before flying home.", "Côte d'Azur", "French Riviera", "region"),
+    ("fr", "Les hôtels de la Côte d'Azur affichent complet.", "Côte d'Azur", "French Riviera", "region"),
 ]
 
 
