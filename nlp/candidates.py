@@ -421,9 +421,8 @@ class CandidateFinder:
 
     def _qualifiers(self, text: str, candidates: list[Candidate]) -> None:
         """Mark each candidate that names the region or country the place right before it (past a
-        comma or a bracket) lies in; a region that yields to its capital in the
-        gazetteer is a sense again there (the province in "Montréal (Québec, Canada)", the canton in
-        "Carouge (Genève)")."""
+        comma or a bracket) lies in; a region that yields to its capital in the gazetteer is a sense
+        again there (the province in "Montréal (Québec, Canada)", the canton in "Carouge (Genève)")."""
         for leader, c in pairwise(sorted(candidates, key=lambda c: c.start)):
             if not leader.entries or c.territory or not QUALIFIER_GAP.fullmatch(text, leader.end, c.start):
                 continue
