@@ -171,8 +171,9 @@ class Candidate:
     # place, but not the one the name links to, so it stays unlinked
     known_tail: bool = False
     brand: bool = False  # the place's name inside a place-marketing brand ("Atout France", "ONLYLYON")
-    # names the region or country of the place right before it ("Portland, Maine", "Montréal (Québec,
-    # Canada)")
+    # the senses of the place right before it, past a comma or a bracket ("Portland, Maine", "Montréal
+    # (Québec, Canada)"), and whether it names that place's region or country
+    leader: list[GazEntry] = field(default_factory=list)
     qualifies: bool = False
 
     def name(self, surface: str) -> str:
@@ -420,16 +421,20 @@ class CandidateFinder:
         return 0
 
     def _qualifiers(self, text: str, candidates: list[Candidate]) -> None:
-        """Mark each candidate that names the region or country the place right before it (past a
-        comma or a bracket) lies in; a region that yields to its capital in the gazetteer is a sense
-        again there (the province in "Montréal (Québec, Canada)", the canton in "Carouge (Genève)")."""
+        """Give each candidate the senses of the place right before it (past a comma or a bracket)
+        and mark it when it names that place's region or country; a region that yields to its capital
+        in the gazetteer is a sense again there (the province in "Montréal (Québec, Canada)", the
+        canton in "Carouge (Genève)")."""
         for leader, c in pairwise(sorted(candidates, key=lambda c: c.start)):
-            if not leader.entries or c.territory or not QUALIFIER_GAP.fullmatch(text, leader.end, c.start):
+            if not leader.entries or not QUALIFIER_GAP.fullmatch(text, leader.end, c.start):
+                continue
+            c.leader = leader.entries
+            if c.territory:
                 continue
             surface = text[c.start : c.end]
             c.entries = c.entries + [r for r in self.gazetteer.yielded_regions(c.name(surface))
-                                     if any(contains(r, t) for t in leader.entries)]
-            c.qualifies = any(contains(e, t) for e in c.entries for t in leader.entries)
+                                     if any(contains(r, t) for t in c.leader)]
+            c.qualifies = any(contains(e, t) for e in c.entries for t in c.leader)
 
     def _gazetteer_candidates(
         self, doc: Doc, found: list[Candidate], blocked: list[tuple[int, int]]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.candidates import QUALIFIER_GAP, Candidate
+from nlp.candidates import Candidate
 from nlp.evidence import Evidence
 from nlp.gazetteer import GazEntry, Gazetteer, contains
 from nlp.place_model import Thresholds
@@ -183,16 +183,6 @@ def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | No
     return entries[0] if entries else None
 
 
-def leader_entries(text: str, start: int, by_end: dict[int, Candidate]) -> list[GazEntry]:
-    """The senses of the place named right before this one and a comma or a bracket ("Yakima,
-    Washington", "Montréal (Québec")."""
-    for end in range(start - 1, max(-1, start - 4), -1):
-        leader = by_end.get(end)
-        if leader is not None and QUALIFIER_GAP.fullmatch(text, end, start):
-            return leader.entries
-    return []
-
-
 def small_town(gazetteer: Gazetteer, surface: str, ctx: DocumentContext) -> GazEntry | None:
     """The town of 1,000 to 4,999 people a name the main gazetteer lacks links to ("Courchevel",
     "Deauville"): one of a country the document's other places name, agreeing best with them; None
@@ -267,7 +257,6 @@ def link(
     # the Californian city) must not pull the document's other places abroad
     voters = [c for c, p in scored if c.territory or c.brand or p >= thresholds.place]
     ctx = document_context(gazetteer, text, title, voters)
-    by_end = {c.end: c for c, _ in scored}
     places: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for c, p in scored:
@@ -285,7 +274,7 @@ def link(
             entry = choose(
                 c.entries, ctx, follower_country(gazetteer, text, c.end), surface,
                 dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
-                leader=leader_entries(text, c.start, by_end), region_word=REGION_WORD.match(text, c.end) is not None,
+                leader=c.leader, region_word=REGION_WORD.match(text, c.end) is not None,
             )
         if entry is None and (p >= thresholds.unlinked or c.territory):
             # a name the main gazetteer lacks, or knows only as a small place's other name: a small
