@@ -13,6 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from nlp.extensions import doc_text
 from nlp.gazetteer import GazEntry, Gazetteer, contains, is_code
 from nlp.text import fold, is_all_caps, is_capitalised
 
@@ -279,10 +280,11 @@ class CandidateFinder:
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
+        text = doc_text(doc)
         found: list[Candidate] = []
         for start, end, tid, tagged, cased, words in territory_hits:
             found.append(Candidate(start, end, "territory", tid, tagged, cased, words))
-        named = [(b, span) for b, span in self._brands(doc.text) if not any(b.overlaps(c) for c in found)]
+        named = [(b, span) for b, span in self._brands(text) if not any(b.overlaps(c) for c in found)]
         brands = [b for b, _ in named]
         # the rest of a brand's name is no place of its own ("Méditerranée" in "Montpellier Méditerranée
         # Métropole")
@@ -298,7 +300,7 @@ class CandidateFinder:
         for ent in ents:
             if ent.label_ in self.labels.place:
                 start, end = trim_span(ent, self.keeps_article)
-                extra = self._known_rest(doc, ent, start, end)
+                extra = self._known_rest(text, doc, ent, start, end)
                 if extra:
                     end = doc[ent.end + extra - 1].idx + len(doc[ent.end + extra - 1])
                 cand = Candidate(start, end, "ner", ner_place=True, words=len(ent) + extra)
@@ -325,22 +327,21 @@ class CandidateFinder:
             found = [c for c in found if c.brand or c.territory or not any(
                 s < c.end and c.start < e for s, e in brand_names)]
         if self.named_streets:
-            found = claim_spans(doc.text, found, ((m.start(), m.end()) for m in NAMED_STREET.finditer(doc.text)),
+            found = claim_spans(text, found, ((m.start(), m.end()) for m in NAMED_STREET.finditer(text)),
                                 "street", yield_to_whole_reads=False)  # NER's whole reading is trimmed to the town
         if self.streets:
-            found = self._with_streets(doc.text, found)
-            found = self._with_listed(doc.text, found)  # like streets, an English news habit
+            found = self._with_streets(text, found)
+            found = self._with_listed(text, found)  # like streets, an English news habit
         if self.scan_gazetteer:
             found.extend(self._gazetteer_candidates(doc, found, brand_names))
-        found.extend(self._abbreviated_countries(doc.text, found))
-        found.extend(self._abbreviated_regions(doc.text, found))
+        found.extend(self._abbreviated_countries(text, found))
+        found.extend(self._abbreviated_regions(text, found))
         if self.cues:
             found.extend(self._cued_names(doc, found))
         ent_bounds = sorted((e.start_char, e.end_char) for e in ents)
         ent_labels = {(e.start_char, e.end_char): e.label_ for e in ents}
         ent_starts = [s for s, _ in ent_bounds]
         kept: list[Candidate] = []
-        text = doc.text  # Doc.text is rebuilt from the tokens on every access
         person_names: dict[str, set[str]] = {}
         # "Olano", "Zulle" (of "Alex Zulle"): names NER reads as a person at least as often as a place
         person_reads: Counter[str] = Counter()
@@ -408,15 +409,15 @@ class CandidateFinder:
         self._qualifiers(text, kept)
         return kept
 
-    def _known_rest(self, doc: Doc, ent: Span, start: int, end: int) -> int:
+    def _known_rest(self, text: str, doc: Doc, ent: Span, start: int, end: int) -> int:
         """How many tokens after an entity complete the known name NER read only the start of ("Côte"
         of "Côte d'Azur"): 0 unless the gazetteer lacks the entity's name and knows the whole."""
-        if self.gazetteer.lookup(doc.text[start:end]):
+        if self.gazetteer.lookup(text[start:end]):
             return 0
         for extra in (2, 1):
             if ent.end + extra <= len(doc):
                 last = doc[ent.end + extra - 1]
-                if self.gazetteer.is_scannable(doc.text[start : last.idx + len(last)]):
+                if self.gazetteer.is_scannable(text[start : last.idx + len(last)]):
                     return extra
         return 0
 

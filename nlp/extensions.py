@@ -25,6 +25,18 @@ SPAN_EXTENSIONS = {
 }
 
 
+TEXT = "pw_text"  # Doc.user_data key of the document's text, once read
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once: spaCy rebuilds Doc.text from the tokens on every access, and
+    each placewatch component reads it."""
+    text = doc.user_data.get(TEXT)
+    if not isinstance(text, str):
+        text = doc.user_data[TEXT] = doc.text
+    return text
+
+
 def register_extensions() -> None:
     """Declare the Doc and Span attributes once per process (idempotent)."""
     for name, default in EXTENSIONS.items():

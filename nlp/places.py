@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.candidates import EVERYDAY_BRAND_WORDS, Candidate, CandidateFinder, EntityLabels, cue_words
 from nlp.evidence import CUES, TRAVEL_WORDS, WEAK_CUES, Evidence, document_features, shouting_ratio
-from nlp.extensions import CANDIDATES, PLACES, register_extensions
+from nlp.extensions import CANDIDATES, PLACES, doc_text, register_extensions
 from nlp.gazetteer import Gazetteer, load_gazetteer
 from nlp.linking import link
 from nlp.place_model import load_place_model
@@ -122,32 +122,37 @@ class PlaceLinker:
     def weigh(self, doc: Doc, finder: CandidateFinder | None = None) -> list[tuple[Candidate, dict[str, float]]]:
         """The document's candidates with their features (what the model decides on); `finder`
         replaces the component's own (training simulates watchlists with one)."""
-        text = doc.text
+        return self._weigh(doc, finder)[2]
+
+    def _weigh(
+        self, doc: Doc, finder: CandidateFinder | None = None
+    ) -> tuple[str, tuple[list[int], list[int]], list[tuple[Candidate, dict[str, float]]]]:
+        """The document's text, its sentence bounds (starts, ends) and its weighed candidates (Doc.sents
+        is rebuilt from the tokens on every access: it is read once here)."""
+        text = doc_text(doc)
         if not text.strip():
-            return []
+            return text, ([], []), []
         own, evidence = self.parts
         cands = (finder or own).find(doc, doc._.pw_territory_hits or ())
         if not cands:
-            return []
+            return text, ([], []), []
         sents = list(doc.sents)
         sent_starts = [s.start_char for s in sents]
         sent_ends = [s.end_char for s in sents]
         shouting = shouting_ratio(doc) > 0.6
         weighed = [(c, evidence.features(doc, text, c, sent_starts, sent_ends, shouting)) for c in cands]
         document_features(text, doc._.pw_title, weighed)
-        return weighed
+        return text, (sent_starts, sent_ends), weighed
 
     def mentions(self, doc: Doc) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The place mentions of a document and the unlinked names left as candidates, as
         analyze-schema dicts in text order."""
-        weighed = self.weigh(doc)
+        text, bounds, weighed = self._weigh(doc)
         if not weighed:
             return [], []
         model = load_place_model(self.model_lang)
         scored = [(c, model.probability(f)) for c, f in weighed]
-        sents = list(doc.sents)
-        bounds = ([s.start_char for s in sents], [s.end_char for s in sents])
-        return link(doc.text, doc._.pw_title, scored, self.parts[1], self.territories, bounds, model.thresholds)
+        return link(text, doc._.pw_title, scored, self.parts[1], self.territories, bounds, model.thresholds)
 
 
 class TerritoryMatcherComponent:
@@ -160,7 +165,7 @@ class TerritoryMatcherComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.pw_territory_hits = [
-            [h.start, h.end, h.territory, h.tagged, h.cased, h.words] for h in self.matcher.find(doc.text)
+            [h.start, h.end, h.territory, h.tagged, h.cased, h.words] for h in self.matcher.find(doc_text(doc))
         ]
         return doc
 

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from core.models import Sentiment, sentiment_label
-from nlp.extensions import PLACES, register_extensions
+from nlp.extensions import PLACES, doc_text, register_extensions
 
 logger = logging.getLogger(__name__)
 
@@ -124,11 +124,12 @@ class SentimentComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         scorer = self.scorer(doc)
-        if scorer is None or not doc.text.strip():
+        raw = doc_text(doc)
+        if scorer is None or not raw.strip():
             doc._.pw_sentiment = Sentiment().to_dict()
             return doc
         places = doc.spans.get(PLACES, ())
-        text = without_places(doc.text, [(p.start_char, p.end_char) for p in places])
+        text = without_places(raw, [(p.start_char, p.end_char) for p in places])
         sentences = list(doc.sents) if len(text) > LONG_TEXT or places else []
         cache: dict[int, float] = {}
 
