@@ -27,6 +27,7 @@ KIND_WEIGHT = {"country": 4.0, "region": 2.0, "natural": 2.0, "city": 1.0}
 # A city this big is known abroad under its other names too (London → Londres, Wien → Vienne), so
 # the text scan looks for those as well as for primary names.
 WELL_KNOWN_CITY = 500_000
+SHORT_FORM_MIN = 5  # letters of a hyphenated town name's first part that may stand for it ("Issy", "Juan" may not)
 # Towns this big lend their names to peoples' names (Viennois, Neuchâtelois, Brémois).
 DEMONYM_TOWN = 20_000
 ABBREVIATED_COUNTRY = 1_000_000  # a country results lists abbreviate ("Esp", "It") has this many people
@@ -124,6 +125,7 @@ class Gazetteer:
             elif key and entry.population >= WELL_KNOWN_CITY and len(key) >= 5 and not name.isupper():
                 well_known.add(key)  # Londres, Vienne, Gênes: a big city's other-language name
         self._primary = frozenset(primary)
+        self._short_forms = frozenset(_short_forms(index, primary))
         self._scannable = frozenset(primary | well_known)
         self._spellings = frozenset(spellings)
         self._countries: list[tuple[str, GazEntry]] | None = None
@@ -296,6 +298,10 @@ class Gazetteer:
         """True for a place's main name or a country/region name (not a city's alternate name)."""
         return fold_key(name) in self._primary
 
+    def is_short_form(self, name: str) -> bool:
+        """True for the first part of a hyphenated town name that stands for it ("Chamonix")."""
+        return fold_key(name) in self._short_forms
+
     def accents_differ(self, surface: str) -> bool:
         """True when an accented word is known only without its accents ("Marché" but only
         "Marche"): in French the accent tells a common word from the place."""
@@ -361,6 +367,20 @@ def _latin(name: str) -> bool:
     if len(letters) < 3 or not name[0].isupper():
         return False
     return all(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+
+
+def _short_forms(index: dict[str, list[GazEntry]], primary: set[str]) -> set[str]:
+    """A town's everyday name where its full name is hyphenated and GeoNames lists the first part
+    as its other name ("Chamonix" of Chamonix-Mont-Blanc, "Évian" of Évian-les-Bains), when no other
+    place has that name: as much its name as the full one."""
+    out: set[str] = set()
+    for key, entries in index.items():
+        if key in primary or len(entries) != 1 or len(key) < SHORT_FORM_MIN or " " in key:
+            continue
+        entry = entries[0]
+        if entry.kind == "city" and fold_key(entry.name.split("-")[0]) == key and "-" in entry.name:
+            out.add(key)
+    return out
 
 
 def _city_entries(cities: dict[str, dict]) -> Iterator[tuple[str, GazEntry]]:

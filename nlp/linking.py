@@ -267,7 +267,9 @@ def link(
         if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
             continue
         surface = text[c.start : c.end]
-        weak = evidence.weak_link(surface, c)  # a small town's other name: which one is unsure
+        # a small town's other name: which one is unsure, but for a hyphenated name's first part
+        # that no other place has ("Chamonix")
+        weak = evidence.weak_link(surface, c) and not gazetteer.is_short_form(c.name(surface))
         if weak or len(c.entries) < 2:  # no sense to choose between: the text around it is not read
             entry = None if weak or not c.entries else c.entries[0]
         else:

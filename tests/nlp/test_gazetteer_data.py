@@ -78,6 +78,15 @@ def test_a_region_yields_to_the_city_of_its_name() -> None:
     assert gaz.yielded_regions("Lyon") == []
 
 
+def test_a_hyphenated_towns_first_part_is_its_short_name_when_no_other_place_bears_it() -> None:
+    gaz = load_gazetteer()
+    assert gaz.is_short_form("Chamonix") and gaz.is_short_form("Evian")
+    assert not gaz.is_short_form("Chamonix-Mont-Blanc")  # the full name is the primary one
+    assert not gaz.is_short_form("Boulogne")  # Boulogne-sur-Mer, Boulogne-Billancourt
+    assert not gaz.is_short_form("Juan")  # too short to stand for Juan-les-Pins (a first name)
+    assert not gaz.is_short_form("Gold")  # Gold Coast: only a hyphenated name's first part
+
+
 def test_the_region_table_is_well_formed() -> None:
     ids = region_ids()
     assert len(ids) > 3000

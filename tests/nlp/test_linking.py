@@ -247,6 +247,22 @@ def test_a_small_town_links_where_its_country_is_named(bare: Analyzer, lang: str
     assert links(bare, text, lang).get(surface) == geonames_id
 
 
+# a town known by the first part of its hyphenated name, which GeoNames lists as its other name and
+# no other place bears: linked like its full name, with no other place named in the text
+SHORT_FORMS = [
+    ("fr", "Nous partons à Chamonix cet été, puis à Évian.", {"Chamonix": 3027301, "Évian": 3019280}),
+    ("en", "We skied in Chamonix for a week last winter.", {"Chamonix": 3027301}),
+    ("fr", "Le festival a lieu à Martigny, en Valais.", {"Martigny": 2659748}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), SHORT_FORMS)
+def test_a_hyphenated_towns_short_name_is_linked(bare: Analyzer, lang: str, text: str,
+                                                 expected: dict[str, int]) -> None:
+    found = links(bare, text, lang)
+    assert {surface: found.get(surface) for surface in expected} == expected
+
+
 def test_a_small_town_alone_stays_unlinked(bare: Analyzer) -> None:
     # no other place names a country: a name shared by small towns abroad is not linked on its own
     assert links(bare, "Deauville accueille le festival du cinéma américain.", "fr").get("Deauville", 0) is None
