@@ -147,6 +147,8 @@ QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern
 MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
 APOSTROPHE = re.compile(r"['’]")
 QUALIFIER_GAP = re.compile(r"\s?[,(]\s?")  # "Portland, Maine", "Montréal (Québec, Canada)"
+# a French masculine article right before a name: a region's or a country's, a city takes none
+REGION_ARTICLE = re.compile(r"(?<!\w)(?:[Aa]u|[Dd]u|[Ll]e)\s$")
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
 
@@ -176,6 +178,7 @@ class Candidate:
     # (Québec, Canada)"), and whether it names that place's region or country
     leader: list[GazEntry] = field(default_factory=list)
     qualifies: bool = False
+    region_article: bool = False  # a region's article before it ("au Québec"): the region is meant
 
     def name(self, surface: str) -> str:
         """The name the gazetteer knows the candidate by: its surface, with the article a preposition
@@ -267,6 +270,7 @@ class CandidateFinder:
         streets: bool = False,
         everyday_brand_words: frozenset[str] = EVERYDAY_BRAND_WORDS,
         named_streets: bool = False,
+        region_articles: bool = False,
     ) -> None:
         self.territories = territories
         self.gazetteer = gazetteer
@@ -277,6 +281,7 @@ class CandidateFinder:
         self.streets = streets  # streets and numbered roads are candidates ("Memphis St.", "Highway 75")
         self.everyday_brand_words = everyday_brand_words  # brand words the text's language also speaks
         self.named_streets = named_streets  # French streets named after a town are candidates of their own
+        self.region_articles = region_articles  # "au Québec": a masculine article says a region, not a city
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
@@ -425,7 +430,13 @@ class CandidateFinder:
         """Give each candidate the senses of the place right before it (past a comma or a bracket)
         and mark it when it names that place's region or country; a region that yields to its capital
         in the gazetteer is a sense again there (the province in "Montréal (Québec, Canada)", the
-        canton in "Carouge (Genève)")."""
+        canton in "Carouge (Genève)") and, in French, after a masculine article ("au Québec")."""
+        if self.region_articles:
+            for c in candidates:
+                if not c.territory and REGION_ARTICLE.search(text, max(0, c.start - 4), c.start):
+                    regions = self.gazetteer.yielded_regions(c.name(text[c.start : c.end]))
+                    c.entries = c.entries + [r for r in regions if r not in c.entries]
+                    c.region_article = bool(regions)
         for leader, c in pairwise(sorted(candidates, key=lambda c: c.start)):
             if not leader.entries or not QUALIFIER_GAP.fullmatch(text, leader.end, c.start):
                 continue

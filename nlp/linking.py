@@ -276,7 +276,7 @@ def link(
             entry = choose(
                 c.entries, ctx, follower_country(gazetteer, text, c.end), surface,
                 dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
-                leader=c.leader, region_word=REGION_WORD.match(text, c.end) is not None,
+                leader=c.leader, region_word=c.region_article or REGION_WORD.match(text, c.end) is not None,
             )
         if entry is None and (p >= thresholds.unlinked or c.territory):
             # a name the main gazetteer lacks, or knows only as a small place's other name: a small

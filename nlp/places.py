@@ -33,6 +33,9 @@ HYPHEN_PIECES = {"en"}
 STREETS = {"en"}
 # languages whose streets named after a town are candidates of their own ("rue de Strasbourg")
 NAMED_STREETS = {"fr"}
+# languages where a masculine article before a name says a region or a country, never a city: "au
+# Québec", "du Québec" is the province, "à Québec" the city
+REGION_ARTICLES = {"fr"}
 
 
 class PlaceLinker:
@@ -87,7 +90,7 @@ class PlaceLinker:
             finder = CandidateFinder(self.territories, gaz, self.labels, self.scan_gazetteer, cued,
                                      self.lexicon_lang in HYPHEN_PIECES, self.lexicon_lang in STREETS,
                                      EVERYDAY_BRAND_WORDS if self.lexicon_lang == "en" else frozenset(),
-                                     self.lexicon_lang in NAMED_STREETS)
+                                     self.lexicon_lang in NAMED_STREETS, self.lexicon_lang in REGION_ARTICLES)
             evidence = Evidence(gaz, self.labels.person, self.cues, self.weak_cues, self.travel_words,
                                 self.lexicon_lang, self._package)
             self._parts = (finder, evidence)

@@ -235,7 +235,8 @@ def extract(
     own, evidence = linker.parts  # type: ignore[attr-defined]
     watched = {str(t["id"]): dict(t) for t in watchlist}
     finder = CandidateFinder(watched, own.gazetteer, own.labels, own.scan_gazetteer, own.cues,
-                             own.hyphen_pieces, own.streets, own.everyday_brand_words, own.named_streets)
+                             own.hyphen_pieces, own.streets, own.everyday_brand_words, own.named_streets,
+                             own.region_articles)
     matcher = WatchlistMatcher(list(watchlist)) if watchlist else None
     out: list[DocRows] = []
     docs = []

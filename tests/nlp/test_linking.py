@@ -158,6 +158,19 @@ def test_a_region_and_country_in_brackets_qualify_the_city(bare: Analyzer, lang:
     assert {surface: found.get(surface) for surface in expected} == expected
 
 
+# in French, a masculine article before the name says the province, none the city
+REGION_ARTICLE = [
+    ("Au Québec, la saison des sucres commence en mars.", 6115047),
+    ("Le réseau compte des ambassadeurs du Québec au Japon.", 6115047),
+    ("Nous avons passé une semaine à Québec en février.", 6325494),
+]
+
+
+@pytest.mark.parametrize(("text", "geonames_id"), REGION_ARTICLE)
+def test_a_french_article_before_quebec_says_the_province(bare: Analyzer, text: str, geonames_id: int) -> None:
+    assert links(bare, text, "fr").get("Québec") == geonames_id
+
+
 # a first-level region links to its GeoNames entry (nlp/data/regions_geonames.tsv), in a trade
 # article's French and in English
 REGIONS = [
