@@ -268,8 +268,10 @@ def link(
             continue
         surface = text[c.start : c.end]
         # a small town's other name: which one is unsure, but for a hyphenated name's first part
-        # that no other place has ("Chamonix")
-        weak = evidence.weak_link(surface, c) and not gazetteer.is_short_form(c.name(surface))
+        # that no other place has ("Chamonix") and for its own name with its saint written another
+        # way ("St. Gallen", GeoNames' Sankt Gallen)
+        weak = evidence.weak_link(surface, c) and not gazetteer.is_short_form(c.name(surface)) \
+            and name_key(c.name(surface)) != name_key(c.entries[0].name)
         if weak or len(c.entries) < 2:  # no sense to choose between: the text around it is not read
             entry = None if weak or not c.entries else c.entries[0]
         else:

@@ -276,6 +276,12 @@ def test_a_hyphenated_towns_short_name_is_linked(bare: Analyzer, lang: str, text
     assert {surface: found.get(surface) for surface in expected} == expected
 
 
+def test_a_towns_own_name_with_its_saint_written_another_way_is_linked(bare: Analyzer) -> None:
+    # GeoNames' name is Sankt Gallen; "St. Gallen" was a small town's other name, left unlinked
+    found = links(bare, "The gallery moved from Saint Petersburg to St. Gallen.", "en")
+    assert found.get("St. Gallen") == 2658822 and found.get("Saint Petersburg") == 498817
+
+
 def test_a_small_town_alone_stays_unlinked(bare: Analyzer) -> None:
     # no other place names a country: a name shared by small towns abroad is not linked on its own
     assert links(bare, "Deauville accueille le festival du cinéma américain.", "fr").get("Deauville", 0) is None
