@@ -411,6 +411,8 @@ class CandidateFinder:
             if over:
                 c.ner_label = ent_labels.get(ent_bounds[over[0]], "")
             kept.append(c)
+        if self.region_articles:
+            self._region_articles(text, kept)
         self._qualifiers(text, kept)
         return kept
 
@@ -430,23 +432,28 @@ class CandidateFinder:
         """Give each candidate the senses of the place right before it (past a comma or a bracket)
         and mark it when it names that place's region or country; a region that yields to its capital
         in the gazetteer is a sense again there (the province in "Montréal (Québec, Canada)", the
-        canton in "Carouge (Genève)") and, in French, after a masculine article ("au Québec")."""
-        if self.region_articles:
-            for c in candidates:
-                if not c.territory and REGION_ARTICLE.search(text, max(0, c.start - 4), c.start):
-                    regions = self.gazetteer.yielded_regions(c.name(text[c.start : c.end]))
-                    c.entries = c.entries + [r for r in regions if r not in c.entries]
-                    c.region_article = bool(regions)
+        canton in "Carouge (Genève)")."""
         for leader, c in pairwise(sorted(candidates, key=lambda c: c.start)):
             if not leader.entries or not QUALIFIER_GAP.fullmatch(text, leader.end, c.start):
                 continue
             c.leader = leader.entries
             if c.territory:
                 continue
-            surface = text[c.start : c.end]
-            c.entries = c.entries + [r for r in self.gazetteer.yielded_regions(c.name(surface))
-                                     if any(contains(r, t) for t in c.leader)]
+            c.entries = c.entries + [r for r in self._yielded(text, c) if any(contains(r, t) for t in c.leader)]
             c.qualifies = any(contains(e, t) for e in c.entries for t in c.leader)
+
+    def _region_articles(self, text: str, candidates: list[Candidate]) -> None:
+        """In French, a region that yields to its capital is a sense again after a masculine article,
+        and the one meant ("au Québec", "du Québec": the province)."""
+        for c in candidates:
+            if not c.territory and REGION_ARTICLE.search(text, max(0, c.start - 4), c.start):
+                regions = self._yielded(text, c)
+                c.entries = c.entries + [r for r in regions if r not in c.entries]
+                c.region_article = bool(regions)
+
+    def _yielded(self, text: str, c: Candidate) -> list[GazEntry]:
+        """The regions of a candidate's name that yield to a place of theirs in the gazetteer."""
+        return self.gazetteer.yielded_regions(c.name(text[c.start : c.end]))
 
     def _gazetteer_candidates(
         self, doc: Doc, found: list[Candidate], blocked: list[tuple[int, int]]

@@ -183,6 +183,13 @@ def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | No
     return entries[0] if entries else None
 
 
+def stands_for_town(gazetteer: Gazetteer, name: str, town: GazEntry) -> bool:
+    """A small town's other name that is as sure as its own: the first part of its hyphenated name
+    that no other place has ("Chamonix"), or its own name with the saint written another way ("St.
+    Gallen", GeoNames' Sankt Gallen). Any other is unsure (`Evidence.weak_link`: "Granges")."""
+    return gazetteer.is_short_form(name) or name_key(name) == name_key(town.name)
+
+
 def small_town(gazetteer: Gazetteer, surface: str, ctx: DocumentContext) -> GazEntry | None:
     """The town of 1,000 to 4,999 people a name the main gazetteer lacks links to ("Courchevel",
     "Deauville"): one of a country the document's other places name, agreeing best with them; None
@@ -267,11 +274,7 @@ def link(
         if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
             continue
         surface = text[c.start : c.end]
-        # a small town's other name: which one is unsure, but for a hyphenated name's first part
-        # that no other place has ("Chamonix") and for its own name with its saint written another
-        # way ("St. Gallen", GeoNames' Sankt Gallen)
-        weak = evidence.weak_link(surface, c) and not gazetteer.is_short_form(c.name(surface)) \
-            and name_key(c.name(surface)) != name_key(c.entries[0].name)
+        weak = evidence.weak_link(surface, c) and not stands_for_town(gazetteer, c.name(surface), c.entries[0])
         if weak or len(c.entries) < 2:  # no sense to choose between: the text around it is not read
             entry = None if weak or not c.entries else c.entries[0]
         else:
