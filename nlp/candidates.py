@@ -424,7 +424,8 @@ class CandidateFinder:
         for extra in (2, 1):
             if ent.end + extra <= len(doc):
                 last = doc[ent.end + extra - 1]
-                if self.gazetteer.is_scannable(text[start : last.idx + len(last)]):
+                # a full stop is no part of the name ("Cortina d'Ampezzo." ends a sentence)
+                if not last.is_punct and self.gazetteer.is_scannable(text[start : last.idx + len(last)]):
                     return extra
         return 0
 

@@ -497,17 +497,21 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
     the town like any first-level division (Mayenne, Vienne, Paris)."""
     import pycountry
 
+    fr: gettext.NullTranslations
+    try:
+        fr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
+    except OSError:  # pragma: no cover - locales always ship with pycountry
+        fr = gettext.NullTranslations()
     states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
     centres = _centroids(cities, "region")
     for s in states.values():
         lat, lon, pop = centres.get(f"US.{s['code']}", (None, None, 0))
         entry = GazEntry(s["name"], "region", int(s["geonameid"]), lat, lon, pop, "US", str(s["code"]))
         yield s["name"], entry
-    fr: gettext.NullTranslations
-    try:
-        fr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
-    except OSError:  # pragma: no cover - locales always ship with pycountry
-        fr = gettext.NullTranslations()
+        # and its French name where it has its own (Floride, Californie, Caroline du Nord)
+        sub = pycountry.subdivisions.get(code=f"US-{s['code']}")
+        if sub is not None and fr.gettext(sub.name) != sub.name:
+            yield fr.gettext(sub.name), entry
     for sub in pycountry.subdivisions:
         departement = is_departement(sub)
         if (sub.parent_code is None and sub.country_code != "US") or departement:

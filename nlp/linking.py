@@ -58,6 +58,9 @@ DATELINE_AFTER = re.compile(
 # A state's name right after a town of that state and a comma ("Yakima, Washington") or before the
 # word state ("Washington state") is the state, whatever a capital of its name weighs
 REGION_WORD = re.compile(r"\s+(?:state|State|province|Province)\b")
+# A place followed by the region or country it lies in, past the word for "in" ("Victoria in British
+# Columbia", "Saint-Denis à La Réunion", "Victoria en Colombie-Britannique"): that region says which
+IN_REGION = re.compile(r"\s+(?:in|en|au|à)\s+([A-ZÀ-Ý][\w'’-]+(?: [A-ZÀ-Ý][\w'’-]+)?)")
 SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
 # Words of a region's name that say where it lies or what it is, not which one it is ("North West",
 # "Centre", "Gulf", "Eastern"): several countries name a first-level region so (facts of the names)
@@ -170,13 +173,13 @@ def choose(
 
 def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | None:
     """The region or country named right after a place ("Portland, Maine", "Portland (Maine, USA)",
-    "Lumpkin, Ga.")."""
+    "Lumpkin, Ga.", "Victoria in British Columbia", "Saint-Denis à La Réunion")."""
     after = text[end : end + 40]
     short = re.match(r"\s*[,(]\s*([A-Z][\w.]*(?:\s?[A-Z][a-z]*\.)?)", after)
     abbreviated = gazetteer.region_abbreviation(short.group(1)) if short else None
     if abbreviated is not None:
         return abbreviated  # "Lumpkin, Ga.", "Charleston, W. Va."
-    m = re.match(r"\s*[,(]\s*([A-Z][\w.]+(?: [A-Z]\w+)?)", after)
+    m = re.match(r"\s*[,(]\s*([A-Z][\w.]+(?: [A-Z]\w+)?)", after) or IN_REGION.match(after)
     if not m:
         return None
     entries = [e for e in gazetteer.lookup(m.group(1)) if e.kind != "city"]

@@ -148,6 +148,12 @@ QUALIFIED = [
     ("fr", "Québec accueille son carnaval d'hiver en février, et Genève son salon en mars.",
      {"Québec": 6325494, "Genève": 2660646}),
     ("en", "Quebec City and Geneva both reported record winter bookings.", {"Quebec City": 6325494, "Geneva": 2660646}),
+    # the region after "in" ("en", "à") says which namesake: Victoria in Canada, not in Texas, in a
+    # text about the United States
+    ("en", "Florida's beaches drew record crowds: Miami, Orlando and Tampa filled their hotels, and Victoria "
+           "in British Columbia launched a campaign.", {"Victoria": 6174041, "British Columbia": 5909050}),
+    ("fr", "La Floride fait le plein : Miami, Orlando et Tampa affichent complet, et Victoria en "
+           "Colombie-Britannique lance une campagne.", {"Victoria": 6174041, "Colombie-Britannique": 5909050}),
 ]
 
 
@@ -194,6 +200,12 @@ REGIONS = [
     ("fr", "Le Finistère mise sur ses îles, de Brest à Concarneau.", {"Finistère": 3018471, "Brest": 3030300}),
     ("en", "Holiday lets in Haute-Savoie filled up as skiers returned to Annecy and Chamonix.",
      {"Haute-Savoie": 3013736, "Annecy": 3037543}),
+    # a US state by its French name (pycountry's translation), not a town abroad that bears it too
+    ("fr", "La Floride et la Californie restent les destinations préférées des Québécois.",
+     {"Floride": 4155751, "Californie": 5332921}),
+    # the historic Savoie of our curated file is the département that bears its name today
+    ("fr", "Les stations de la Savoie ont rouvert, de Chambéry à Albertville.",
+     {"Savoie": 2975517, "Chambéry": 3027422, "Albertville": 3038266}),
 ]
 
 
