@@ -61,6 +61,18 @@ REGION_WORD = re.compile(r"\s+(?:state|State|province|Province)\b")
 # A place followed by the region or country it lies in, past the word for "in" ("Victoria in British
 # Columbia", "Saint-Denis à La Réunion", "Victoria en Colombie-Britannique"): that region says which
 IN_REGION = re.compile(r"\s+(?:in|en|au|à)\s+([A-ZÀ-Ý][\w'’-]+(?: [A-ZÀ-Ý][\w'’-]+)?)")
+# An authority or an agency named after its place ("Région Hauts-de-France", "Département du Morbihan",
+# "Ville de Lyon", "State of Texas"): for a marketer, that place's voice, a mention of it. The head says
+# which kind of place; the name after it is the gazetteer's.
+AUTHORITY = re.compile(
+    r"(?P<head>Région|Département|Canton|Province|State|Region|Ville|Métropole|Commune|City|Kingdom|Republic|"
+    r"Office (?:de|du) [Tt]ourisme)"
+    r"\s+(?P<of>(?:de|of)\s+(?:la\s+|l['’]|the\s+)?|du\s+|des\s+|d['’])?(?P<name>[A-ZÀ-Ý][^\n]*)")
+# the heads a name may follow without "de" or "of" ("Région Occitanie"; "City Hall" is no city's)
+BARE_HEADS = frozenset({"Région", "Region"})
+AUTHORITY_KINDS = {"Région": "region", "Département": "region", "Canton": "region", "Province": "region",
+                   "State": "region", "Region": "region", "Ville": "city", "Métropole": "city", "Commune": "city",
+                   "City": "city", "Kingdom": "country", "Republic": "country"}
 SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
 # Words of a region's name that say where it lies or what it is, not which one it is ("North West",
 # "Centre", "Gulf", "Eastern"): several countries name a first-level region so (facts of the names)
@@ -193,6 +205,17 @@ def stands_for_town(gazetteer: Gazetteer, name: str, town: GazEntry) -> bool:
     return gazetteer.is_short_form(name) or name_key(name) == name_key(town.name)
 
 
+def authority_place(gazetteer: Gazetteer, surface: str, ctx: DocumentContext) -> GazEntry | None:
+    """The place an authority or agency is named after ("Région Hauts-de-France" → Hauts-de-France,
+    "Ville de Lyon" → Lyon), of the kind its head says; None for any other name."""
+    m = AUTHORITY.fullmatch(surface)
+    if m is None or not (m.group("of") or m.group("head") in BARE_HEADS):
+        return None
+    kind = AUTHORITY_KINDS.get(m.group("head"))
+    entries = [e for e in gazetteer.lookup(m.group("name")) if kind is None or e.kind == kind]
+    return choose(entries, ctx, None, m.group("name"), gazetteer=gazetteer) if entries else None
+
+
 def small_town(gazetteer: Gazetteer, surface: str, ctx: DocumentContext) -> GazEntry | None:
     """The town of 1,000 to 4,999 people a name the main gazetteer lacks links to ("Courchevel",
     "Deauville"): one of a country the document's other places name, agreeing best with them; None
@@ -286,7 +309,10 @@ def link(
                 dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
                 leader=c.leader, region_word=c.region_article or REGION_WORD.match(text, c.end) is not None,
             )
-        if entry is None and (p >= thresholds.unlinked or c.territory):
+        authority = None if c.entries or c.territory else authority_place(gazetteer, surface, ctx)
+        if authority is not None:
+            entry = authority
+        elif entry is None and (p >= thresholds.unlinked or c.territory):
             # a name the main gazetteer lacks, or knows only as a small place's other name: a small
             # town of a country the text names; only for names kept anyway
             entry = small_town(gazetteer, surface, ctx)
@@ -296,6 +322,10 @@ def link(
         if c.brand and entry is not None:
             # a place brand is how place marketing names its place: a mention of it, said a brand
             places.append({**place_record(territories, text, c, p, entry), "kind": "brand"})
+        elif authority is not None:
+            # so is an authority named after its place, which the place decision doubts only for
+            # its long name the gazetteer lacks
+            places.append(place_record(territories, text, c, p, entry))
         elif c.territory is not None:
             if p >= thresholds.watched or evidence.vouches(surface, c):
                 places.append(place_record(territories, text, c, p, entry))

@@ -297,3 +297,29 @@ def test_a_towns_own_name_with_its_saint_written_another_way_is_linked(bare: Ana
 def test_a_small_town_alone_stays_unlinked(bare: Analyzer) -> None:
     # no other place names a country: a name shared by small towns abroad is not linked on its own
     assert links(bare, "Deauville accueille le festival du cinéma américain.", "fr").get("Deauville", 0) is None
+
+
+# an authority named after its place (a region's council, a département, a canton, a city): for a
+# marketer, a mention of that place, linked to it though the gazetteer lacks the long name
+AUTHORITIES = [
+    ("fr", "La Région Hauts-de-France et le Département du Morbihan ont signé avec la Ville de Lyon une "
+           "convention de promotion touristique.",
+     {"Région Hauts-de-France": 11071624, "Département du Morbihan": 2991879}),
+    ("fr", "Le Canton de Vaud et la Métropole de Lyon financent l'Office de tourisme de Vannes.",
+     {"Canton de Vaud": 2658182}),
+    ("en", "The State of Texas and the City of Chicago signed a tourism pact with the Kingdom of Spain.",
+     {"City of Chicago": 4887398, "Kingdom of Spain": 2510769}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), AUTHORITIES)
+def test_an_authority_named_after_its_place_is_a_mention_of_it(bare: Analyzer, lang: str, text: str,
+                                                              expected: dict[str, int]) -> None:
+    found = links(bare, text, lang)
+    assert {surface: found.get(surface) for surface in expected} == expected
+
+
+def test_a_head_without_of_names_no_place(bare: Analyzer) -> None:
+    # "City Hall" is a building, not the town of Hall: only "City of …" names a city
+    found = links(bare, "Protesters gathered outside City Hall in Denver on Monday.", "en")
+    assert found.get("City Hall") is None and found.get("Denver") == 5419384
