@@ -144,6 +144,10 @@ QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern
               "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern",
               "southwestern", "central", "upper", "lower", "greater", "metro", "metropolitan", "downtown",
               "wider", "coastal", "rural", "inner", "outer"}
+# ... and, in French, after it ("Asie du Sud-Est", "Europe de l'Est", "Afrique occidentale").
+FRENCH_QUALIFIER = re.compile(
+    r"\s(?:du\s(?:Nord|Sud)(?:-(?:Est|Ouest))?|de\sl['’](?:Est|Ouest)|(?:centrale|occidentale|orientale|"
+    r"méridionale|septentrionale))$")
 MAX_CUED_TOKENS = 5  # "Saint-Pierre-de-Chartreuse" is five tokens
 APOSTROPHE = re.compile(r"['’]")
 QUALIFIER_GAP = re.compile(r"\s?[,(]\s?")  # "Portland, Maine", "Montréal (Québec, Canada)"
@@ -302,12 +306,16 @@ class CandidateFinder:
         # a reading that opens a bracket and runs on inside it is no name ("Montréal (Québec, Canada"
         # read as one organisation): the names in it are read as if NER had said nothing
         ents = [e for e in doc.ents if e.text.count("(") <= e.text.count(")")]
+        completed = -1  # the end of the last name completed past its entity ("Trinidad and Tobago")
         for ent in ents:
+            if ent.start_char < completed:
+                continue  # NER's reading of the rest of a completed name ("Tobago", "d'Ampezzo")
             if ent.label_ in self.labels.place:
                 start, end = trim_span(ent, self.keeps_article)
                 extra = self._known_rest(text, doc, ent, start, end)
                 if extra:
                     end = doc[ent.end + extra - 1].idx + len(doc[ent.end + extra - 1])
+                    completed = end
                 cand = Candidate(start, end, "ner", ner_place=True, words=len(ent) + extra)
                 k = bisect.bisect_left(hit_ends, start + 1)
                 same = [c for c in territory_hits_by_end[k : k + 3] if c.overlaps(cand)]
@@ -418,14 +426,17 @@ class CandidateFinder:
 
     def _known_rest(self, text: str, doc: Doc, ent: Span, start: int, end: int) -> int:
         """How many tokens after an entity complete the known name NER read only the start of ("Côte"
-        of "Côte d'Azur"): 0 unless the gazetteer lacks the entity's name and knows the whole."""
-        if self.gazetteer.lookup(text[start:end]):
-            return 0
+        of "Côte d'Azur", "Amérique" of "Amérique du Sud"): 0 unless the gazetteer knows the whole, as
+        a place's own name where it knows the start too ("Amérique" is also the United States)."""
+        known = bool(self.gazetteer.lookup(text[start:end]))
         for extra in (2, 1):
             if ent.end + extra <= len(doc):
-                last = doc[ent.end + extra - 1]
-                # a full stop is no part of the name ("Cortina d'Ampezzo." ends a sentence)
-                if not last.is_punct and self.gazetteer.is_scannable(text[start : last.idx + len(last)]):
+                added = doc[ent.end : ent.end + extra]
+                whole = text[start : added[-1].idx + len(added[-1])]
+                # each added token a word: a full stop, a line break or a "$" is no part of the name
+                # ("Cortina d'Ampezzo." ends a sentence, "Hall County $2 million")
+                if all(any(ch.isalpha() for ch in t.text) for t in added) and (
+                        self.gazetteer.is_primary(whole) if known else self.gazetteer.is_scannable(whole)):
                     return extra
         return 0
 
@@ -628,8 +639,12 @@ class CandidateFinder:
             yield Candidate(s, e, "abbreviation", entries=[entry], words=1)
 
     def _qualified_entries(self, surface: str) -> list[GazEntry]:
-        """The entries of the place after a qualifier that names a part of it ("Northeast Georgia"
-        → Georgia, "Greater Manchester" → Manchester); [] when the name is not so shaped."""
+        """The entries of the place a qualifier names a part of, before it ("Northeast Georgia" →
+        Georgia, "Greater Manchester" → Manchester) or, in French, after it ("Asie du Sud-Est" → Asia,
+        "Europe de l'Est" → Europe); [] when the name is not so shaped."""
+        after = FRENCH_QUALIFIER.search(surface)
+        if after is not None and after.start() > 0:
+            return self.gazetteer.lookup(surface[: after.start()])
         first, _, rest = surface.partition(" ")
         if first.lower() not in QUALIFIERS or not rest or not is_capitalised(rest):
             return []

@@ -130,6 +130,12 @@ def name_key(name: str) -> str:
     return SAINT.sub("saint", fold_key(name))
 
 
+def is_own_name(key: str, name: str) -> bool:
+    """True when a name key is a place's own name, or one of the names GeoNames joins with a slash
+    ("Donostia / San Sebastián", "Biel/Bienne")."""
+    return key == name_key(name) or ("/" in name and key in (name_key(part) for part in name.split("/")))
+
+
 def is_dateline(text: str, start: int, end: int) -> bool:
     """Whether the name at text[start:end] is a news item's dateline: in capitals or opening a line,
     and followed (past a state, a date or an agency) by a dash ("WASHINGTON (AP) —")."""
@@ -164,7 +170,7 @@ def choose(
         if e.region:
             own = 1 if first.kind == "region" and (first.country, first.region) == (e.country, e.region) else 0
             s += REGION_WEIGHT * min(CONTEXT_CAP, max(0.0, ctx.regions.get((e.country, e.region), 0.0) - own))
-        if key and name_key(e.name) != key:
+        if key and not is_own_name(key, e.name):
             s -= OTHER_NAME_PENALTY
         if e.kind == "region" and (e.geonames_id is None or e.notional):
             s -= UNLOCATED
@@ -202,7 +208,7 @@ def stands_for_town(gazetteer: Gazetteer, name: str, town: GazEntry) -> bool:
     """A small town's other name that is as sure as its own: the first part of its hyphenated name
     that no other place has ("Chamonix"), or its own name with the saint written another way ("St.
     Gallen", GeoNames' Sankt Gallen). Any other is unsure (`Evidence.weak_link`: "Granges")."""
-    return gazetteer.is_short_form(name) or name_key(name) == name_key(town.name)
+    return gazetteer.is_short_form(name) or is_own_name(name_key(name), town.name)
 
 
 def authority_place(gazetteer: Gazetteer, surface: str, ctx: DocumentContext) -> GazEntry | None:

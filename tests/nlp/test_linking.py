@@ -296,7 +296,10 @@ def test_a_towns_own_name_with_its_saint_written_another_way_is_linked(bare: Ana
 
 def test_a_small_town_alone_stays_unlinked(bare: Analyzer) -> None:
     # no other place names a country: a name shared by small towns abroad is not linked on its own
-    assert links(bare, "Deauville accueille le festival du cinéma américain.", "fr").get("Deauville", 0) is None
+    # (reported or only a candidate, as its confidence sits at the cut: unlinked either way)
+    analysis = bare.analyze("Deauville accueille le festival du cinéma américain.", lang="fr")
+    found = [p for p in (*analysis.places, *analysis.candidates) if p.text == "Deauville"]
+    assert found and found[0].geonames_id is None
 
 
 # an authority named after its place (a region's council, a département, a canton, a city): for a
@@ -323,3 +326,34 @@ def test_a_head_without_of_names_no_place(bare: Analyzer) -> None:
     # "City Hall" is a building, not the town of Hall: only "City of …" names a city
     found = links(bare, "Protesters gathered outside City Hall in Denver on Monday.", "en")
     assert found.get("City Hall") is None and found.get("Denver") == 5419384
+
+
+# a continent's or a region's name in two or more words is the whole name: not its first word (in French,
+# "Amérique" alone is the United States), nor a country's part the qualifier after it makes ("Asie du
+# Sud-Est" is Asia's); "Central America" is no part of the United States
+WHOLE_AREAS = [
+    ("fr", "Les voyagistes vendent davantage l'Amérique du Sud et l'Asie du Sud-Est que l'Europe de l'Est ou "
+           "l'Afrique de l'Ouest.",
+     {"Amérique du Sud": 6255150, "Asie du Sud-Est": 6255147, "Europe de l'Est": 6255148,
+      "Afrique de l'Ouest": 6255146}),
+    ("en", "Cruise lines added Trinidad and Tobago to their winter routes.", {"Trinidad and Tobago": 3573591}),
+    ("en", "Arrivals from the UK and the US rose in June, while visitors from the UAE doubled.",
+     {"UK": 2635167, "US": 6252001, "UAE": 290557}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), WHOLE_AREAS)
+def test_an_area_is_named_whole(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
+    analysis = bare.analyze(text, lang=lang)
+    assert {p.text: p.geonames_id for p in analysis.places} == expected  # no overlapping part on its own
+
+
+def test_central_america_is_a_region_of_its_own(bare: Analyzer) -> None:
+    analysis = bare.analyze("The Middle East remains hard to sell, but Central America is growing.", lang="en")
+    central = [p for p in analysis.places if p.text == "Central America"]
+    assert central and central[0].kind == "region" and central[0].geonames_id != 6252001
+
+
+def test_a_name_geonames_joins_with_a_slash_is_the_towns_own(bare: Analyzer) -> None:
+    # GeoNames names Donostia "Donostia / San Sebastián": not a smaller San Sebastián abroad
+    assert links(bare, "Flights to San Sebastián resumed in May.", "en") == {"San Sebastián": 3110044}
