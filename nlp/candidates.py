@@ -153,6 +153,8 @@ APOSTROPHE = re.compile(r"['’]")
 QUALIFIER_GAP = re.compile(r"\s?[,(]\s?")  # "Portland, Maine", "Montréal (Québec, Canada)"
 # a French masculine article right before a name: a region's or a country's, a city takes none
 REGION_ARTICLE = re.compile(r"(?<!\w)(?:[Aa]u|[Dd]u|[Ll]e)\s$")
+# ... and "à" with no article, a city's ("à New York", "à Mexico": not the state nor the country)
+CITY_PREPOSITION = re.compile(r"(?<!\w)[àÀA]\s$")  # "A New York": a capital's accent often left out
 SENTENCE_END = re.compile(r"(?:^|[.!?:;«»\"“”\n])\s*$")
 
 
@@ -183,6 +185,7 @@ class Candidate:
     leader: list[GazEntry] = field(default_factory=list)
     qualifies: bool = False
     region_article: bool = False  # a region's article before it ("au Québec"): the region is meant
+    city_preposition: bool = False  # French "à" right before it, no article ("à New York"): a city is meant
 
     def name(self, surface: str) -> str:
         """The name the gazetteer knows the candidate by: its surface, with the article a preposition
@@ -456,12 +459,17 @@ class CandidateFinder:
 
     def _region_articles(self, text: str, candidates: list[Candidate]) -> None:
         """In French, a region that yields to its capital is a sense again after a masculine article,
-        and the one meant ("au Québec", "du Québec": the province)."""
+        and the one meant ("au Québec", "du Québec": the province); "à" with no article says a city
+        ("à New York", "à Mexico")."""
         for c in candidates:
-            if not c.territory and REGION_ARTICLE.search(text, max(0, c.start - 4), c.start):
+            if c.territory:
+                continue
+            if REGION_ARTICLE.search(text, max(0, c.start - 4), c.start):
                 regions = self._yielded(text, c)
                 c.entries = c.entries + [r for r in regions if r not in c.entries]
                 c.region_article = bool(regions)
+            elif CITY_PREPOSITION.search(text, max(0, c.start - 3), c.start):
+                c.city_preposition = True
 
     def _yielded(self, text: str, c: Candidate) -> list[GazEntry]:
         """The regions of a candidate's name that yield to a place of theirs in the gazetteer."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from nlp.candidates import Candidate
 from nlp.evidence import Evidence
-from nlp.gazetteer import GazEntry, Gazetteer, contains
+from nlp.gazetteer import WELL_KNOWN_CITY, GazEntry, Gazetteer, contains
 from nlp.place_model import Thresholds
 from nlp.text import fold_key
 from nlp.watchlist import excluded
@@ -43,6 +43,7 @@ UNLOCATED = 1.0
 # abroad (London, Ontario; Dublin, Ohio; Salisbury, once Harare's name) it cost the dev folds 21
 # links. 2 is the least that turns Washington over (3 gives the same dev figure).
 CAPITAL = 2.0
+CITY_OWN_NAME = 100_000  # a city this big may be what "à" + its own name means ("à Luxembourg")
 # A place opening a news item ("WASHINGTON —", "NEW YORK (AP) —", "(PARIS) –") is where it was
 # written: a city, never the state or country of that name (the dev folds' NEW YORK datelines are
 # the city, while "New York" elsewhere is the state as often as not). 3: the city must beat the state
@@ -65,12 +66,13 @@ IN_REGION = re.compile(r"\s+(?:in|en|au|à)\s+([A-ZÀ-Ý][\w'’-]+(?: [A-ZÀ-Ý
 # "Ville de Lyon", "State of Texas"): for a marketer, that place's voice, a mention of it. The head says
 # which kind of place; the name after it is the gazetteer's.
 AUTHORITY = re.compile(
-    r"(?P<head>Région|Département|Canton|Province|State|Region|Ville|Métropole|Commune|City|Kingdom|Republic|"
+    r"(?P<head>Région|Département|Canton|Province|État|Etat|State|Region|Ville|Métropole|Commune|City|Kingdom|Republic|"
     r"Office (?:de|du) [Tt]ourisme)"
     r"\s+(?P<of>(?:de|of)\s+(?:la\s+|l['’]|the\s+)?|du\s+|des\s+|d['’])?(?P<name>[A-ZÀ-Ý][^\n]*)")
 # the heads a name may follow without "de" or "of" ("Région Occitanie"; "City Hall" is no city's)
 BARE_HEADS = frozenset({"Région", "Region"})
 AUTHORITY_KINDS = {"Région": "region", "Département": "region", "Canton": "region", "Province": "region",
+                   "État": "region", "Etat": "region",
                    "State": "region", "Region": "region", "Ville": "city", "Métropole": "city", "Commune": "city",
                    "City": "city", "Kingdom": "country", "Republic": "country"}
 SAINT = re.compile(r"\b(?:st|saint|sankt)\b")
@@ -148,7 +150,7 @@ def is_dateline(text: str, start: int, end: int) -> bool:
 def choose(
     entries: list[GazEntry], ctx: DocumentContext, follower: GazEntry | None, surface: str = "",
     *, dateline: bool = False, gazetteer: Gazetteer | None = None,
-    leader: Sequence[GazEntry] = (), region_word: bool = False,
+    leader: Sequence[GazEntry] = (), region_word: bool = False, city_word: bool = False,
 ) -> GazEntry | None:
     """Pick the sense: importance prior plus agreement with the document's other places (their
     countries and regions) and with the region or country named right after the name; a capital
@@ -161,6 +163,12 @@ def choose(
     # Washington state); not against namesakes abroad, which the document's countries decide
     capitals = {e for e in entries if gazetteer is not None and gazetteer.is_capital(e)
                 and any(o.kind != "city" and o.country == e.country for o in entries)}
+
+    def big_city(e: GazEntry) -> bool:
+        """A city a French "à" may mean instead of a region or country of its name: a well-known one,
+        or one that bears the name as its own and is no small place."""
+        return e.kind == "city" and (e.population >= WELL_KNOWN_CITY or (
+            e.population >= CITY_OWN_NAME and is_own_name(key, e.name)))
 
     def score(e: GazEntry) -> float:
         # the name's own first reading is in the counts: it votes for its country, not for the
@@ -180,6 +188,9 @@ def choose(
             s += DATELINE
         if e.kind == "region" and e.region and (region_word or any(t.kind == "city" and contains(e, t) for t in leader)):
             s += 4.0  # "Yakima, Washington", "Washington state": like a follower
+        if city_word and e.kind != "city" and any(big_city(o) for o in entries):
+            s -= 4.0  # "à New York", "à Mexico": the city, not its state or country; which city, the
+            # rest says ("à Vienne"); a small namesake does not turn over "à Cuba"
         if follower is not None and e.country == follower.country:
             s += 4.0  # "Paris, Texas", "Portland, Maine"
             if follower.region and e.region == follower.region:
@@ -314,6 +325,7 @@ def link(
                 c.entries, ctx, follower_country(gazetteer, text, c.end), surface,
                 dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
                 leader=c.leader, region_word=c.region_article or REGION_WORD.match(text, c.end) is not None,
+                city_word=c.city_preposition,
             )
         authority = None if c.entries or c.territory else authority_place(gazetteer, surface, ctx)
         if authority is not None:

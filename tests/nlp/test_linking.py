@@ -357,3 +357,22 @@ def test_central_america_is_a_region_of_its_own(bare: Analyzer) -> None:
 def test_a_name_geonames_joins_with_a_slash_is_the_towns_own(bare: Analyzer) -> None:
     # GeoNames names Donostia "Donostia / San Sebastián": not a smaller San Sebastián abroad
     assert links(bare, "Flights to San Sebastián resumed in May.", "en") == {"San Sebastián": 3110044}
+
+
+# in French, "à" with no article says a city: not the state or the country of its name; which city
+# of a name two cities bear, the rest of the text still says
+CITY_PREPOSITION = [
+    ("L'office de tourisme de Biarritz a présenté sa campagne à Londres, à New York et à Tokyo.",
+     {"New York": 5128581}),
+    ("Le salon s'est tenu à Mexico, puis la délégation a visité le Mexique.", {"Mexico": 3530597, "Mexique": 3996063}),
+    ("Le festival de jazz se tient chaque été à Vienne, entre Lyon et Valence, près de Grenoble.", {"Vienne": 2969284}),
+    ("Le ballet part en tournée : il jouera à Vienne puis à Prague et à Budapest.", {"Vienne": 2761369}),
+    ("Nous avons séjourné à Jersey, puis à Chypre.", {"Jersey": 3042142, "Chypre": 146669}),
+    ("Les vignobles de l'État de New York attirent les visiteurs.", {"État de New York": 5128638}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CITY_PREPOSITION)
+def test_a_french_a_before_a_name_says_the_city(bare: Analyzer, text: str, expected: dict[str, int]) -> None:
+    found = links(bare, text, "fr")
+    assert {surface: found.get(surface) for surface in expected} == expected
