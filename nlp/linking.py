@@ -170,6 +170,8 @@ def choose(
         return e.kind == "city" and (e.population >= WELL_KNOWN_CITY or (
             e.population >= CITY_OWN_NAME and is_own_name(key, e.name)))
 
+    city_meant = city_word and any(big_city(e) for e in entries)
+
     def score(e: GazEntry) -> float:
         # the name's own first reading is in the counts: it votes for its country, not for the
         # namesakes there (Saint-Étienne-du-Rouvray over Saint-Étienne, before this discount)
@@ -188,7 +190,7 @@ def choose(
             s += DATELINE
         if e.kind == "region" and e.region and (region_word or any(t.kind == "city" and contains(e, t) for t in leader)):
             s += 4.0  # "Yakima, Washington", "Washington state": like a follower
-        if city_word and e.kind != "city" and any(big_city(o) for o in entries):
+        if city_meant and e.kind != "city":
             s -= 4.0  # "à New York", "à Mexico": the city, not its state or country; which city, the
             # rest says ("à Vienne"); a small namesake does not turn over "à Cuba"
         if follower is not None and e.country == follower.country:

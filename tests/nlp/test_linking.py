@@ -22,6 +22,12 @@ def links(analyzer: Analyzer, text: str, lang: str) -> dict[str, int | None]:
     return {p.text: p.geonames_id for p in analysis.places}
 
 
+def assert_links(analyzer: Analyzer, text: str, lang: str, expected: dict[str, int]) -> None:
+    """Each surface in `expected` is a place linked to its GeoNames id (other places may be there too)."""
+    found = links(analyzer, text, lang)
+    assert {surface: found.get(surface) for surface in expected} == expected
+
+
 # the document names the state elsewhere (not right after the town): the namesake in that state
 # wins over the bigger one elsewhere
 IN_THE_STATE = [
@@ -160,8 +166,7 @@ QUALIFIED = [
 @pytest.mark.parametrize(("lang", "text", "expected"), QUALIFIED)
 def test_a_region_and_country_in_brackets_qualify_the_city(bare: Analyzer, lang: str, text: str,
                                                            expected: dict[str, int]) -> None:
-    found = links(bare, text, lang)
-    assert {surface: found.get(surface) for surface in expected} == expected
+    assert_links(bare, text, lang, expected)
 
 
 # in French, a masculine article before the name says the province, none the city
@@ -211,8 +216,7 @@ REGIONS = [
 
 @pytest.mark.parametrize(("lang", "text", "expected"), REGIONS)
 def test_a_region_links_to_its_geonames_entry(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
-    found = links(bare, text, lang)
-    assert {surface: found.get(surface) for surface in expected} == expected
+    assert_links(bare, text, lang, expected)
 
 
 # a département's name that another place already has keeps that place: the river, the town
@@ -284,8 +288,7 @@ SHORT_FORMS = [
 @pytest.mark.parametrize(("lang", "text", "expected"), SHORT_FORMS)
 def test_a_hyphenated_towns_short_name_is_linked(bare: Analyzer, lang: str, text: str,
                                                  expected: dict[str, int]) -> None:
-    found = links(bare, text, lang)
-    assert {surface: found.get(surface) for surface in expected} == expected
+    assert_links(bare, text, lang, expected)
 
 
 def test_a_towns_own_name_with_its_saint_written_another_way_is_linked(bare: Analyzer) -> None:
@@ -318,8 +321,7 @@ AUTHORITIES = [
 @pytest.mark.parametrize(("lang", "text", "expected"), AUTHORITIES)
 def test_an_authority_named_after_its_place_is_a_mention_of_it(bare: Analyzer, lang: str, text: str,
                                                               expected: dict[str, int]) -> None:
-    found = links(bare, text, lang)
-    assert {surface: found.get(surface) for surface in expected} == expected
+    assert_links(bare, text, lang, expected)
 
 
 def test_a_head_without_of_names_no_place(bare: Analyzer) -> None:
@@ -374,5 +376,4 @@ CITY_PREPOSITION = [
 
 @pytest.mark.parametrize(("text", "expected"), CITY_PREPOSITION)
 def test_a_french_a_before_a_name_says_the_city(bare: Analyzer, text: str, expected: dict[str, int]) -> None:
-    found = links(bare, text, "fr")
-    assert {surface: found.get(surface) for surface in expected} == expected
+    assert_links(bare, text, "fr", expected)
