@@ -488,13 +488,16 @@ def is_departement(subdivision: object) -> bool:
 
 
 def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[int, str]],
-                    subdivisions: dict[str, GazEntry], taken: frozenset[str]) -> Iterator[tuple[str, GazEntry]]:
+                    subdivisions: dict[str, GazEntry], taken: frozenset[str],
+                    claimed: dict[str, str] | None = None) -> Iterator[tuple[str, GazEntry]]:
     """The US states, the first-level divisions of other countries pycountry names (collected in
     `subdivisions` by ISO 3166-2 code) and France's départements, linked to GeoNames through
     `regions_geonames.tsv`. A département whose name is in `taken` (the folded names of our curated
     places in France or across borders: the Dordogne and the Loire are rivers, Savoie the historic
     region, la Manche the Channel) is left to that place; one whose name a French town has yields to
-    the town like any first-level division (Mayenne, Vienne, Paris)."""
+    the town like any first-level division (Mayenne, Vienne, Paris). A name `claimed` (folded name →
+    ISO 3166-2 code: the names our curated file gives a division) is that division's only: the
+    Canaries are the Canary Islands, not the quarter of Saint Lucia of that name."""
     import pycountry
 
     fr: gettext.NullTranslations
@@ -521,8 +524,9 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
             names += [n for n in subdivision_names(fr.gettext(sub.name)) if n not in names]
             if departement:  # a river or region of the département's name stays that
                 names = [n for n in names if fold_key(n) not in taken]
-                if not names:
-                    continue
+            names = [n for n in names if (claimed or {}).get(fold_key(n), sub.code) == sub.code]
+            if not names:
+                continue
             gid, admin1 = ids.get(sub.code, (None, ""))
             lat, lon, _ = centres.get(f"{sub.country_code}.{admin1}", (None, None, 0)) if admin1 else (None, None, 0)
             entry = GazEntry(names[0], "region", gid, lat, lon, REGION_POPULATION, sub.country_code, admin1,
@@ -656,7 +660,9 @@ def load_gazetteer(cities_file: str = "cities5000") -> Gazetteer:
                 taken.add(fold_key(name))
             yield name, entry
         subdivisions: dict[str, GazEntry] = {}
-        for name, entry in _region_entries(cities, data, ids, subdivisions, frozenset(taken)):
+        claimed = {fold_key(name): code for kind, _, code, *_, names in curated if kind == "subdivision"
+                   for name in names.split("|") if name.strip()}
+        for name, entry in _region_entries(cities, data, ids, subdivisions, frozenset(taken), claimed):
             if entry.country == "US" and entry.region:
                 states.setdefault(entry.region, entry)
             yield name, entry

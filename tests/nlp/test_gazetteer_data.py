@@ -62,6 +62,30 @@ def test_a_first_level_region_has_its_geonames_entry(name: str, geonames_id: int
     assert top.region and top.lat is not None and top.lon is not None
 
 
+# islands, archipelagos, coasts and valleys a destination marketer names as often as a town: the
+# first-level ones by their English and French names, the others as curated regions
+DESTINATIONS = [
+    ("Crète", "region", 6697802, "GR"), ("Crete", "region", 6697802, "GR"),  # not Crete, Nebraska
+    ("Madeira", "region", 2593105, "PT"), ("Madère", "region", 2593105, "PT"),  # not Tabira, Brazil
+    ("Baléares", "region", 2521383, "ES"), ("Balearic Islands", "region", 2521383, "ES"),
+    ("Canary Islands", "region", 2593110, "ES"), ("Açores", "region", 3411865, "PT"),
+    ("Canaries", "region", 2593110, "ES"),  # a name the file gives a division is its only: no quarter of Saint Lucia
+    ("Majorque", "region", None, "ES"), ("Bali", "region", None, "ID"),  # not Bāli, India
+    ("Tarentaise", "region", None, "FR"), ("Île de Ré", "region", None, "FR"),
+    ("Loch Ness", "natural", None, ""), ("Dolomites", "natural", None, ""),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "geonames_id", "country"), DESTINATIONS)
+def test_a_destination_that_is_no_town_is_known(name: str, kind: str, geonames_id: int | None,
+                                                country: str) -> None:
+    gaz = load_gazetteer()
+    top = gaz.lookup(name)[0]
+    assert (top.kind, top.geonames_id, top.country) == (kind, geonames_id, country)
+    assert gaz.is_scannable(name)
+    assert [e for e in gaz.lookup(name) if e.kind == kind] == [top]  # no namesake of its kind elsewhere
+
+
 def test_a_region_yields_to_the_city_of_its_name() -> None:
     gaz = load_gazetteer()
     # the canton of Geneva and the province of Quebec: the name alone means the city

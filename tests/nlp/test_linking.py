@@ -377,3 +377,23 @@ CITY_PREPOSITION = [
 @pytest.mark.parametrize(("text", "expected"), CITY_PREPOSITION)
 def test_a_french_a_before_a_name_says_the_city(bare: Analyzer, text: str, expected: dict[str, int]) -> None:
     assert_links(bare, text, "fr", expected)
+
+
+# islands, archipelagos and valleys a destination marketer names as often as a town
+# (nlp/data/places_extra.tsv): regions, those that are first-level divisions linked to GeoNames
+DESTINATIONS = [
+    ("en", "Our readers' favourite islands this year were Majorca, Crete and Madeira, well ahead of the Isle of Skye.",
+     {"Crete": 6697802, "Madeira": 2593105}, {"Majorca", "Isle of Skye"}),
+    ("fr", "Cet hiver, les skieurs belges ont préféré la Tarentaise à la Maurienne ; l'été, ils partent en Crète "
+           "ou à Madère.", {"Crète": 6697802, "Madère": 2593105}, {"Tarentaise", "Maurienne"}),
+    ("fr", "Nous partons aux Baléares en juin, puis aux Canaries et aux Açores en septembre.",
+     {"Baléares": 2521383, "Canaries": 2593110, "Açores": 3411865}, set()),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "linked", "unlinked"), DESTINATIONS)
+def test_a_destination_that_is_no_town_is_a_region(bare: Analyzer, lang: str, text: str, linked: dict[str, int],
+                                                    unlinked: set[str]) -> None:
+    assert_links(bare, text, lang, linked)
+    regions = {p.text: p.kind for p in bare.analyze(text, lang=lang).places}
+    assert {s: regions.get(s) for s in set(linked) | unlinked} == dict.fromkeys(set(linked) | unlinked, "region")
