@@ -208,12 +208,17 @@ class PlaceMention:
 
     @property
     def resolved(self) -> bool:
-        """A watched territory or a gazetteer place: what rankings, shares and maps count."""
-        return self.territory is not None or self.geonames_id is not None
+        """A watched territory or a gazetteer place: what rankings, shares and maps count. A place of
+        the curated gazetteer that GeoNames has no id for (Provence, the Alps, Majorca) is one too:
+        it comes with its position; a name the linker could not place comes with none."""
+        return self.territory is not None or self.geonames_id is not None or (
+            self.lat is not None and self.lon is not None)
 
     @property
     def place_key(self) -> str:
-        """What counts as 'the same place' across documents: territory id, else GeoNames id, else name."""
+        """What counts as 'the same place' across documents: territory id, else GeoNames id, else
+        name (the gazetteer's name for a curated place, whatever the surface: "Côte d'Azur" and
+        "French Riviera" are one)."""
         if self.territory:
             return self.territory
         if self.geonames_id is not None:

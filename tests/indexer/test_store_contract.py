@@ -133,6 +133,19 @@ class TestWrites:
         kept = next(e for e in store.iter_documents() if e.doc.id == d5.id)
         assert "La Vagère" in {p.name for p in kept.analysis.places}
 
+    def test_a_curated_place_without_geonames_id_is_ranked_by_its_name(self, store: Store) -> None:
+        """A gazetteer place GeoNames has no id for (a coast, a range, an island) comes with its
+        position and is counted under its name, whichever surface named it."""
+        from core.models import PlaceMention
+
+        load(store)
+        d5, _ = corpus()[4]
+        riviera = [PlaceMention(text=d5.text[a:b], start=a, end=b, name="French Riviera", kind="region",
+                                lat=43.5, lon=7.0, confidence=0.9, sentiment=0.5) for a, b in ((0, 4), (5, 9))]
+        store.save_analyses([(d5, analysis("en", 0.0, *riviera))])
+        ranking = counts(store.ranking(IN_PERIOD))
+        assert ranking["name:french riviera"] == 1  # one document, named twice
+
     def test_raw_documents_for_reanalysis(self, store: Store) -> None:
         load(store)
         assert store.count_raw() == 7
