@@ -63,7 +63,7 @@ COMPANY_BEFORE = re.compile(
     r"(?:\s+(?:d['’])?[A-ZÀ-Ý][\w'’-]*){0,2}"
     r"(?:\s+(?:de|du|des|of|the|la|le)\s+|\s+(?:d|l)['’]|\s+)$")
 COMPANY_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:Airlines|Airways|Air|Agreement|Accords?|Treaty|Protocol|Declaration|FC|CF|AC|United|"
+    r"(?:['’]s)?\s+(?:Airlines|Airways|Air|Ferries|Cruises|Agreement|Accords?|Treaty|Protocol|Declaration|FC|CF|AC|United|"
     r"Hilton|Bank|Group|Groupe|Inc|Ltd|Corp|Corporation|Motors|Telecom|Energy|Énergie)(?![\w-])")
 # What precedes one: a rank in results, "3. Tchmil", "155. Beuchat".
 RANK = re.compile(r"(?:^|\s)\d{1,3}\s*\.\s*$")

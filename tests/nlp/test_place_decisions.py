@@ -169,6 +169,10 @@ HOMONYMS = [
     ("en", "The Oslo Accords came up again at a summit held in Lisbon.", {"Lisbon"}, {"Oslo"}),
     ("fr", "Kenya Airways a repris ses vols vers Bombay en octobre.", {"Bombay"}, {"Kenya"}),
     ("fr", "Le Racing de Strasbourg a battu Nantes, puis ses joueurs ont visité Colmar.", {"Colmar"}, {"Strasbourg"}),
+    # a ferry or cruise line named after the place it sails to
+    ("fr", "Irish Ferries et Brittany Ferries se disputent les passagers entre Cherbourg et Rosslare.", {"Cherbourg"},
+     {"Brittany", "Irish"}),
+    ("en", "Corsica Ferries added a night crossing from Toulon this summer.", {"Toulon"}, {"Corsica"}),
 ]
 
 
