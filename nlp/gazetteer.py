@@ -84,6 +84,7 @@ class GazEntry:
     region: str = ""  # first-level division code where known (a US city's state: "ME")
     notional: bool = False  # the population is a placeholder, not the place's own (REGION_POPULATION)
     departement: bool = False  # one of France's départements (second-level), a region of its own kind
+    curated: bool = False  # a town of our curated file (a ski resort): each of its names is its own
 
     @property
     def prior(self) -> float:
@@ -120,7 +121,7 @@ class Gazetteer:
             spellings.add(name.lower())
             if key and entry not in index[key]:
                 index[key].append(entry)
-            if key and (name == entry.name or entry.kind != "city") and not is_code(name):
+            if key and (name == entry.name or entry.kind != "city" or entry.curated) and not is_code(name):
                 primary.add(key)
             elif key and entry.population >= WELL_KNOWN_CITY and len(key) >= 5 and not name.isupper():
                 well_known.add(key)  # Londres, Vienne, Gênes: a big city's other-language name
@@ -605,11 +606,14 @@ def curated_rows(path: Path = EXTRA_PLACES) -> list[list[str]]:
 
 
 def _curated_entries(rows: list[list[str]], packaged: dict[str, GazEntry], ids: dict[str, tuple[int, str]],
-                     kinds: frozenset[str] = frozenset({"country", "region", "natural"})) -> Iterator[tuple[str, GazEntry]]:
+                     kinds: frozenset[str] = frozenset({"country", "region", "natural", "resort"}),
+                     ) -> Iterator[tuple[str, GazEntry]]:
     """Well-known places the packaged data lacks, from our own hand-written file: French exonyms
     of countries (Angleterre, Hollande), historic and cultural regions (Alsace, Bohême, Prusse),
     seas, mountain ranges and rivers (la Méditerranée, les Alpes, la Loire); with kind
-    "subdivision", more names for a first-level region (Normandy, Corsica). `packaged` holds the
+    "subdivision", more names for a first-level region (Normandy, Corsica); with kind "resort", a ski
+    resort, a town the text scan looks for under each of its names (Val Thorens, Font-Romeu), the GeoNames
+    town it is where GeoNames has it. `packaged` holds the
     packaged entries those rows name: countries by ISO code, or regions by ISO 3166-2 code.
 
     A region's GeoNames id may be given as the ISO 3166-2 code of the first-level division it is
@@ -623,6 +627,9 @@ def _curated_entries(rows: list[list[str]], packaged: dict[str, GazEntry], ids: 
             if entry is None:
                 logger.warning("%s: no %s %s for %s", EXTRA_PLACES.name, kind, country, all_names[0])
                 continue
+        elif kind == "resort":
+            entry = GazEntry(all_names[0], "city", int(gid) if gid else None, float(lat), float(lon), int(weight),
+                             country, curated=True)
         else:
             region = ""
             if gid and not gid.isdigit():  # an ISO 3166-2 code: that first-level division

@@ -18,7 +18,7 @@ def test_every_row_is_well_formed(rows: list[list[str]]) -> None:
     for row in rows:
         assert len(row) == 7, row
         kind, gid, country, lat, lon, weight, names = row
-        assert (kind in KIND_WEIGHT and kind != "city") or kind == "subdivision", row
+        assert (kind in KIND_WEIGHT and kind != "city") or kind in ("subdivision", "resort"), row
         assert names.split("|")[0], row
         if kind == "subdivision":  # more names for a first-level division, by its ISO 3166-2 code
             assert country in ISO_REGIONS and not (gid or lat or lon or weight), row
@@ -74,6 +74,21 @@ DESTINATIONS = [
     ("Tarentaise", "region", None, "FR"), ("Île de Ré", "region", None, "FR"),
     ("Loch Ness", "natural", None, ""), ("Dolomites", "natural", None, ""),
 ]
+
+
+# ski resorts: the GeoNames town they are, scanned for under each of their names, or a town of the file's own
+RESORTS = [
+    ("Val Thorens", 6544556, "FR"), ("Méribel", 2994404, "FR"), ("Font-Romeu", 3017824, "FR"),
+    ("Verbier", 2658168, "CH"), ("Saint-Moritz", 2658813, "CH"), ("La Plagne", None, "FR"),
+]
+
+
+@pytest.mark.parametrize(("name", "geonames_id", "country"), RESORTS)
+def test_a_ski_resort_is_a_town_the_scan_looks_for(name: str, geonames_id: int | None, country: str) -> None:
+    gaz = load_gazetteer()
+    top = gaz.lookup(name)[0]
+    assert (top.kind, top.geonames_id, top.country) == ("city", geonames_id, country)
+    assert gaz.is_scannable(name) and top.lat is not None
 
 
 @pytest.mark.parametrize(("name", "kind", "geonames_id", "country"), DESTINATIONS)

@@ -397,3 +397,17 @@ def test_a_destination_that_is_no_town_is_a_region(bare: Analyzer, lang: str, te
     assert_links(bare, text, lang, linked)
     regions = {p.text: p.kind for p in bare.analyze(text, lang=lang).places}
     assert {s: regions.get(s) for s in set(linked) | unlinked} == dict.fromkeys(set(linked) | unlinked, "region")
+
+
+# ski resorts are towns the scan looks for and links, with no watchlist (before, NER missed Méribel and
+# Verbier, and the resorts it found were small towns left unlinked)
+RESORTS = [
+    ("fr", "Les stations de Savoie font le plein : Val Thorens, Méribel et Tignes affichent complet.",
+     {"Val Thorens": 6544556, "Méribel": 2994404, "Tignes": 2972607}),
+    ("en", "We skied in Verbier and then in St. Moritz.", {"Verbier": 2658168, "St. Moritz": 2658813}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), RESORTS)
+def test_a_ski_resort_is_found_and_linked(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
+    assert_links(bare, text, lang, expected)
