@@ -135,8 +135,11 @@ def test_the_region_table_is_well_formed() -> None:
 
 def test_small_towns_are_looked_up_never_scanned() -> None:
     gaz = load_gazetteer()
-    assert gaz.lookup("Courchevel") == [] and not gaz.is_scannable("Courchevel")
-    town = gaz.lookup_town("Courchevel")[0]
-    assert (town.geonames_id, town.country, town.kind) == (3023065, "FR", "city")
+    assert gaz.lookup("Yenne") == [] and not gaz.is_scannable("Yenne")
+    town = gaz.lookup_town("Yenne")[0]
+    assert (town.geonames_id, town.country, town.kind) == (2967249, "FR", "city")
     assert 1_000 <= town.population < 5_000
     assert gaz.lookup_town("Lyon") == []  # the main gazetteer's towns are not repeated
+    # a ski resort among them is scanned for (the curated file), the same GeoNames town
+    resort = gaz.lookup("Courchevel")[0]
+    assert gaz.is_scannable("Courchevel") and resort.geonames_id == gaz.lookup_town("Courchevel")[0].geonames_id
