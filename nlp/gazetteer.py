@@ -72,7 +72,7 @@ TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ie
 @dataclass(frozen=True)
 class GazEntry:
     """One gazetteer place: a GeoNames city, a US state, a country, a first-level region, or a
-    curated region or natural feature (a sea, a mountain range, a river)."""
+    curated region, natural feature (a sea, a mountain range, a river) or ski resort."""
 
     name: str
     kind: str
@@ -501,6 +501,7 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
     Canaries are the Canary Islands, not the quarter of Saint Lucia of that name."""
     import pycountry
 
+    claimed = claimed or {}
     fr: gettext.NullTranslations
     try:
         fr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
@@ -525,7 +526,7 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
             names += [n for n in subdivision_names(fr.gettext(sub.name)) if n not in names]
             if departement:  # a river or region of the département's name stays that
                 names = [n for n in names if fold_key(n) not in taken]
-            names = [n for n in names if (claimed or {}).get(fold_key(n), sub.code) == sub.code]
+            names = [n for n in names if claimed.get(fold_key(n), sub.code) == sub.code]
             if not names:
                 continue
             gid, admin1 = ids.get(sub.code, (None, ""))
