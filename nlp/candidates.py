@@ -288,7 +288,7 @@ class CandidateFinder:
         self.streets = streets  # streets and numbered roads are candidates ("Memphis St.", "Highway 75")
         self.everyday_brand_words = everyday_brand_words  # brand words the text's language also speaks
         self.named_streets = named_streets  # French streets named after a town are candidates of their own
-        self.region_articles = region_articles  # "au Québec": a masculine article says a region, not a city
+        self.region_articles = region_articles  # "au Québec" says a region, "à New York" a city (French)
 
     def find(self, doc: Doc, territory_hits: Sequence[Sequence[Any]]) -> list[Candidate]:
         """The candidates of a Doc, given the watchlist hits recorded on it."""
@@ -423,7 +423,7 @@ class CandidateFinder:
                 c.ner_label = ent_labels.get(ent_bounds[over[0]], "")
             kept.append(c)
         if self.region_articles:
-            self._region_articles(text, kept)
+            self._word_before_name(text, kept)
         self._qualifiers(text, kept)
         return kept
 
@@ -457,7 +457,7 @@ class CandidateFinder:
             c.entries = c.entries + [r for r in self._yielded(text, c) if any(contains(r, t) for t in c.leader)]
             c.qualifies = any(contains(e, t) for e in c.entries for t in c.leader)
 
-    def _region_articles(self, text: str, candidates: list[Candidate]) -> None:
+    def _word_before_name(self, text: str, candidates: list[Candidate]) -> None:
         """In French, a region that yields to its capital is a sense again after a masculine article,
         and the one meant ("au Québec", "du Québec": the province); "à" with no article says a city
         ("à New York", "à Mexico")."""

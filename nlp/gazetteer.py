@@ -515,8 +515,7 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
         yield s["name"], entry
         # and its French name where it has its own (Floride, Californie, Caroline du Nord)
         sub = pycountry.subdivisions.get(code=f"US-{s['code']}")
-        french = fr.gettext(sub.name) if sub is not None else ""
-        if sub is not None and french != sub.name:
+        if sub is not None and (french := fr.gettext(sub.name)) != sub.name:
             yield french, entry
     for sub in pycountry.subdivisions:
         departement = is_departement(sub)
