@@ -119,7 +119,10 @@ class Gazetteer:
         for name, entry in entries:
             key = fold_key(name)
             spellings.add(name.lower())
-            if key and entry not in index[key]:
+            # a curated resort that is a GeoNames city of the packaged table (Le Touquet-Paris-Plage)
+            # comes first and stands for it: the city's own entry adds no second sense of its names
+            if key and entry not in index[key] and not (entry.geonames_id is not None and any(
+                    e.geonames_id == entry.geonames_id and e.kind == entry.kind for e in index[key])):
                 index[key].append(entry)
             if key and (name == entry.name or entry.kind != "city" or entry.curated) and not is_code(name):
                 primary.add(key)
@@ -538,13 +541,15 @@ def _region_entries(cities: dict[str, dict], data: Path, ids: dict[str, tuple[in
 
 
 def subdivision_names(raw: str) -> list[str]:
-    """'Wales [Cymru GB-CYM]' → ['Wales', 'Cymru']; 'Asturias, Principado de' → ['Asturias']."""
+    """'Wales [Cymru GB-CYM]' → ['Wales', 'Cymru']; 'Asturias, Principado de' → ['Asturias'];
+    'Amānat al ‘Āşimah [city]' → ['Amānat al ‘Āşimah'] (a bracket in lower case is a note on the
+    division, not its other name: "City" is no name of Sanaa's governorate)."""
     raw = raw.replace("\u2019", "'")
     main, _, bracket = raw.partition("[")
     names = [main.split(",")[0].strip()]
     for part in re.split(r"[;/]", bracket.rstrip("] ")):
         words = [w for w in part.split() if not re.fullmatch(r"[A-Z]{2}-[A-Z0-9]+", w)]
-        if words:
+        if words and not words[0][:1].islower():
             names.append(" ".join(words))
     return [n for n in names if n]
 

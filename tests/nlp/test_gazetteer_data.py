@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.gazetteer import KIND_WEIGHT, contains, curated_rows, load_gazetteer, region_ids
+from nlp.gazetteer import (
+    KIND_WEIGHT,
+    contains,
+    curated_rows,
+    load_gazetteer,
+    region_ids,
+    subdivision_names,
+)
 
 ISO_REGIONS = region_ids()
 
@@ -80,6 +87,11 @@ DESTINATIONS = [
 RESORTS = [
     ("Val Thorens", 6544556, "FR"), ("Méribel", 2994404, "FR"), ("Font-Romeu", 3017824, "FR"),
     ("Verbier", 2658168, "CH"), ("Saint-Moritz", 2658813, "CH"), ("La Plagne", None, "FR"),
+    ("Les Arcs", None, "FR"),  # the resort, not the Var town of that name
+    # seaside and heritage destinations: a town of towns.tsv.gz (Deauville, not a suburb of an Australian
+    # town that GeoNames gives the name), or a town's everyday short name (Le Touquet-Paris-Plage)
+    ("Deauville", 3021668, "FR"), ("Étretat", 3019355, "FR"), ("Le Touquet", 2999139, "FR"),
+    ("La Baule", 3019766, "FR"), ("Cap Ferret", None, "FR"), ("Positano", 3170051, "IT"),
 ]
 
 
@@ -89,6 +101,20 @@ def test_a_ski_resort_is_a_town_the_scan_looks_for(name: str, geonames_id: int |
     top = gaz.lookup(name)[0]
     assert (top.kind, top.geonames_id, top.country) == ("city", geonames_id, country)
     assert gaz.is_scannable(name) and top.lat is not None
+
+
+def test_a_resort_that_is_a_packaged_town_is_one_sense_of_its_names() -> None:
+    gaz = load_gazetteer()
+    for name in ("Le Touquet-Paris-Plage", "La Baule-Escoublac"):
+        assert [(e.curated, e.kind) for e in gaz.lookup(name)] == [(True, "city")]
+
+
+def test_a_bracketed_note_is_no_name_of_a_division() -> None:
+    # ISO 3166-2 notes that Sanaa's governorate is a city: "City" was read as its other name, and
+    # "The City Nation Place awards" named a place in Yemen
+    assert subdivision_names("Amānat al ‘Āşimah [city]") == ["Amānat al ‘Āşimah"]
+    assert subdivision_names("Wales [Cymru GB-CYM]") == ["Wales", "Cymru"]
+    assert load_gazetteer().lookup("City") == []
 
 
 @pytest.mark.parametrize(("name", "kind", "geonames_id", "country"), DESTINATIONS)

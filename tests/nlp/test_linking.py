@@ -299,9 +299,10 @@ def test_a_towns_own_name_with_its_saint_written_another_way_is_linked(bare: Ana
 
 def test_a_small_town_alone_stays_unlinked(bare: Analyzer) -> None:
     # no other place names a country: a name shared by small towns abroad is not linked on its own
-    # (reported or only a candidate, as its confidence sits at the cut: unlinked either way)
-    analysis = bare.analyze("Deauville accueille le festival du cinéma américain.", lang="fr")
-    found = [p for p in (*analysis.places, *analysis.candidates) if p.text == "Deauville"]
+    # (reported or only a candidate, as its confidence sits at the cut: unlinked either way); Bages is two
+    # French villages and an other name of Bitlis, Turkey (Deauville was the example until it was curated)
+    analysis = bare.analyze("Bages accueille le festival de la chanson française.", lang="fr")
+    found = [p for p in (*analysis.places, *analysis.candidates) if p.text == "Bages"]
     assert found and found[0].geonames_id is None
 
 
@@ -411,3 +412,42 @@ RESORTS = [
 @pytest.mark.parametrize(("lang", "text", "expected"), RESORTS)
 def test_a_ski_resort_is_found_and_linked(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
     assert_links(bare, text, lang, expected)
+
+
+# seaside and heritage destinations: before, "au Touquet" was an unlinked name, Deauville an Australian
+# suburb's other name, "Les Arcs" the Var town, and La Baule, Carnac and the Cap Ferret were not found
+SEASIDE = [
+    ("fr", "Le week-end, les familles lilloises filent au Touquet, à Deauville ou à Étretat.",
+     {"Touquet": 2999139, "Deauville": 3021668, "Étretat": 3019355}),
+    ("fr", "La Baule et Carnac affichent complet, tandis que le Cap Ferret attire les Bordelais.",
+     {"La Baule": 3019766, "Carnac": 3028575}),
+    ("en", "We spent a week in Positano and two days in Amalfi before flying home from Naples.",
+     {"Positano": 3170051, "Naples": 3172394}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), SEASIDE)
+def test_a_seaside_or_heritage_destination_is_found_and_linked(bare: Analyzer, lang: str, text: str,
+                                                                expected: dict[str, int]) -> None:
+    assert_links(bare, text, lang, expected)
+
+
+@pytest.mark.parametrize(("lang", "text", "surface"), [
+    ("fr", "Cet hiver, Les Arcs et La Plagne ouvrent leurs pistes dès le 12 décembre.", "Les Arcs"),
+    ("fr", "Les premières remontées ouvriront aux Arcs samedi.", "Arcs"),
+    ("en", "Fresh snow fell on Les Arcs and Val d'Isère overnight.", "Les Arcs"),
+])
+def test_les_arcs_is_the_ski_resort_not_the_var_town(bare: Analyzer, lang: str, text: str, surface: str) -> None:
+    # before, Les Arcs-sur-Argens in the Var (3002138), the only town GeoNames has of that name
+    places = {p.text: p for p in bare.analyze(text, lang=lang).places}
+    assert places[surface].geonames_id is None and places[surface].lat == pytest.approx(45.57)
+
+
+def test_the_cap_ferret_is_found(bare: Analyzer) -> None:
+    assert "Cap Ferret" in {p.text for p in bare.analyze(SEASIDE[1][1], lang="fr").places}
+
+
+def test_a_common_word_is_no_name_of_a_division(bare: Analyzer) -> None:
+    # "City" was the other name of Sanaa's governorate (a note in ISO 3166-2 read as a name)
+    text = "The City Nation Place awards went to Copenhagen for its sustainability campaign."
+    assert [p.text for p in bare.analyze(text, lang="en").places] == ["Copenhagen"]
