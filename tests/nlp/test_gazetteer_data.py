@@ -80,6 +80,9 @@ DESTINATIONS = [
     ("Majorque", "region", None, "ES"), ("Bali", "region", None, "ID"),  # not Bāli, India
     ("Tarentaise", "region", None, "FR"), ("Île de Ré", "region", None, "FR"),
     ("Loch Ness", "natural", None, ""), ("Dolomites", "natural", None, ""),
+    # British counties: before, Cornwall was a town in Ontario, Kent one in Washington, Yorkshire one in New York
+    ("Cornwall", "region", 2652355, "GB"), ("Cornouailles", "region", 2652355, "GB"),
+    ("Kent", "region", 3333158, "GB"), ("Yorkshire", "region", None, "GB"),
 ]
 
 

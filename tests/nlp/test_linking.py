@@ -447,6 +447,22 @@ def test_the_cap_ferret_is_found(bare: Analyzer) -> None:
     assert "Cap Ferret" in {p.text for p in bare.analyze(SEASIDE[1][1], lang="fr").places}
 
 
+# British counties link to the county; a US namesake the text places in its state stays that town
+COUNTIES = [
+    ("en", "Visitors to Cornwall and Devon spent more this summer, while day-trippers came from London.",
+     {"Cornwall": 2652355, "Devon": 2651292, "London": 2643743}),
+    ("en", "Cheddar Gorge in Somerset had a record August, and walkers came from Leeds.", {"Somerset": 2637532}),
+    ("en", "City officials in Norfolk, Virginia, approved a new convention centre budget.", {"Norfolk": 4776222}),
+    ("fr", "Les Britanniques délaissent la Cornouailles pour la Bretagne.", {"Cornouailles": 2652355}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), COUNTIES)
+def test_a_british_county_is_linked_to_the_county(bare: Analyzer, lang: str, text: str,
+                                                  expected: dict[str, int]) -> None:
+    assert_links(bare, text, lang, expected)
+
+
 def test_a_common_word_is_no_name_of_a_division(bare: Analyzer) -> None:
     # "City" was the other name of Sanaa's governorate (a note in ISO 3166-2 read as a name)
     text = "The City Nation Place awards went to Copenhagen for its sustainability campaign."
