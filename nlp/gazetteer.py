@@ -119,8 +119,9 @@ class Gazetteer:
         for name, entry in entries:
             key = fold_key(name)
             spellings.add(name.lower())
-            # a curated resort that is a GeoNames city of the packaged table (Le Touquet-Paris-Plage)
-            # comes first and stands for it: the city's own entry adds no second sense of its names
+            # one sense per place under a name: an entry with the GeoNames id and kind of one already
+            # listed adds none (the packaged city a curated resort is, Le Touquet-Paris-Plage; the
+            # packaged division a curated region row names by its ISO 3166-2 code)
             if key and entry not in index[key] and not (entry.geonames_id is not None and any(
                     e.geonames_id == entry.geonames_id and e.kind == entry.kind for e in index[key])):
                 index[key].append(entry)

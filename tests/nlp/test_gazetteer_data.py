@@ -83,6 +83,9 @@ DESTINATIONS = [
     # British counties: before, Cornwall was a town in Ontario, Kent one in Washington, Yorkshire one in New York
     ("Cornwall", "region", 2652355, "GB"), ("Cornouailles", "region", 2652355, "GB"),
     ("Kent", "region", 3333158, "GB"), ("Yorkshire", "region", None, "GB"),
+    # national parks, valleys, coasts and lakes: unknown before
+    ("Luberon", "region", None, "FR"), ("Peak District", "region", None, "GB"), ("Tyrol du Sud", "region", None, "IT"),
+    ("Lake Garda", "natural", None, ""), ("Cape Cod", "region", None, "US"),
 ]
 
 

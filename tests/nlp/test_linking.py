@@ -463,6 +463,28 @@ def test_a_british_county_is_linked_to_the_county(bare: Analyzer, lang: str, tex
     assert_links(bare, text, lang, expected)
 
 
+# national parks, valleys, coasts and lakes: before, none of these was a place ("Yorkshire" of "the Yorkshire
+# Dales" was, and "Florida" of "the Florida Keys")
+PARKS = [
+    ("fr", "Cet été, le Luberon et les gorges du Verdon ont attiré plus de randonneurs que la Côte d'Opale.",
+     {"Luberon": "region", "Verdon": "natural", "Côte d'Opale": "region"}),
+    ("fr", "Les vignerons du Douro et du Val de Loire accueillent plus de visiteurs américains.",
+     {"Douro": "region", "Val de Loire": "region"}),
+    ("en", "Hikers crowded the Peak District and the Yorkshire Dales this summer.",
+     {"Peak District": "region", "Yorkshire Dales": "region"}),
+    ("en", "We drove from Cape Cod to the Florida Keys, then flew west to see the Grand Canyon.",
+     {"Cape Cod": "region", "Florida Keys": "region", "Grand Canyon": "natural"}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "kinds"), PARKS)
+def test_a_park_valley_or_coast_is_a_place_of_its_own(bare: Analyzer, lang: str, text: str,
+                                                       kinds: dict[str, str]) -> None:
+    places = {p.text: p for p in bare.analyze(text, lang=lang).places}
+    assert {surface: places[surface].kind for surface in kinds if surface in places} == kinds
+    assert all(places[surface].lat is not None for surface in kinds)
+
+
 def test_a_common_word_is_no_name_of_a_division(bare: Analyzer) -> None:
     # "City" was the other name of Sanaa's governorate (a note in ISO 3166-2 read as a name)
     text = "The City Nation Place awards went to Copenhagen for its sustainability campaign."
