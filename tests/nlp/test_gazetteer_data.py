@@ -86,6 +86,7 @@ DESTINATIONS = [
     # national parks, valleys, coasts and lakes: unknown before
     ("Luberon", "region", None, "FR"), ("Peak District", "region", None, "GB"), ("Tyrol du Sud", "region", None, "IT"),
     ("Lake Garda", "natural", None, ""), ("Cape Cod", "region", None, "US"),
+    ("Ouessant", "region", None, "FR"), ("Djerba", "region", None, "TN"),  # not Houmt Souk, its main town
 ]
 
 

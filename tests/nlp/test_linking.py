@@ -474,6 +474,11 @@ PARKS = [
      {"Peak District": "region", "Yorkshire Dales": "region"}),
     ("en", "We drove from Cape Cod to the Florida Keys, then flew west to see the Grand Canyon.",
      {"Cape Cod": "region", "Florida Keys": "region", "Grand Canyon": "natural"}),
+    # islands and bays (unknown before)
+    ("fr", "Cet été, Noirmoutier et l'île d'Yeu ont fait le plein, comme Gozo.",
+     {"Noirmoutier": "region", "île d'Yeu": "region", "Gozo": "region"}),
+    ("fr", "Le bassin d'Arcachon et le lac d'Annecy restent les destinations préférées des familles.",
+     {"bassin d'Arcachon": "region", "lac d'Annecy": "natural"}),
 ]
 
 
