@@ -72,7 +72,8 @@ TOWN_DEMONYM_SUFFIXES = ("ois", "oise", "ais", "aise", "ain", "aine", "ien", "ie
 @dataclass(frozen=True)
 class GazEntry:
     """One gazetteer place: a GeoNames city, a US state, a country, a first-level region, or a
-    curated region, natural feature (a sea, a mountain range, a river) or ski resort."""
+    curated region, natural feature (a sea, a mountain range, a river) or resort (a ski resort, a seaside or
+    heritage destination)."""
 
     name: str
     kind: str
@@ -618,9 +619,9 @@ def _curated_entries(rows: list[list[str]], packaged: dict[str, GazEntry], ids: 
     of countries (Angleterre, Hollande), historic and cultural regions (Alsace, Bohême, Prusse),
     seas, mountain ranges and rivers (la Méditerranée, les Alpes, la Loire); with kind
     "subdivision", more names for a first-level region (Normandy, Corsica); with kind "resort", a ski
-    resort, a town the text scan looks for under each of its names (Val Thorens, Font-Romeu), the GeoNames
-    town it is where GeoNames has it. `packaged` holds the
-    packaged entries those rows name: countries by ISO code, or regions by ISO 3166-2 code.
+    resort or a seaside or heritage destination, a town the text scan looks for under each of its names
+    (Val Thorens, Font-Romeu, Le Touquet), the GeoNames town it is where GeoNames has it. `packaged` holds
+    the packaged entries those rows name: countries by ISO code, or regions by ISO 3166-2 code.
 
     A region's GeoNames id may be given as the ISO 3166-2 code of the first-level division it is
     ("ES-CT" for Catalonia): its id, country and division code are then that division's."""
