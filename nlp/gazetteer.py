@@ -93,6 +93,13 @@ class GazEntry:
         return math.log10(max(self.population, 10)) + math.log2(KIND_WEIGHT.get(self.kind, 1.0))
 
 
+def same_place(a: GazEntry, b: GazEntry) -> bool:
+    """One sense under a name: the same entry, or another with its GeoNames id and kind (the packaged
+    city a curated resort is, Le Touquet-Paris-Plage; the packaged division a curated region row names
+    by its ISO 3166-2 code)."""
+    return a == b or (a.geonames_id is not None and (a.geonames_id, a.kind) == (b.geonames_id, b.kind))
+
+
 def contains(outer: GazEntry, inner: GazEntry) -> bool:
     """True when `outer` is the country, or the first-level region, `inner` lies in."""
     if outer is inner or outer.country != inner.country or not outer.country:
@@ -120,11 +127,7 @@ class Gazetteer:
         for name, entry in entries:
             key = fold_key(name)
             spellings.add(name.lower())
-            # one sense per place under a name: an entry with the GeoNames id and kind of one already
-            # listed adds none (the packaged city a curated resort is, Le Touquet-Paris-Plage; the
-            # packaged division a curated region row names by its ISO 3166-2 code)
-            if key and entry not in index[key] and not (entry.geonames_id is not None and any(
-                    e.geonames_id == entry.geonames_id and e.kind == entry.kind for e in index[key])):
+            if key and not any(same_place(e, entry) for e in index[key]):
                 index[key].append(entry)
             if key and (name == entry.name or entry.kind != "city" or entry.curated) and not is_code(name):
                 primary.add(key)

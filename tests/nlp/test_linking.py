@@ -409,11 +409,6 @@ RESORTS = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "expected"), RESORTS)
-def test_a_ski_resort_is_found_and_linked(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
-    assert_links(bare, text, lang, expected)
-
-
 # seaside and heritage destinations: before, "au Touquet" was an unlinked name, Deauville an Australian
 # suburb's other name, "Les Arcs" the Var town, and La Baule, Carnac and the Cap Ferret were not found
 SEASIDE = [
@@ -424,12 +419,6 @@ SEASIDE = [
     ("en", "We spent a week in Positano and two days in Amalfi before flying home from Naples.",
      {"Positano": 3170051, "Naples": 3172394}),
 ]
-
-
-@pytest.mark.parametrize(("lang", "text", "expected"), SEASIDE)
-def test_a_seaside_or_heritage_destination_is_found_and_linked(bare: Analyzer, lang: str, text: str,
-                                                                expected: dict[str, int]) -> None:
-    assert_links(bare, text, lang, expected)
 
 
 @pytest.mark.parametrize(("lang", "text", "surface"), [
@@ -457,9 +446,9 @@ COUNTIES = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "expected"), COUNTIES)
-def test_a_british_county_is_linked_to_the_county(bare: Analyzer, lang: str, text: str,
-                                                  expected: dict[str, int]) -> None:
+@pytest.mark.parametrize(("lang", "text", "expected"), RESORTS + SEASIDE + COUNTIES)
+def test_a_destination_is_found_and_linked(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
+    """Ski resorts, seaside and heritage destinations, British counties: found and linked, no watchlist."""
     assert_links(bare, text, lang, expected)
 
 
