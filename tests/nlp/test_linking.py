@@ -436,13 +436,23 @@ def test_the_cap_ferret_is_found(bare: Analyzer) -> None:
     assert "Cap Ferret" in {p.text for p in bare.analyze(SEASIDE[1][1], lang="fr").places}
 
 
-# British counties link to the county; a US namesake the text places in its state stays that town
+# British and Irish counties link to the county; a US namesake the text places in its state stays that town
 COUNTIES = [
     ("en", "Visitors to Cornwall and Devon spent more this summer, while day-trippers came from London.",
      {"Cornwall": 2652355, "Devon": 2651292, "London": 2643743}),
     ("en", "Cheddar Gorge in Somerset had a record August, and walkers came from Leeds.", {"Somerset": 2637532}),
     ("en", "City officials in Norfolk, Virginia, approved a new convention centre budget.", {"Norfolk": 4776222}),
     ("fr", "Les Britanniques délaissent la Cornouailles pour la Bretagne.", {"Cornouailles": 2652355}),
+    ("en", "Walkers in Shropshire and Herefordshire stayed longer this autumn, and more came from Birmingham.",
+     {"Shropshire": 2638655, "Herefordshire": 2647071, "Birmingham": 2655603}),
+    # Ireland's counties (only its four provinces were known); a county named like its town is "County Cork"
+    # and leaves "Cork" the city
+    ("en", "Hotels in County Kerry and Donegal were full all summer, while Dublin saw fewer tourists.",
+     {"County Kerry": 2963517, "Donegal": 2964751, "Dublin": 2964574}),
+    ("en", "Ferries from Cork to Roscoff carried more cars, and hotels across County Cork filled up.",
+     {"Cork": 2965140, "County Cork": 2965139}),
+    ("fr", "Après Galway, les touristes français filent dans le comté de Clare et le Kerry.",
+     {"Galway": 2964180, "comté de Clare": 2965479, "Kerry": 2963517}),
 ]
 
 
