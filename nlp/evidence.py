@@ -351,6 +351,10 @@ class Evidence:
               else "other_reading"] = 1.0
         if c.in_name:
             f["in_name"] = 1.0
+        if span is not None and not c.tagged and not c.territory and not shouting:
+            beside = self._name_beside(doc, span)
+            if beside:
+                f[f"name_{beside}"] = 1.0
         if c.qualifies:
             f["qualifies"] = 1.0
         company_word = None if c.tagged or c.brand else COMPANY_BEFORE.search(text, max(0, c.start - 48), c.start)
@@ -390,6 +394,27 @@ class Evidence:
             return False
         top = c.entries[0]
         return top.kind == "city" and top.population < SMALL_PLACE and not self.gazetteer.is_primary(c.name(surface))
+
+    def _name_beside(self, doc: Doc, span: Span) -> str:
+        """"before" or "after" when a capitalised name word the candidate is not part of touches it
+        inside its sentence, with one space between ("Denzel Washington", "Jamaica Kincaid"): the two
+        make a person's name more often than a place's; "" otherwise. A word the language also uses as
+        a common noun is an organisation's head ("Texas Department", "Boston Globe"), which the news
+        counts as its place; a title ("Mr"), an article or a cue word is no name either."""
+        def name_word(t: Token) -> bool:
+            return t.is_alpha and len(t) > 1 and t.text[0].isupper() and t.text[1:].islower() \
+                and word_class(t) == "PROPN" and t.lower_ not in HONORIFICS \
+                and t.lower_ not in LEADING_ARTICLES and fold(t.text) not in self.cues \
+                and not self.is_common_noun(t.text) and fold(t.text) not in self.common_words
+        if span.start > 0 and not span[0].is_sent_start:
+            t = doc[span.start - 1]
+            if t.whitespace_ == " " and name_word(t):
+                return "before"
+        if span.end < len(doc) and not doc[span.end].is_sent_start:
+            t = doc[span.end]
+            if span[-1].whitespace_ == " " and name_word(t):
+                return "after"
+        return ""
 
     @staticmethod
     def _after_indefinite(doc: Doc, span: Span) -> bool:

@@ -163,6 +163,8 @@ HOMONYMS = [
     ("fr", "Orange a annoncé une hausse de ses tarifs mobiles.", set(), {"Orange"}),
     ("en", "For dinner she made a chili with black beans.", set(), {"chili"}),
     ("en", "Paris Hilton opened a beach club last summer.", set(), {"Paris"}),  # "Hilton": the hotels' name
+    # a country's name as a person's first name, NER reading the whole as an organisation
+    ("en", "Jamaica Kincaid grew up in Antigua and later moved to Vermont.", {"Antigua", "Vermont"}, {"Jamaica"}),
     # a company's, a club's or a treaty's name holding a place's name is the organisation's
     ("en", "Kenya Airways resumed its flights to Mumbai in October.", {"Mumbai"}, {"Kenya"}),
     ("en", "The Oslo Accords came up again at a summit held in Lisbon.", {"Lisbon"}, {"Oslo"}),
