@@ -462,7 +462,7 @@ def test_a_destination_is_found_and_linked(bare: Analyzer, lang: str, text: str,
     assert_links(bare, text, lang, expected)
 
 
-# national parks, valleys, coasts and lakes: before, none of these was a place ("Yorkshire" of "the Yorkshire
+# national parks, valleys, coasts, lakes and sites: before, none of these was a place ("Yorkshire" of "the Yorkshire
 # Dales" was, and "Florida" of "the Florida Keys")
 PARKS = [
     ("fr", "Cet été, le Luberon et les gorges du Verdon ont attiré plus de randonneurs que la Côte d'Opale.",
@@ -478,6 +478,13 @@ PARKS = [
      {"Noirmoutier": "region", "île d'Yeu": "region", "Gozo": "region"}),
     ("fr", "Le bassin d'Arcachon et le lac d'Annecy restent les destinations préférées des familles.",
      {"bassin d'Arcachon": "region", "lac d'Annecy": "natural"}),
+    # moors, coasts, island groups and the world's best-known sites (unknown before)
+    ("en", "After a week walking across Dartmoor, we sailed to the Channel Islands and then walked the Jurassic Coast.",
+     {"Dartmoor": "region", "Channel Islands": "region", "Jurassic Coast": "region"}),
+    ("en", "Safari bookings to the Serengeti and Kruger National Park rose, while Yellowstone and Uluru drew record crowds.",
+     {"Serengeti": "region", "Kruger National Park": "region", "Yellowstone": "natural", "Uluru": "natural"}),
+    ("fr", "Les voyagistes vendent Angkor et la Grande Barrière de corail dans un même circuit.",
+     {"Angkor": "natural", "Grande Barrière de corail": "natural"}),
 ]
 
 
