@@ -396,25 +396,27 @@ class Evidence:
         return top.kind == "city" and top.population < SMALL_PLACE and not self.gazetteer.is_primary(c.name(surface))
 
     def _name_beside(self, doc: Doc, span: Span) -> str:
-        """"before" or "after" when a capitalised name word the candidate is not part of touches it
-        inside its sentence, with one space between ("Denzel Washington", "Jamaica Kincaid"): the two
-        make a person's name more often than a place's; "" otherwise. A word the language also uses as
-        a common noun is an organisation's head ("Texas Department", "Boston Globe"), which the news
-        counts as its place; a title ("Mr"), an article or a cue word is no name either."""
-        def name_word(t: Token) -> bool:
-            return t.is_alpha and len(t) > 1 and t.text[0].isupper() and t.text[1:].islower() \
-                and word_class(t) == "PROPN" and t.lower_ not in HONORIFICS \
-                and t.lower_ not in LEADING_ARTICLES and fold(t.text) not in self.cues \
-                and not self.is_common_noun(t.text) and fold(t.text) not in self.common_words
+        """Which side of the candidate a capitalised name word it is not part of touches, inside its
+        sentence and with one space between: "before" ("Denzel Washington"), "after" ("Jamaica
+        Kincaid"), or "". The two make a person's name more often than a place's."""
         if span.start > 0 and not span[0].is_sent_start:
             t = doc[span.start - 1]
-            if t.whitespace_ == " " and name_word(t):
+            if t.whitespace_ == " " and self._is_name_word(t):
                 return "before"
         if span.end < len(doc) and not doc[span.end].is_sent_start:
             t = doc[span.end]
-            if span[-1].whitespace_ == " " and name_word(t):
+            if span[-1].whitespace_ == " " and self._is_name_word(t):
                 return "after"
         return ""
+
+    def _is_name_word(self, t: Token) -> bool:
+        """True for a capitalised proper noun that is no common noun or word of the language (which
+        would be an organisation's head, "Texas Department", "Boston Globe", a place to the news), no
+        title ("Mr"), article or cue word."""
+        return t.is_alpha and len(t) > 1 and t.text[0].isupper() and t.text[1:].islower() \
+            and word_class(t) == "PROPN" and t.lower_ not in HONORIFICS \
+            and t.lower_ not in LEADING_ARTICLES and fold(t.text) not in self.cues \
+            and not self.is_common_noun(t.text) and fold(t.text) not in self.common_words
 
     @staticmethod
     def _after_indefinite(doc: Doc, span: Span) -> bool:
