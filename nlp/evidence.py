@@ -413,9 +413,8 @@ class Evidence:
         """True for a capitalised proper noun that is no common noun or word of the language (which
         would be an organisation's head, "Texas Department", "Boston Globe", a place to the news), no
         title ("Mr"), article or cue word."""
-        return t.is_alpha and len(t) > 1 and t.text[0].isupper() and t.text[1:].islower() \
-            and word_class(t) == "PROPN" and t.lower_ not in HONORIFICS \
-            and t.lower_ not in LEADING_ARTICLES and fold(t.text) not in self.cues \
+        return t.is_alpha and len(t) > 1 and t.is_title and word_class(t) == "PROPN" \
+            and t.lower_ not in HONORIFICS and t.lower_ not in LEADING_ARTICLES and fold(t.text) not in self.cues \
             and not self.is_common_noun(t.text) and fold(t.text) not in self.common_words
 
     @staticmethod

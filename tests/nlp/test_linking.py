@@ -458,7 +458,7 @@ COUNTIES = [
 
 @pytest.mark.parametrize(("lang", "text", "expected"), RESORTS + SEASIDE + COUNTIES)
 def test_a_destination_is_found_and_linked(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
-    """Ski resorts, seaside and heritage destinations, British counties: found and linked, no watchlist."""
+    """Ski resorts, seaside and heritage destinations, British and Irish counties: found and linked, no watchlist."""
     assert_links(bare, text, lang, expected)
 
 
