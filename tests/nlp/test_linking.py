@@ -211,6 +211,16 @@ REGIONS = [
     # the historic Savoie of our curated file is the département that bears its name today
     ("fr", "Les stations de la Savoie ont rouvert, de Chambéry à Albertville.",
      {"Savoie": 2975517, "Chambéry": 3027422, "Albertville": 3038266}),
+    # French names of regions the packaged data knows in their own language only, or lent to a namesake
+    # abroad (Navarre, Florida; Vénétie, the city of Venice; Morée, Moree in Australia) before
+    ("fr", "Les pèlerins traversent la Navarre et la Galice avant d'atteindre Compostelle.",
+     {"Navarre": 3115609, "Galice": 3336902}),
+    ("fr", "Les vignobles de Vénétie et de Thuringe séduisent les voyageurs venus de Wallonie.",
+     {"Vénétie": 3164604, "Thuringe": 2822542, "Wallonie": 3337387}),
+    ("fr", "Le voyage passe par la Morée, puis Formose et la Guyane.",
+     {"Morée": 6697807, "Formose": 1668284, "Guyane": 3381670}),
+    # Sion is the town's own name (GeoNames names it Sitten), the Valais its context
+    ("fr", "À Sion, en Valais, les hôtels affichent complet.", {"Sion": 2658576, "Valais": 2658205}),
 ]
 
 
@@ -485,6 +495,12 @@ PARKS = [
      {"Serengeti": "region", "Kruger National Park": "region", "Yellowstone": "natural", "Uluru": "natural"}),
     ("fr", "Les voyagistes vendent Angkor et la Grande Barrière de corail dans un même circuit.",
      {"Angkor": "natural", "Grande Barrière de corail": "natural"}),
+    # historic regions old newspapers name (unknown before, or a namesake town: Wurtemberg was a village
+    # on Long Island)
+    ("fr", "Les émigrants du Wurtemberg, de Westphalie et de Rhénanie partaient pour l'Amérique.",
+     {"Wurtemberg": "region", "Westphalie": "region", "Rhénanie": "region"}),
+    ("en", "The caravan crossed Anatolia and the Hejaz before reaching Arabia.",
+     {"Anatolia": "region", "Hejaz": "region", "Arabia": "region"}),
 ]
 
 
