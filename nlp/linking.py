@@ -15,7 +15,7 @@ from nlp.candidates import Candidate
 from nlp.evidence import Evidence
 from nlp.gazetteer import WELL_KNOWN_CITY, GazEntry, Gazetteer, contains
 from nlp.place_model import Thresholds
-from nlp.text import fold_key
+from nlp.text import fold, fold_key
 from nlp.watchlist import excluded
 
 logger = logging.getLogger(__name__)
@@ -132,10 +132,19 @@ def name_key(name: str) -> str:
     return SAINT.sub("saint", fold_key(name))
 
 
-def is_own_name(key: str, name: str) -> bool:
+def accents(word: str) -> list[str]:
+    """The accented letters of a word, in order ("Côme": ["ô"])."""
+    return [ch for ch in word.lower() if fold(ch) != ch]
+
+
+def is_own_name(key: str, name: str, surface: str = "") -> bool:
     """True when a name key is a place's own name, or one of the names GeoNames joins with a slash
-    ("Donostia / San Sebastián", "Biel/Bienne")."""
-    return key == name_key(name) or ("/" in name and key in (name_key(part) for part in name.split("/")))
+    ("Donostia / San Sebastián", "Biel/Bienne"). A surface written with accents is the own name only
+    with the same accents: "Côme" (Como in French) is not Comé, Benin, whose name folds the same; an
+    unaccented surface (OCR, headlines, English) still matches any."""
+    parts = [name] + (name.split("/") if "/" in name else [])
+    return any(key == name_key(part) and (not surface or not accents(surface) or accents(surface) == accents(part))
+               for part in parts)
 
 
 def is_dateline(text: str, start: int, end: int) -> bool:
@@ -168,7 +177,7 @@ def choose(
         """A city a French "à" may mean instead of a region or country of its name: a well-known one,
         or one that bears the name as its own and is no small place."""
         return e.kind == "city" and (e.population >= WELL_KNOWN_CITY or (
-            e.population >= CITY_OWN_NAME and is_own_name(key, e.name)))
+            e.population >= CITY_OWN_NAME and is_own_name(key, e.name, surface)))
 
     city_meant = city_word and any(big_city(e) for e in entries)
 
@@ -180,7 +189,7 @@ def choose(
         if e.region:
             own = 1 if first.kind == "region" and (first.country, first.region) == (e.country, e.region) else 0
             s += REGION_WEIGHT * min(CONTEXT_CAP, max(0.0, ctx.regions.get((e.country, e.region), 0.0) - own))
-        if key and not is_own_name(key, e.name):
+        if key and not is_own_name(key, e.name, surface):
             s -= OTHER_NAME_PENALTY
         if e.kind == "region" and (e.geonames_id is None or e.notional):
             s -= UNLOCATED

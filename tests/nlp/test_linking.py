@@ -76,6 +76,21 @@ FRENCH = [
 ]
 
 
+# a name written with accents is a place's own name only with the same accents: "Côme" is Como's French
+# name, not Comé in Benin, whose name folds the same; the accents a town's own name has still count
+ACCENTS = [
+    ("fr", "Les hôtels de Côme affichent complet tout l'été.", "Côme", 3178229),
+    ("fr", "Les supporters de Saint-Étienne ont fêté la montée.", "Saint-Étienne", 2980291),
+    ("fr", "Le festival de Zürich a attiré des visiteurs de Bienne.", "Bienne", 2661513),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), ACCENTS)
+def test_a_name_with_other_accents_is_not_the_towns_own(bare: Analyzer, lang: str, text: str, surface: str,
+                                                         geonames_id: int) -> None:
+    assert links(bare, text, lang).get(surface) == geonames_id
+
+
 @pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), FRENCH)
 def test_the_documents_country_picks_the_namesake(bare: Analyzer, lang: str, text: str, surface: str,
                                                   geonames_id: int) -> None:
