@@ -24,7 +24,10 @@ CUES = {
     "en": ["in", "to", "from", "at", "near", "into", "across", "via", "over", "visit", "visiting",
            "visited", "towards", "outside", "around", "throughout", "inside"],
     "fr": ["à", "en", "au", "aux", "vers", "depuis", "dans", "visiter", "pour", "sur",
-           "près", "quitter", "rejoindre", "jusqu'à"],
+           "près", "quitter", "rejoindre", "jusqu'à",
+           # the conjugated visits, as the English list has "visited" ("les touristes visitent Pise")
+           "visite", "visitent", "visitons", "visitez", "visité", "visitée", "visités", "visitées", "visitait",
+           "visitaient", "visitera", "visiteront", "visitant"],
 }
 WEAK_CUES = {"en": ["of", "and", "for", "on"], "fr": ["de", "d'", "du", "des", "et", "l'"]}
 # Vocabulary of travel and geography that makes a place reading likelier in the sentence.

@@ -85,7 +85,7 @@ class GazEntry:
     region: str = ""  # first-level division code where known (a US city's state: "ME")
     notional: bool = False  # the population is a placeholder, not the place's own (REGION_POPULATION)
     departement: bool = False  # one of France's départements (second-level), a region of its own kind
-    curated: bool = False  # a town of our curated file (a ski resort): each of its names is its own
+    curated: bool = False  # a town of our curated file (a ski resort, a city by its French name): each of its names is its own
 
     @property
     def prior(self) -> float:
@@ -616,14 +616,15 @@ def curated_rows(path: Path = EXTRA_PLACES) -> list[list[str]]:
 
 
 def _curated_entries(rows: list[list[str]], packaged: dict[str, GazEntry], ids: dict[str, tuple[int, str]],
-                     kinds: frozenset[str] = frozenset({"country", "region", "natural", "resort"}),
+                     kinds: frozenset[str] = frozenset({"country", "region", "natural", "resort", "city"}),
                      ) -> Iterator[tuple[str, GazEntry]]:
     """Well-known places the packaged data lacks, from our own hand-written file: French exonyms
     of countries (Angleterre, Hollande), historic and cultural regions (Alsace, Bohême, Prusse),
     seas, mountain ranges and rivers (la Méditerranée, les Alpes, la Loire); with kind
     "subdivision", more names for a first-level region (Normandy, Corsica); with kind "resort", a ski
     resort or a seaside or heritage destination, a town the text scan looks for under each of its names
-    (Val Thorens, Font-Romeu, Le Touquet), the GeoNames town it is where GeoNames has it. `packaged` holds
+    (Val Thorens, Font-Romeu, Le Touquet), the GeoNames town it is where GeoNames has it; with kind "city",
+    a packaged city's French name GeoNames gives as an other name only (Venise, Dunkerque), its own name. `packaged` holds
     the packaged entries those rows name: countries by ISO code, or regions by ISO 3166-2 code.
 
     A region's GeoNames id may be given as the ISO 3166-2 code of the first-level division it is
@@ -637,7 +638,7 @@ def _curated_entries(rows: list[list[str]], packaged: dict[str, GazEntry], ids: 
             if entry is None:
                 logger.warning("%s: no %s %s for %s", EXTRA_PLACES.name, kind, country, all_names[0])
                 continue
-        elif kind == "resort":
+        elif kind in ("resort", "city"):
             entry = GazEntry(all_names[0], "city", int(gid) if gid else None, float(lat), float(lon), int(weight),
                              country, curated=True)
         else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from nlp.gazetteer import (
     KIND_WEIGHT,
+    _data_dir,
     contains,
     curated_rows,
     load_gazetteer,
@@ -25,7 +28,7 @@ def test_every_row_is_well_formed(rows: list[list[str]]) -> None:
     for row in rows:
         assert len(row) == 7, row
         kind, gid, country, lat, lon, weight, names = row
-        assert (kind in KIND_WEIGHT and kind != "city") or kind in ("subdivision", "resort"), row
+        assert kind in KIND_WEIGHT or kind in ("subdivision", "resort"), row
         assert names.split("|")[0], row
         if kind == "subdivision":  # more names for a first-level division, by its ISO 3166-2 code
             assert country in ISO_REGIONS and not (gid or lat or lon or weight), row
@@ -34,6 +37,16 @@ def test_every_row_is_well_formed(rows: list[list[str]]) -> None:
         if kind != "country":
             assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180, row
             assert int(weight) > 0 and (not gid or gid in ISO_REGIONS or int(gid) > 0), row
+
+
+def test_a_citys_french_name_is_that_packaged_citys_own(rows: list[list[str]]) -> None:
+    cities = json.loads((_data_dir() / "cities5000.json").read_text(encoding="utf-8"))
+    gaz = load_gazetteer()
+    for kind, gid, country, *_, names in rows:
+        if kind == "city":
+            assert gid in cities and cities[gid]["countrycode"] == country, names
+            for name in names.split("|"):
+                assert any(e.geonames_id == int(gid) for e in gaz.lookup(name)) and gaz.is_primary(name), name
 
 
 def test_country_names_join_the_packaged_country(rows: list[list[str]]) -> None:

@@ -91,6 +91,23 @@ def test_a_name_with_other_accents_is_not_the_towns_own(bare: Analyzer, lang: st
     assert links(bare, text, lang).get(surface) == geonames_id
 
 
+# French names GeoNames lists among a city's other names only: the city's own names in French text,
+# and a conjugated "visiter" a cue like "visited" (Venise was an other name of a town under 100,000
+# people, Vérone no name the scan looked for, Pise a common noun's spelling with no cue before it)
+EXONYMS = [
+    ("fr", "Cet été, les touristes visitent Venise, Vérone et Pise.",
+     {"Venise": 3164603, "Vérone": 3164527, "Pise": 3170647}),
+    ("fr", "Les ferries relient Douvres à Dunkerque, les trains Ostende à Ypres.",
+     {"Douvres": 2651048, "Dunkerque": 3020686, "Ostende": 2789786, "Ypres": 2795100}),
+    ("fr", "Nous avons visité Tolède, puis Sienne et Lucques.", {"Tolède": 2510409, "Sienne": 3166548, "Lucques": 3174530}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), EXONYMS)
+def test_a_citys_french_name_is_its_own(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
+    assert_links(bare, text, lang, expected)
+
+
 @pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), FRENCH)
 def test_the_documents_country_picks_the_namesake(bare: Analyzer, lang: str, text: str, surface: str,
                                                   geonames_id: int) -> None:
