@@ -85,7 +85,8 @@ class GazEntry:
     region: str = ""  # first-level division code where known (a US city's state: "ME")
     notional: bool = False  # the population is a placeholder, not the place's own (REGION_POPULATION)
     departement: bool = False  # one of France's départements (second-level), a region of its own kind
-    curated: bool = False  # a town of our curated file (a ski resort, a city by its French name): each of its names is its own
+    # a town of our curated file (a ski resort, a city by its French name): each of its names is its own
+    curated: bool = False
 
     @property
     def prior(self) -> float:
@@ -624,8 +625,9 @@ def _curated_entries(rows: list[list[str]], packaged: dict[str, GazEntry], ids: 
     "subdivision", more names for a first-level region (Normandy, Corsica); with kind "resort", a ski
     resort or a seaside or heritage destination, a town the text scan looks for under each of its names
     (Val Thorens, Font-Romeu, Le Touquet), the GeoNames town it is where GeoNames has it; with kind "city",
-    a packaged city's French name GeoNames gives as an other name only (Venise, Dunkerque), its own name. `packaged` holds
-    the packaged entries those rows name: countries by ISO code, or regions by ISO 3166-2 code.
+    a packaged city's French name that GeoNames gives as an other name only (Venise, Dunkerque), read as
+    its own. `packaged` holds the packaged entries those rows name: countries by ISO code, or regions by
+    ISO 3166-2 code.
 
     A region's GeoNames id may be given as the ISO 3166-2 code of the first-level division it is
     ("ES-CT" for Catalonia): its id, country and division code are then that division's."""

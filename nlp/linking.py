@@ -142,9 +142,9 @@ def is_own_name(key: str, name: str, surface: str = "") -> bool:
     ("Donostia / San Sebastián", "Biel/Bienne"). A surface written with accents is the own name only
     with the same accents: "Côme" (Como in French) is not Comé, Benin, whose name folds the same; an
     unaccented surface (OCR, headlines, English) still matches any."""
+    marks = accents(surface)
     parts = [name] + (name.split("/") if "/" in name else [])
-    return any(key == name_key(part) and (not surface or not accents(surface) or accents(surface) == accents(part))
-               for part in parts)
+    return any(key == name_key(part) and (not marks or marks == accents(part)) for part in parts)
 
 
 def is_dateline(text: str, start: int, end: int) -> bool:
