@@ -85,12 +85,6 @@ ACCENTS = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), ACCENTS)
-def test_a_name_with_other_accents_is_not_the_towns_own(bare: Analyzer, lang: str, text: str, surface: str,
-                                                         geonames_id: int) -> None:
-    assert links(bare, text, lang).get(surface) == geonames_id
-
-
 # French names GeoNames lists among a city's other names only: the city's own names in French text,
 # and a conjugated "visiter" a cue like "visited" (Venise was an other name of a town under 100,000
 # people, Vérone no name the scan looked for, Pise a common noun's spelling with no cue before it)
@@ -103,14 +97,9 @@ EXONYMS = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "expected"), EXONYMS)
-def test_a_citys_french_name_is_its_own(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
-    assert_links(bare, text, lang, expected)
-
-
-@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), FRENCH)
-def test_the_documents_country_picks_the_namesake(bare: Analyzer, lang: str, text: str, surface: str,
-                                                  geonames_id: int) -> None:
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), FRENCH + ACCENTS)
+def test_the_right_namesake_is_linked(bare: Analyzer, lang: str, text: str, surface: str, geonames_id: int) -> None:
+    """The document's country, or the accents the name is written with, picks the namesake."""
     assert links(bare, text, lang).get(surface) == geonames_id
 
 
@@ -498,9 +487,10 @@ COUNTIES = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "expected"), RESORTS + SEASIDE + COUNTIES)
+@pytest.mark.parametrize(("lang", "text", "expected"), RESORTS + SEASIDE + COUNTIES + EXONYMS)
 def test_a_destination_is_found_and_linked(bare: Analyzer, lang: str, text: str, expected: dict[str, int]) -> None:
-    """Ski resorts, seaside and heritage destinations, British and Irish counties: found and linked, no watchlist."""
+    """Ski resorts, seaside and heritage destinations, British and Irish counties, cities by their French
+    names: found and linked, no watchlist."""
     assert_links(bare, text, lang, expected)
 
 
