@@ -13,7 +13,7 @@ from typing import Any
 
 from nlp.candidates import Candidate
 from nlp.evidence import Evidence
-from nlp.gazetteer import WELL_KNOWN_CITY, GazEntry, Gazetteer, contains
+from nlp.gazetteer import WELL_KNOWN_CITY, GazEntry, Gazetteer, contains, same_place
 from nlp.place_model import Thresholds
 from nlp.text import fold, fold_key
 from nlp.watchlist import excluded
@@ -211,9 +211,11 @@ def choose(
     return max(entries, key=score)
 
 
-def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | None:
+def follower_country(gazetteer: Gazetteer, text: str, end: int, senses: Sequence[GazEntry] = ()) -> GazEntry | None:
     """The region or country named right after a place ("Portland, Maine", "Portland (Maine, USA)",
-    "Lumpkin, Ga.", "Victoria in British Columbia", "Saint-Denis à La Réunion")."""
+    "Lumpkin, Ga.", "Victoria in British Columbia", "Saint-Denis à La Réunion"); of a follower's
+    own senses, one that holds a sense of the place (`senses`) before the first: "Athens, Georgia"
+    is the US state's, "Tbilisi, Georgia" the country's."""
     after = text[end : end + 40]
     short = re.match(r"\s*[,(]\s*([A-Z][\w.]*(?:\s?[A-Z][a-z]*\.)?)", after)
     abbreviated = gazetteer.region_abbreviation(short.group(1)) if short else None
@@ -223,7 +225,8 @@ def follower_country(gazetteer: Gazetteer, text: str, end: int) -> GazEntry | No
     if not m:
         return None
     entries = [e for e in gazetteer.lookup(m.group(1)) if e.kind != "city"]
-    return entries[0] if entries else None
+    holding = [e for e in entries if any(contains(e, s) for s in senses)]
+    return holding[0] if holding else entries[0] if entries else None
 
 
 def stands_for_town(gazetteer: Gazetteer, name: str, town: GazEntry) -> bool:
@@ -295,6 +298,28 @@ def place_record(
     }
 
 
+def sense(
+    gazetteer: Gazetteer, text: str, c: Candidate, evidence: Evidence, ctx: DocumentContext
+) -> tuple[GazEntry | None, str]:
+    """A mention's gazetteer sense, and what chose it: "settled" when the words beside it say which
+    namesake (a region or country right after it that holds the sense, as in "Athens, Georgia",
+    or a French "à" before a city), "beside" when other words beside it weighed (a region word, a
+    leading city, a dateline), else "document" (the document's other places, or a single sense)."""
+    surface = text[c.start : c.end]
+    weak = evidence.weak_link(surface, c) and not stands_for_town(gazetteer, c.name(surface), c.entries[0])
+    if weak or len(c.entries) < 2:  # no sense to choose between: the text around it is not read
+        return (None if weak or not c.entries else c.entries[0]), "document"
+    follower = follower_country(gazetteer, text, c.end, c.entries)
+    dateline = is_dateline(text, c.start, c.end)
+    region_word = c.region_article or REGION_WORD.match(text, c.end) is not None
+    entry = choose(c.entries, ctx, follower, surface, dateline=dateline, gazetteer=gazetteer, leader=c.leader,
+                   region_word=region_word, city_word=c.city_preposition)
+    if entry is not None and (
+            (follower is not None and contains(follower, entry)) or (c.city_preposition and entry.kind == "city")):
+        return entry, "settled"
+    return entry, "beside" if follower is not None or dateline or region_word or c.leader else "document"
+
+
 def link(
     text: str,
     title: str | None,
@@ -318,26 +343,33 @@ def link(
     # the Californian city) must not pull the document's other places abroad
     voters = [c for c, p in scored if c.territory or c.brand or p >= thresholds.place]
     ctx = document_context(gazetteer, text, title, voters)
-    places: list[dict[str, Any]] = []
-    candidates: list[dict[str, Any]] = []
-    for c, p in scored:
-        if p < min(thresholds.place, thresholds.candidate, thresholds.watched) and not (c.territory or c.brand):
-            continue
+
+    def vetoed(c: Candidate) -> bool:
+        """A territory's hit in a sentence its exclude phrase names."""
+        if not c.territory:
+            return False
         k = bisect.bisect_right(sent_starts, c.start) - 1
         sent = text[sent_starts[k] : sent_ends[k]] if k >= 0 else text
-        if c.territory and excluded(sent, territories[c.territory].get("exclude") or ()):
-            continue
+        return excluded(sent, territories[c.territory].get("exclude") or ())
+
+    kept = [(c, p) for c, p in scored if not vetoed(c) and (
+        p >= min(thresholds.place, thresholds.candidate, thresholds.watched) or c.territory or c.brand)]
+    senses = [sense(gazetteer, text, c, evidence, ctx) for c, _ in kept]
+    # one sense per document: a name the words beside one of its kept mentions settle ("Athens,
+    # Georgia", "à Mexico") means that place at its mentions nothing beside them decides ("in
+    # Athens"), unless two mentions settle it differently
+    settled: dict[str, list[GazEntry]] = {}
+    for (c, p), (entry, chosen_by) in zip(kept, senses, strict=True):
+        if chosen_by == "settled" and entry is not None and (c.territory or c.brand or p >= thresholds.place):
+            settled.setdefault(name_key(text[c.start : c.end]), []).append(entry)
+    places: list[dict[str, Any]] = []
+    candidates: list[dict[str, Any]] = []
+    for (c, p), (entry, chosen_by) in zip(kept, senses, strict=True):
         surface = text[c.start : c.end]
-        weak = evidence.weak_link(surface, c) and not stands_for_town(gazetteer, c.name(surface), c.entries[0])
-        if weak or len(c.entries) < 2:  # no sense to choose between: the text around it is not read
-            entry = None if weak or not c.entries else c.entries[0]
-        else:
-            entry = choose(
-                c.entries, ctx, follower_country(gazetteer, text, c.end), surface,
-                dateline=is_dateline(text, c.start, c.end), gazetteer=gazetteer,
-                leader=c.leader, region_word=c.region_article or REGION_WORD.match(text, c.end) is not None,
-                city_word=c.city_preposition,
-            )
+        meant = settled.get(name_key(surface), [])
+        if entry is not None and chosen_by == "document" and meant and all(same_place(meant[0], e) for e in meant) \
+                and any(same_place(meant[0], e) for e in c.entries):
+            entry = meant[0]
         authority = None if c.entries or c.territory else authority_place(gazetteer, surface, ctx)
         if authority is not None:
             entry = authority

@@ -171,6 +171,10 @@ QUALIFIED = [
      {"Montréal": 6077243, "Québec": 6115047, "Canada": 6251999}),
     ("en", "The award went to Portland (Oregon, USA) for its green branding.",
      {"Portland": 5746545, "Oregon": 5744337, "USA": 6252001}),
+    # a follower with namesakes of its own is the one that holds the city: Athens in the US state
+    # of Georgia (4180386, not Greece's 264371), Tbilisi in the country (614540)
+    ("en", "Flooding hit Athens, Georgia, overnight.", {"Athens": 4180386, "Georgia": 4197000}),
+    ("en", "The trade delegation flew to Tbilisi, Georgia, on Monday.", {"Tbilisi": 611717, "Georgia": 614540}),
     # alone, the name is still the city
     ("fr", "Québec accueille son carnaval d'hiver en février, et Genève son salon en mars.",
      {"Québec": 6325494, "Genève": 2660646}),
@@ -188,6 +192,25 @@ QUALIFIED = [
 def test_a_region_and_country_in_brackets_qualify_the_city(bare: Analyzer, lang: str, text: str,
                                                            expected: dict[str, int]) -> None:
     assert_links(bare, text, lang, expected)
+
+
+# one sense per document: the words beside one mention (a state after it, a French "à" before
+# it) say which namesake the document means, and its other mentions mean the same one
+ONE_SENSE = [
+    ("en", "Flooding hit Athens, Georgia, overnight. Officials in Athens said the roads would reopen on Monday.",
+     "Athens", 4180386),  # not Athens, Greece (264371)
+    ("fr", "Le salon du tourisme s'installe à Mexico en mai. Mexico accueille aussi le congrès des offices "
+           "de tourisme.", "Mexico", 3530597),  # Mexico City, not the country (3996063)
+    # a mention nothing settles keeps the sense the rest of the document gives it
+    ("en", "Athens welcomed a record number of cruise passengers this summer.", "Athens", 264371),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "surface", "geonames_id"), ONE_SENSE)
+def test_each_mention_of_a_name_means_the_place_one_of_them_settles(bare: Analyzer, lang: str, text: str,
+                                                                    surface: str, geonames_id: int) -> None:
+    ids = [p.geonames_id for p in bare.analyze(text, lang=lang).places if p.text == surface]
+    assert ids and set(ids) == {geonames_id}
 
 
 # in French, a masculine article before the name says the province, none the city
