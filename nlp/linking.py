@@ -168,6 +168,10 @@ def choose(
         return None
     first = entries[0]
     key = name_key(surface)
+    if key and any(e.curated for e in entries):
+        # a name our curated file gives a town is that town's, not a bigger place's other name
+        # (GeoNames lists "Sion" among Jerusalem's names and "Bienne" among Vienna's)
+        entries = [e for e in entries if e.curated or is_own_name(key, e.name, surface)]
     # a capital against a state or region of its own country by its name (Washington, D.C. against
     # Washington state); not against namesakes abroad, which the document's countries decide
     capitals = {e for e in entries if gazetteer is not None and gazetteer.is_capital(e)

@@ -73,6 +73,10 @@ FRENCH = [
     ("fr", "Les supporters ont rejoint Saint-Denis depuis Paris en RER pour la finale.", "Saint-Denis", 2980916),
     # a well-known city written with a saint stays the well-known one
     ("en", "Tourism in St. Petersburg, Russia, rose during the white nights.", "St. Petersburg", 498817),
+    # a name our curated file gives a town is that town's, with no other place in the text: GeoNames
+    # lists "Sion" among Jerusalem's names (281184) and "Bienne" among Vienna's (2761369)
+    ("fr", "Le festival de Sion attire chaque été les mélomanes.", "Sion", 2658576),
+    ("fr", "Bienne accueille cet été un festival de jazz.", "Bienne", 2661513),
 ]
 
 
