@@ -96,6 +96,28 @@ def model_nouns(package: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4)
+def dictionary_names(lang: str) -> frozenset[str]:
+    """Folded words a dictionary of the language writes only with a capital: names, not common
+    nouns. The English model's noun table comes from WordNet, which lists places and people among
+    its nouns ("burlington", "kentucky", "jones"); Webster's Second (public domain, through the
+    `english-words` package) writes them "Burlington", "Kentucky", "Jones", and "aspen", "reading"
+    in lower case. Empty for a language with no such dictionary."""
+    if lang != "en":
+        return frozenset()
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(["web2"], lower=False, alpha=True)
+    lower = {w for w in words if w.islower()}
+    return frozenset(fold(w) for w in words if w[:1].isupper() and w.lower() not in lower)
+
+
+@lru_cache(maxsize=4)
+def common_nouns_of(package: str, lang: str) -> frozenset[str]:
+    """The model package's nouns less the names a dictionary of the language writes capitalised."""
+    return model_nouns(package) - dictionary_names(lang)
+
+
+@lru_cache(maxsize=4)
 def model_inflections(package: str) -> Any:
     """The lemmatizer lookup table of a spaCy model package: inflected forms of common words
     ("relevons", "emportez", "nées", "tramways") to their lemmas; None when the package has none.
@@ -200,8 +222,9 @@ class Evidence:
     @property
     def common_nouns(self) -> frozenset[str]:
         """Folded common nouns the model's own lemmatizer knows ("union", "empire", "canton"):
-        a capitalised one that names only a town is more often the noun ("l'Union", "de l'Empire")."""
-        return model_nouns(self.package)
+        a capitalised one that names only a town is more often the noun ("l'Union", "de l'Empire");
+        names the table lists among its nouns are left out (`dictionary_names`)."""
+        return common_nouns_of(self.package, self.lexicon_lang)
 
     def is_inflected_word(self, surface: str) -> bool:
         """True when the word is an inflected form of a common word in the model's lexicon."""
@@ -415,10 +438,11 @@ class Evidence:
     def _is_name_word(self, t: Token) -> bool:
         """True for a capitalised proper noun that is no common noun or word of the language (which
         would be an organisation's head, "Texas Department", "Boston Globe", a place to the news), no
-        title ("Mr"), article or cue word."""
+        title ("Mr"), article or cue word, and no well-known place ("Denver Colorado")."""
         return t.is_alpha and len(t) > 1 and t.is_title and word_class(t) == "PROPN" \
             and t.lower_ not in HONORIFICS and t.lower_ not in LEADING_ARTICLES and fold(t.text) not in self.cues \
-            and not self.is_common_noun(t.text) and fold(t.text) not in self.common_words
+            and not self.is_common_noun(t.text) and fold(t.text) not in self.common_words \
+            and not any(e.kind != "city" or e.population >= SMALL_PLACE for e in self.gazetteer.lookup(t.text))
 
     @staticmethod
     def _after_indefinite(doc: Doc, span: Span) -> bool:

@@ -165,6 +165,11 @@ HOMONYMS = [
     ("en", "Paris Hilton opened a beach club last summer.", set(), {"Paris"}),  # "Hilton": the hotels' name
     # a country's name as a person's first name, NER reading the whole as an organisation
     ("en", "Jamaica Kincaid grew up in Antigua and later moved to Vermont.", {"Antigua", "Vermont"}, {"Jamaica"}),
+    # a place's name before a surname the English noun table listed among its nouns (WordNet's
+    # "jones"), and a place beside a well-known place, which is no person's name
+    ("en", "Kentucky Jones opened a bakery on Main Street.", set(), {"Kentucky"}),
+    ("en", "The council thanked Memphis Jones for her work.", set(), {"Memphis"}),
+    ("en", "We flew into Denver Colorado late on a Friday night.", {"Denver", "Colorado"}, set()),
     # a company's, a club's or a treaty's name holding a place's name is the organisation's
     ("en", "Kenya Airways resumed its flights to Mumbai in October.", {"Mumbai"}, {"Kenya"}),
     ("en", "The Oslo Accords came up again at a summit held in Lisbon.", {"Lisbon"}, {"Oslo"}),
@@ -474,3 +479,15 @@ def test_a_name_ocr_misread_stays_a_place(bare: Analyzer, text: str, surface: st
 def test_a_surname_one_letter_from_a_city_is_no_place(bare: Analyzer) -> None:
     analysis = bare.analyze("Le ministre Chirac a reçu les maires des communes sinistrées.", None, "fr")
     assert "Chirac" not in place_texts(analysis)
+
+
+def test_the_english_noun_table_leaves_out_the_names_a_dictionary_capitalises() -> None:
+    """spaCy's English noun table comes from WordNet, which lists towns, states and surnames among
+    its nouns; a name beside a place, or a town, is no common noun."""
+    from nlp.evidence import common_nouns_of
+    from nlp.pipeline import MODELS
+
+    nouns = common_nouns_of(MODELS["en"], "en")
+    assert {"aspen", "reading", "orange", "bath", "turkey"} <= nouns
+    assert not {"burlington", "kentucky", "jones", "washington"} & nouns
+    assert common_nouns_of(MODELS["fr"], "fr")  # no dictionary for French: its table as it is
