@@ -345,7 +345,10 @@ def link(
     sent_starts, sent_ends = sent_bounds
     # only names the decision keeps vote: a rejected homonym (the company Orange, first read as
     # the Californian city) must not pull the document's other places abroad
-    voters = [c for c, p in scored if c.territory or c.brand or p >= thresholds.place]
+    def votes(c: Candidate, p: float) -> bool:
+        return bool(c.territory or c.brand) or p >= thresholds.place
+
+    voters = [c for c, p in scored if votes(c, p)]
     ctx = document_context(gazetteer, text, title, voters)
 
     def vetoed(c: Candidate) -> bool:
@@ -362,18 +365,19 @@ def link(
     # one sense per document: a name the words beside one of its kept mentions settle ("Athens,
     # Georgia", "à Mexico") means that place at its mentions nothing beside them decides ("in
     # Athens"), unless two mentions settle it differently
-    settled: dict[str, list[GazEntry]] = {}
+    settling: dict[str, list[GazEntry]] = {}
     for (c, p), (entry, chosen_by) in zip(kept, senses, strict=True):
-        if chosen_by == "settled" and entry is not None and (c.territory or c.brand or p >= thresholds.place):
-            settled.setdefault(name_key(text[c.start : c.end]), []).append(entry)
+        if chosen_by == "settled" and entry is not None and votes(c, p):
+            settling.setdefault(name_key(text[c.start : c.end]), []).append(entry)
+    settled = {key: es[0] for key, es in settling.items() if all(same_place(es[0], e) for e in es)}
     places: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for (c, p), (entry, chosen_by) in zip(kept, senses, strict=True):
         surface = text[c.start : c.end]
-        meant = settled.get(name_key(surface), [])
-        if entry is not None and chosen_by == "document" and meant and all(same_place(meant[0], e) for e in meant) \
-                and any(same_place(meant[0], e) for e in c.entries):
-            entry = meant[0]
+        meant = settled.get(name_key(surface))
+        if entry is not None and chosen_by == "document" and meant is not None \
+                and any(same_place(meant, e) for e in c.entries):
+            entry = meant
         authority = None if c.entries or c.territory else authority_place(gazetteer, surface, ctx)
         if authority is not None:
             entry = authority
